@@ -1,0 +1,58 @@
+"""The ``drafter`` command line: ``drafter index|search|check|draft|compare|export``.
+
+Each subcommand lives in its own module with ``register(subparsers)`` that adds its
+parser and sets ``func`` (called with the parsed args, returns the exit code).
+Errors from core code (:class:`~drafter.errors.DrafterError`) become a one-line
+message on stderr and exit code 2 here, at the edge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ..errors import DrafterError
+
+__all__ = ["main", "build_parser", "COMMANDS"]
+
+#: Subcommand modules, in the order ``drafter --help`` lists them.
+COMMANDS = ("index", "search", "check", "draft", "compare", "export")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="drafter",
+        description="干部选拔任用工作报告：起草、检查、对照、导出 (drafts, checks, compares, exports).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as err:  # a subcommand not installed in this build
+            if err.name != f"{__name__}.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except DrafterError as err:
+        print(f"错误 (error): {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断 (interrupted)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

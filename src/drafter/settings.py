@@ -1,0 +1,146 @@
+"""All settings in one validated object, read from ``DRAFTER_*`` variables.
+
+>>> s = Settings()                      # doctest: +SKIP
+>>> s.home, s.backend                   # doctest: +SKIP
+
+The API key is a :class:`~pydantic.SecretStr`: it is never printed, logged or
+written anywhere by drafter; it lives in the environment or the app session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "PRESETS", "get_settings", "REPO_ROOT", "BUNDLED_KB"]
+
+#: The project checkout (or install prefix) holding ``knowledge/`` and ``prompts/``.
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: The bundled knowledge base: sample reports, policy digest, specs, terms.
+BUNDLED_KB = REPO_ROOT / "knowledge"
+
+
+class Settings(BaseSettings):
+    """drafter's configuration. Every field can be set as ``DRAFTER_<NAME>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DRAFTER_", extra="forbid", validate_default=True
+    )
+
+    home: Path = Field(
+        default=Path("~/.drafter"),
+        description="Data directory: index, database and uploads live here.",
+    )
+    knowledge_dir: Path = Field(
+        default=BUNDLED_KB,
+        description="The bundled knowledge base (reports, policies, specs, terms.txt).",
+    )
+    prompts_dir: Path = Field(
+        default=REPO_ROOT / "prompts", description="Prompt template files."
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="http://host:port of a shared `chroma run` server; unset = embedded index in home.",
+    )
+    collection: str = Field(default="drafter", description="chromadb collection name.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; unset = SQLite file drafter.db in home. PostgreSQL works for a team.",
+    )
+    backend: Literal["composer", "openai"] = Field(
+        default="composer",
+        description="Drafting backend: the offline composer (no model) or an OpenAI-compatible server.",
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        description="Base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 (vLLM, Ollama, DeepSeek, Qwen).",
+    )
+    openai_model: str | None = Field(default=None, description="Model name on that server.")
+    openai_api_key: SecretStr | None = Field(
+        default=None, description="API key; never written to disk, logs or the database."
+    )
+    openai_timeout: float = Field(
+        default=120.0, gt=0, description="Seconds to wait for the server before giving up."
+    )
+    openai_max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries of transient failures, with backoff."
+    )
+    temperature: float = Field(default=0.3, ge=0, le=2, description="Sampling temperature.")
+    max_concurrency: int = Field(
+        default=4, ge=1, le=32, description="Sections drafted in parallel."
+    )
+    retrieval_k: int = Field(
+        default=6, ge=1, le=50, description="Passages retrieved per section."
+    )
+    max_upload_mb: float = Field(
+        default=20.0, gt=0, description="Largest file accepted for ingestion, in MB."
+    )
+
+    @field_validator("home", "knowledge_dir", "prompts_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("chroma_url", "openai_base_url", "database_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the embedded chromadb index lives."""
+        return self.home / "index"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where files users upload are kept."""
+        return self.home / "uploads"
+
+    @property
+    def db_url(self) -> str:
+        """The effective database URL."""
+        return self.database_url or f"sqlite:///{self.home / 'drafter.db'}"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+#: Named presets for common OpenAI-compatible servers (base URL and a typical model).
+PRESETS: dict[str, dict[str, object]] = {
+    "offline": {"backend": "composer"},
+    "vllm": {"backend": "openai", "openai_base_url": "http://127.0.0.1:8000/v1"},
+    "ollama": {
+        "backend": "openai",
+        "openai_base_url": "http://127.0.0.1:11434/v1",
+        "openai_model": "qwen2.5:7b",
+    },
+    "deepseek": {
+        "backend": "openai",
+        "openai_base_url": "https://api.deepseek.com/v1",
+        "openai_model": "deepseek-chat",
+    },
+    "qwen": {
+        "backend": "openai",
+        "openai_base_url": "https://dashscope.aliyuncs.com/compatible-mode/v1",
+        "openai_model": "qwen-plus",
+    },
+}
+
+
+def get_settings(preset: str | None = None, **overrides: object) -> Settings:
+    """Settings from the environment, a named preset, then explicit overrides."""
+    values: dict[str, object] = {}
+    if preset is not None:
+        if preset not in PRESETS:
+            from .errors import ConfigError
+
+            raise ConfigError(f"未知的预设“{preset}”，可选：{'、'.join(PRESETS)}")
+        values.update(PRESETS[preset])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)  # type: ignore[arg-type]
