@@ -1,0 +1,30 @@
+"""Fixtures shared by every test area (each area may add its own conftest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drafter.settings import REPO_ROOT, Settings
+
+SEEDS = REPO_ROOT / "knowledge" / "reports"
+
+
+@pytest.fixture
+def tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh DRAFTER_HOME for one test; nothing touches the user's ~/.drafter."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("DRAFTER_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def settings(tmp_home: Path) -> Settings:
+    return Settings(home=tmp_home)
+
+
+@pytest.fixture(scope="session")
+def sample_texts() -> dict[str, str]:
+    """The five bundled sample reports, by file stem prefix ("000" … "004")."""
+    return {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
