@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -57,6 +58,16 @@ class Element(BaseModel):
     min_sections: int = 1
     min_subsections: int = 0
     query: str = ""
+    #: Severity of the checker's finding when the element is absent; default:
+    #: ``error`` for a required element, nothing for an optional one.
+    if_missing: Literal["error", "warning", "info"] | None = None
+
+    @property
+    def missing_severity(self) -> str | None:
+        """``error``/``warning``/``info`` if a missing element is reported, else None."""
+        if self.if_missing is not None:
+            return self.if_missing
+        return "error" if self.required else None
 
     def matches_heading(self, title: str) -> bool:
         return any(k in title for k in self.headings)

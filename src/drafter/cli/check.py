@@ -1,0 +1,120 @@
+"""``drafter check FILE [--facts FACTS.yaml] [--against OLD]... [--genre ID] [--json]``.
+
+Exit codes: 0 no error (warnings allowed), 1 the draft has errors, 2 unusable
+input (unreadable file, invalid fact sheet, unknown genre) — with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..checks import CATEGORIES, CheckResult, Finding, check_text
+from ..errors import DrafterError, IngestError
+from ..facts import load_facts
+from ..specs import available_genres
+
+__all__ = ["format_text", "read_input", "register", "run"]
+
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+_CATEGORY_ZH = {
+    "placeholder": "占位符", "structure": "结构", "numbering": "编号", "figure": "数字",
+    "proofread": "校对", "stale": "旧稿", "policy": "提法",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "check",
+        help="检查报告草稿 (check a draft)",
+        description="检查报告草稿：占位符、结构、编号、数字、校对、旧稿照搬、政策提法。"
+        " 退出码 (exit code): 0 无错误, 1 有错误, 2 输入无法使用。",
+    )
+    p.add_argument("file", help="报告文件 .txt/.md/.docx，“-”表示标准输入 (report file, - for stdin)")
+    p.add_argument("--facts", help="数据表 YAML (fact sheet)")
+    p.add_argument("--against", action="append", default=[], metavar="OLD",
+                   help="往年报告，可重复 (an older report; repeatable)")
+    p.add_argument("--genre", help=f"文种 (genre): {', '.join(available_genres())}")
+    p.add_argument("--only", help=f"只检查这些类别，逗号分隔 (categories): {','.join(CATEGORIES)}")
+    p.add_argument("--json", action="store_true", help="输出 JSON (machine-readable output)")
+    p.set_defaults(func=run)
+
+
+def read_input(path: str) -> str:
+    """Text of a report file (.txt/.md/.docx, any common encoding) or stdin (``-``)."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        from ..ingest import read_text
+    except ImportError:  # pragma: no cover - ingest ships with drafter
+        try:
+            return Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise IngestError(path, f"无法读取文件：{err}") from None
+    return read_text(path).text
+
+
+def format_text(result: CheckResult, name: str = "") -> str:
+    """Findings grouped by section, with line numbers, then a summary."""
+    lines: list[str] = []
+    if name:
+        lines.append(f"检查 {name}（文种：{result.genre}）")
+    groups: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        if f.code.startswith("structure-missing") or f.code == "structure-salutation":
+            key = "（全文结构）"
+        else:
+            key = f.section or "（开头）"
+        groups.setdefault(key, []).append(f)
+    for section, items in groups.items():
+        lines.append("")
+        lines.append(f"【{section}】")
+        for f in items:
+            tag = f"{_SEVERITY_ZH[f.severity]}·{_CATEGORY_ZH.get(f.category, f.category)}"
+            lines.append(f"  第{f.line}行 [{tag}] {f.message}")
+    if result.elements:
+        lines.append("")
+        status_zh = {"present": "有", "missing": "缺", "misordered": "顺序不对", "opening": "在开头段"}
+        def status(e: object) -> str:
+            st = getattr(e, "status", "")
+            if st == "missing" and not getattr(e, "required", True):
+                return "未写（可选）"
+            return status_zh.get(st, st)
+
+        lines.append("结构：" + "  ".join(f"{e.name}：{status(e)}" for e in result.elements))
+    n_err, n_warn = len(result.errors), len(result.warnings)
+    lines.append("")
+    if not result.findings:
+        lines.append("未发现问题 (no findings)。")
+    else:
+        lines.append(f"共 {len(result.findings)} 处：错误 {n_err}，警告 {n_warn}，提示 {len(result.findings) - n_err - n_warn}"
+                     f" ({n_err} errors, {n_warn} warnings)。")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        text = read_input(args.file)
+        facts = load_facts(args.facts) if args.facts else None
+        against = [(Path(p).name, read_input(p)) for p in args.against]
+        if args.genre and args.genre not in available_genres():
+            raise DrafterError(f"没有文种“{args.genre}”，可选：{'、'.join(available_genres())}")
+        categories = None
+        if args.only:
+            categories = [c.strip() for c in args.only.split(",") if c.strip()]
+            bad = [c for c in categories if c not in CATEGORIES]
+            if bad:
+                raise DrafterError(f"不认识的检查类别：{'、'.join(bad)}；可选：{'、'.join(CATEGORIES)}")
+    except DrafterError as err:
+        print(f"错误 (error): {err}", file=sys.stderr)
+        return 2
+    result = check_text(text, facts=facts, against=against, genre=args.genre, categories=categories)
+    if args.json:
+        data = result.to_dict()
+        data["file"] = args.file
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(format_text(result, args.file))
+    return 1 if result.errors else 0
