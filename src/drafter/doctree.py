@@ -60,14 +60,22 @@ def chinese_to_int(text: str) -> int | None:
 
 
 def int_to_chinese(n: int) -> str:
-    """Chinese numeral for 1..99 as written in headings (11 → 十一, 20 → 二十)."""
-    if n <= 0:
-        raise ValueError("heading numbers start at 1")
-    if n < 10:
-        return _CN_DIGITS[n + 1] if n > 0 else "零"
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _CN_DIGITS[tens + 1]
-    return head + "十" + (_CN_DIGITS[ones + 1] if ones else "")
+    """Chinese numeral for 1..999 as written in headings (11 → 十一, 20 → 二十, 105 → 一百零五)."""
+    if n <= 0 or n > 999:
+        raise ValueError("heading numbers run from 1 to 999")
+    digits = "零一二三四五六七八九"
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    out = ""
+    if hundreds:
+        out += digits[hundreds] + "百"
+        if rest and tens == 0:
+            return out + "零" + digits[ones]
+    if tens:
+        out += ("" if tens == 1 and not hundreds else digits[tens]) + "十"
+    if ones:
+        out += digits[ones]
+    return out
 
 
 # Heading styles per level: (regex for the number marker, formatter).
