@@ -1,0 +1,73 @@
+"""``drafter search QUERY``: search the knowledge base (builds the index on first use)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from tqdm import tqdm
+
+from ..retrieval import MODES, open_retriever
+from ..settings import get_settings
+from .index import print_report, tqdm_progress
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "search",
+        help="检索知识库 (search the knowledge base)",
+        description="在往年报告、政策摘要和上传文件中检索段落；首次使用时自动建立索引。"
+        " (Searches past reports, policy digests and uploads; builds the index on first use.)",
+    )
+    parser.add_argument("query", metavar="QUERY", help="检索内容，如“防止带病提拔”")
+    parser.add_argument(
+        "-k", type=int, default=5, help="返回条数 (number of passages), 默认 5"
+    )
+    parser.add_argument("--json", action="store_true", help="输出 JSON (print JSON)")
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="hybrid",
+        help="检索方式 (retrieval mode), 默认 hybrid",
+    )
+    parser.add_argument(
+        "--kind", action="append", default=None, help="只检索某类章节，如 problems"
+    )
+    parser.add_argument(
+        "--genre",
+        action="append",
+        default=None,
+        help="只检索某文种：report、speech、policy",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    with tqdm(
+        total=0, unit="项", leave=False, dynamic_ncols=True, file=sys.stderr
+    ) as bar:
+        retriever = open_retriever(settings, progress=tqdm_progress(bar))
+    if retriever.build_report is not None and not args.json:
+        print("首次使用，已建立索引 (index built on first use)：", file=sys.stderr)
+        print_report(retriever.build_report, file=sys.stderr)
+    passages = retriever.search(
+        args.query, k=args.k, mode=args.mode, kinds=args.kind, genres=args.genre
+    )
+    if args.json:
+        print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
+        return 0
+    if not passages:
+        print("没有找到相关段落 (no passages found)")
+        return 0
+    for n, p in enumerate(passages, 1):
+        where = " > ".join(x for x in (p.source, p.heading) if x)
+        print(f"[{n}] {p.score:.3f}  {where}")
+        print(f"    {p.text}")
+        if p.citation:
+            print(f"    出处：{p.citation}")
+    return 0

