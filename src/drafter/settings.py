@@ -70,7 +70,10 @@ class Settings(BaseSettings):
     )
     temperature: float = Field(default=0.3, ge=0, le=2, description="Sampling temperature.")
     max_concurrency: int = Field(
-        default=4, ge=1, le=32, description="Sections drafted in parallel."
+        default=10,
+        ge=1,
+        le=32,
+        description="Sections drafted in parallel (a report has about nine); lower it for a small server that queues requests.",
     )
     retrieval_k: int = Field(
         default=6, ge=1, le=50, description="Passages retrieved per section."

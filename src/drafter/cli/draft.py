@@ -1,0 +1,144 @@
+"""``drafter draft FACTS.yaml [-o OUT.txt] [--backend composer|openai] [--json]``.
+
+Writes the report in its native plain-text form (title line, then one line per
+heading and paragraph) so ``drafter check`` reads it back unchanged; a summary of
+findings goes to stderr. ``--json`` prints sections, provenance and findings.
+
+``drafter draft FACTS.yaml --from DRAFT.txt --section PATH [--instruction TEXT]``
+regenerates one section of an existing draft; every other byte stays the same.
+
+``drafter draft --test-connection`` asks the configured model server what it offers.
+
+Exit codes: 0 written, 1 written but some sections failed (they say why),
+2 unusable input (invalid fact sheet, unknown section, server/config error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..facts import load_facts
+from ..settings import get_settings
+
+__all__ = ["register", "run", "summary"]
+
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "draft",
+        help="根据数据表起草报告 (draft a report from a fact sheet)",
+        description="根据数据表和知识库逐部分起草报告；或重写已有草稿中的一个部分。"
+        " 退出码 (exit code): 0 成功, 1 有部分生成失败, 2 输入无法使用。",
+    )
+    p.add_argument("facts", nargs="?", help="数据表 YAML (fact sheet)")
+    p.add_argument("-o", "--output", help="写入文件，缺省输出到标准输出 (output file; default stdout)")
+    p.add_argument("--backend", choices=("composer", "openai"),
+                   help="撰写方式：composer 离线拼写（默认）/ openai 兼容模型服务器 (drafting backend)")
+    p.add_argument("--json", action="store_true", help="输出 JSON：各部分、来源和检查结果 (sections, provenance, findings)")
+    p.add_argument("--from", dest="from_file", metavar="DRAFT.txt",
+                   help="已有草稿，与 --section 一起使用 (existing draft, with --section)")
+    p.add_argument("--section", help="要重写的部分：编号如 practices-2、一级序号如 2、或标题开头 (section to regenerate)")
+    p.add_argument("--instruction", help="重写要求，如“更精炼”“突出年轻干部工作” (instruction)")
+    p.add_argument("--test-connection", action="store_true",
+                   help="测试模型服务器连接 (ask the OpenAI-compatible server what it offers)")
+    p.set_defaults(func=run)
+
+
+def summary(findings: Iterable[Any], failed: Iterable[Any] = ()) -> str:
+    """Chinese summary of findings (and failed sections) for stderr."""
+    findings = list(findings)
+    lines: list[str] = []
+    for s in failed:
+        lines.append(f"失败 (failed) {s.heading or '开头'}：{s.error}")
+    by = {sev: sum(1 for f in findings if f.severity == sev) for sev in _SEVERITY_ZH}
+    for f in findings:
+        where = f.section or "开头"
+        lines.append(f"  [{_SEVERITY_ZH.get(f.severity, f.severity)}] {where}：{f.message}")
+    head = (
+        f"检查 (check)：{len(findings)} 处（错误 {by['error']}，警告 {by['warning']}，提示 {by['info']}）"
+        if findings
+        else "检查 (check)：未发现问题"
+    )
+    return "\n".join([head, *lines])
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = get_settings(backend=args.backend)
+    if args.test_connection:
+        from ..llm import test_connection
+
+        print(test_connection(settings.model_copy(update={"backend": "openai"})))
+        return 0
+    if not args.facts:
+        raise InputError("请给出数据表文件 (FACTS.yaml)，例如：drafter draft examples/facts.yaml")
+    facts = load_facts(args.facts)
+
+    from ..drafting import DraftEngine
+
+    engine = DraftEngine(settings)
+    if args.from_file or args.section:
+        return _regenerate(args, engine, facts)
+
+    draft = engine.draft(facts)
+    text = draft.text()
+    if args.json:
+        data = draft.to_dict()
+        data.pop("history", None)
+        data["text"] = text
+        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.output)
+    else:
+        _write(text, args.output)
+    print(summary(draft.findings, draft.failed), file=sys.stderr)
+    return 1 if draft.failed else 0
+
+
+def _regenerate(args: argparse.Namespace, engine: Any, facts: Any) -> int:
+    from ..drafting.restore import (
+        draft_from_text,
+        resolve_section,
+        section_spans,
+        splice,
+    )
+    from ..specs import load_spec
+
+    if not (args.from_file and args.section):
+        raise InputError("重写一个部分需要同时给出 --from 草稿文件 和 --section 部分 (both --from and --section)")
+    path = Path(args.from_file)
+    try:
+        original = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"无法读取草稿 {path}：{err}") from None
+    spec = load_spec(facts.genre)
+    original = original.replace("\r\n", "\n").replace("\r", "\n")
+    draft = draft_from_text(original, spec)
+    try:
+        target = resolve_section(draft, args.section)
+    except KeyError as err:
+        raise InputError(str(err.args[0])) from None
+    new = engine.regenerate(draft, target.id, facts, instruction=args.instruction)
+    spans = section_spans(original, spec)
+    block = new.block() if new.heading else new.text
+    text = splice(original, spans, target.id, block)
+    if args.json:
+        data = {"section": new.to_dict(), "text": text}
+        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.output)
+    else:
+        _write(text, args.output)
+    print(f"已重写 (regenerated)：{new.heading or '开头'}", file=sys.stderr)
+    print(summary(new.findings), file=sys.stderr)
+    return 0

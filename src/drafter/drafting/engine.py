@@ -1,0 +1,235 @@
+"""The public drafting API: :class:`DraftEngine`.
+
+>>> engine = DraftEngine(settings)                       # doctest: +SKIP
+>>> outline = engine.outline(facts)                      # edit it, then
+>>> draft = engine.draft(facts, outline, callbacks=ui)   # sections in parallel
+>>> new = engine.regenerate(draft, "practices-2", facts, instruction="更精炼")
+>>> draft = draft.replace_section(new)                   # the old version goes to history
+
+The backend is the offline composer unless ``settings.backend == "openai"`` or a
+:class:`~drafter.llm.ChatModel` is passed in.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+
+from ..doctree import int_to_chinese
+from ..errors import BackendError, DrafterError
+from ..facts import FactSheet
+from ..llm import ChatModel, open_chat_model
+from ..settings import Settings
+from ..specs import Spec, load_spec
+from .chain import CallbackBridge, SectionJob, SectionPipeline
+from .outline import Outline, OutlineSection, build_outline
+from .prompts import load_prompts
+from .restore import node_from_section, outline_from_draft
+from .types import Draft, DraftCallbacks, NullCallbacks, SectionDraft
+
+__all__ = ["CachedRetriever", "DraftEngine", "numbered_headings"]
+
+
+class CachedRetriever:
+    """Remembers searches, so the outline's and the draft's identical queries run once.
+
+    The key includes the index size, so a retriever refreshed after an upload is
+    searched afresh. Thread-safe (sections are drafted in parallel).
+    """
+
+    def __init__(self, retriever: Any, size: int = 512) -> None:
+        self.inner = retriever
+        self._size = size
+        self._cache: dict[tuple[Any, ...], list[Any]] = {}
+        self._lock = threading.Lock()
+
+    def search(self, query: str, k: int = 5, **kwargs: Any) -> list[Any]:
+        try:
+            count = len(self.inner)
+        except TypeError:
+            count = -1
+        key = (query, k, count) + tuple(
+            (name, tuple(v) if isinstance(v, (list, tuple, set)) else v) for name, v in sorted(kwargs.items())
+        )
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None:
+            return list(hit)
+        result = list(self.inner.search(query, k, **kwargs))
+        with self._lock:
+            if len(self._cache) >= self._size:
+                self._cache.clear()
+            self._cache[key] = result
+        return list(result)
+
+
+def numbered_headings(outline: Outline) -> dict[str, str]:
+    """``{section id: "二、严格程序规范操作"}``; the opening has no heading."""
+    out: dict[str, str] = {}
+    n = 0
+    for s in outline.sections:
+        if s.level == 0 or s.element == "opening":
+            out[s.id] = ""
+        else:
+            n += 1
+            out[s.id] = f"{int_to_chinese(n)}、{s.title}"
+    return out
+
+
+class DraftEngine:
+    """Outline, draft, regenerate and retry — one section at a time, in parallel."""
+
+    def __init__(
+        self, settings: Settings, *, retriever: Any | None = None, model: ChatModel | None = None
+    ) -> None:
+        self.settings = settings
+        self._retriever = CachedRetriever(retriever) if retriever is not None else None
+        if model is None and settings.backend == "openai":
+            model = open_chat_model(settings)
+        self.model = model
+        self.backend = "openai" if model is not None else "composer"
+        self.prompts = load_prompts(settings.prompts_dir) if model is not None else None
+
+    # ---- collaborators --------------------------------------------------------
+    @property
+    def retriever(self) -> Any:
+        """The knowledge-base retriever, opened (and built if missing) on first use."""
+        if self._retriever is None:
+            from ..retrieval import open_retriever
+
+            self._retriever = CachedRetriever(open_retriever(self.settings))
+        return self._retriever
+
+    def _pipeline(self, spec: Spec) -> SectionPipeline:
+        return SectionPipeline(
+            self.settings, spec=spec, retriever=self.retriever, model=self.model, prompts=self.prompts
+        )
+
+    def _config(self, callbacks: DraftCallbacks | None) -> RunnableConfig:
+        return {
+            "max_concurrency": self.settings.max_concurrency,
+            "callbacks": [CallbackBridge(callbacks or NullCallbacks())],
+            "run_name": "drafter.draft",
+        }
+
+    # ---- public API ------------------------------------------------------------
+    def outline(self, facts: FactSheet, *, exclude_sources: Iterable[str] | None = None) -> Outline:
+        """The editable outline for ``facts``, shaped by what past reports cover."""
+        spec = load_spec(facts.genre)
+        exclude = list(exclude_sources) if exclude_sources else None
+        k = self.settings.retrieval_k
+
+        def coverage(query: str) -> list[tuple[str, str]]:
+            return [(p.heading, p.text) for p in self.retriever.search(query, k=k, exclude_sources=exclude)]
+
+        return build_outline(facts, coverage=coverage, spec=spec)
+
+    def _jobs(
+        self, outline: Outline, facts: FactSheet, exclude: list[str] | None, only: set[str] | None = None
+    ) -> list[SectionJob]:
+        headings = numbered_headings(outline)
+        return [
+            SectionJob(node=node, heading=headings[node.id], facts=facts, outline=outline, exclude_sources=exclude)
+            for node in outline.sections
+            if only is None or node.id in only
+        ]
+
+    def draft(
+        self,
+        facts: FactSheet,
+        outline: Outline | None = None,
+        *,
+        callbacks: DraftCallbacks | None = None,
+        exclude_sources: Iterable[str] | None = None,
+    ) -> Draft:
+        """Write every section (in parallel, bounded by ``settings.max_concurrency``).
+
+        A section that fails has ``status="failed"`` and a Chinese ``error``; the
+        others are kept. Retry with :meth:`retry_failed`.
+        """
+        exclude = list(exclude_sources) if exclude_sources else None
+        outline = outline or self.outline(facts, exclude_sources=exclude)
+        spec = load_spec(outline.genre)
+        jobs = self._jobs(outline, facts, exclude)
+        sections = self._pipeline(spec).runnable().batch(jobs, config=self._config(callbacks))
+        return Draft(
+            title=outline.title,
+            sections=list(sections),
+            salutation=outline.salutation,
+            outline=outline.to_dict(),
+            exclude_sources=exclude,
+        )
+
+    def _node(self, draft: Draft, section: SectionDraft, facts: FactSheet) -> tuple[OutlineSection, Outline]:
+        data = draft.outline
+        if data:
+            outline = Outline.from_dict(data)
+            try:
+                return outline.section(section.id), outline
+            except KeyError:
+                pass
+        genre = facts.genre
+        return node_from_section(section, facts), outline_from_draft(draft, genre)
+
+    def regenerate(
+        self,
+        draft: Draft,
+        section_id: str,
+        facts: FactSheet,
+        *,
+        instruction: str | None = None,
+        callbacks: DraftCallbacks | None = None,
+    ) -> SectionDraft:
+        """A NEW version of one section; ``draft`` is not changed.
+
+        Raises :class:`~drafter.errors.BackendError` (or another DrafterError) on
+        failure, so the caller keeps the previous version.
+        """
+        old = draft.section(section_id)
+        node, outline = self._node(draft, old, facts)
+        spec = load_spec(outline.genre)
+        job = SectionJob(
+            node=node,
+            heading=old.heading,
+            facts=facts,
+            outline=outline,
+            instruction=(instruction or "").strip() or None,
+            previous=old if old.status == "ok" and old.text else None,
+            variant=len(draft.history.get(section_id, [])) + 1,
+            exclude_sources=draft.exclude_sources,
+        )
+        runnable = self._pipeline(spec).runnable(raise_errors=True)
+        try:
+            return runnable.invoke(job, config=self._config(callbacks))
+        except DrafterError:
+            raise
+        except Exception as err:
+            raise BackendError(f"重新生成“{old.heading or '开头'}”失败：{err}") from err
+
+    def retry_failed(self, draft: Draft, facts: FactSheet, *, callbacks: DraftCallbacks | None = None) -> Draft:
+        """Redraft the failed sections; finished ones stay exactly as they were."""
+        failed = [s for s in draft.sections if s.status == "failed"]
+        if not failed:
+            return draft
+        jobs: list[SectionJob] = []
+        genre = facts.genre
+        for s in failed:
+            node, outline = self._node(draft, s, facts)
+            genre = outline.genre
+            jobs.append(
+                SectionJob(
+                    node=node,
+                    heading=s.heading,
+                    facts=facts,
+                    outline=outline,
+                    exclude_sources=draft.exclude_sources,
+                )
+            )
+        results = self._pipeline(load_spec(genre)).runnable().batch(jobs, config=self._config(callbacks))
+        new = draft
+        for section in results:
+            new = new.replace_section(section)
+        return new

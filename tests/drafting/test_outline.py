@@ -1,0 +1,68 @@
+"""The editable outline: shape, highlights, round trips through dicts and text."""
+
+from __future__ import annotations
+
+import pytest
+from drafting_factsheets import FULL, MINIMAL
+
+from drafter.drafting import DraftEngine, Outline, build_outline
+from drafter.errors import InputError
+from drafter.facts import FactSheet, facts_from_data
+
+
+def test_outline_shape(full_facts: FactSheet) -> None:
+    outline = build_outline(full_facts)
+    assert outline.title == "广州市交通运输局2025年度干部选拔任用工作报告"
+    elements = [s.element for s in outline.sections]
+    assert elements[0] == "opening" and elements[1] == "overview"
+    assert elements[-3:] == ["rectification", "problems", "plans"]
+    practices = [s for s in outline.sections if s.element == "practices"]
+    assert 2 <= len(practices) <= 4
+    assert all(len(p.children) >= 2 for p in practices)
+    placed = [h for p in practices for c in p.children for h in c.highlights]
+    assert sorted(placed) == sorted(h.text for h in full_facts.highlights)
+    assert all(s.query for s in outline.sections)
+
+
+def test_minimal_outline_skips_rectification() -> None:
+    outline = build_outline(facts_from_data(MINIMAL))
+    assert "rectification" not in [s.element for s in outline.sections]
+    assert outline.title.startswith("某县统计局2024年度")
+
+
+def test_outline_uses_what_past_reports_cover(bundled_index, full_facts: FactSheet) -> None:
+    settings, retriever = bundled_index
+    outline = DraftEngine(settings, retriever=retriever).outline(full_facts)
+    titles = [c.title for s in outline.sections for c in s.children]
+    assert "严格民主推荐和考察" in titles and len(titles) >= 6
+
+
+def test_round_trips(full_facts: FactSheet) -> None:
+    outline = build_outline(full_facts)
+    assert Outline.from_dict(outline.to_dict()).to_dict() == outline.to_dict()
+    again = Outline.from_text(outline.to_text(), base=outline)
+    assert again.to_dict() == outline.to_dict()
+
+
+def test_user_edits_the_text_form(full_facts: FactSheet) -> None:
+    outline = build_outline(full_facts)
+    text = outline.to_text().replace("- 存在的主要问题 [problems]\n", "")
+    text = text.replace("标题：广州市交通运输局", "标题：广州市交通局")
+    text += "- 突出抓好年轻干部工作\n  - 建立年轻干部成长档案\n    + 每季度更新一次档案\n  - 加强跟踪培养\n"
+    edited = Outline.from_text(text, base=outline)
+    assert edited.title.startswith("广州市交通局")
+    assert "problems" not in [s.element for s in edited.sections]
+    last = edited.sections[-1]
+    assert last.element == "practices" and last.id.startswith("practices-")
+    assert last.children[0].highlights == ["每季度更新一次档案"]
+
+
+def test_bad_outline_text_names_the_line() -> None:
+    with pytest.raises(InputError, match="第2行"):
+        Outline.from_text("标题：某局报告\n这一行没有短横\n")
+    with pytest.raises(InputError, match="notanelement"):
+        Outline.from_text("标题：某局报告\n- 乱写 [notanelement]\n")
+
+
+def test_full_fixture_is_valid() -> None:
+    assert facts_from_data(FULL).figures[0].key == "F1"

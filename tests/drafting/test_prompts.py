@@ -1,0 +1,119 @@
+"""Prompts as checked files, the number ledger and citations, with a scripted model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drafter.drafting import DraftEngine
+from drafter.drafting.chain import map_citations, parse_answer
+from drafter.drafting.ledger import NumberLedger
+from drafter.drafting.prompts import (
+    MissingVariables,
+    PromptError,
+    check_template,
+    load_prompts,
+)
+from drafter.drafting.types import Source
+from drafter.errors import BackendUnavailable
+from drafter.facts import FactSheet
+from drafter.markers import MISSING_RE
+from drafter.settings import REPO_ROOT, Settings
+
+
+def test_bundled_prompts_load() -> None:
+    prompts = load_prompts(REPO_ROOT / "prompts")
+    assert "marker_example" in prompts.system.variables
+    text = prompts.system.render(genre_name="干部选拔任用工作报告", marker_example="〔待补：……〕")
+    assert "〔待补：……〕" in text and "{{F1}}" in text
+
+
+def test_unknown_variable_is_refused_when_loaded(tmp_path: Path) -> None:
+    for name in ("system", "section", "regenerate"):
+        (tmp_path / f"{name}.txt").write_text((REPO_ROOT / "prompts" / f"{name}.txt").read_text("utf-8"), "utf-8")
+    (tmp_path / "section.txt").write_text(
+        (tmp_path / "section.txt").read_text("utf-8") + "\n${unit_name}", "utf-8"
+    )
+    with pytest.raises(PromptError, match="unit_name"):
+        load_prompts(tmp_path)
+
+
+def test_missing_required_variable_and_render_check() -> None:
+    with pytest.raises(PromptError, match="marker_example"):
+        check_template("system", "只写正文。")
+    prompt = check_template("system", "${genre_name} ${marker_example}")
+    with pytest.raises(MissingVariables, match="marker_example"):
+        prompt.render(genre_name="报告")
+
+
+def test_ledger_substitutes_and_flags_unknown(full_facts: FactSheet) -> None:
+    ledger = NumberLedger(full_facts)
+    described = ledger.describe()
+    assert "{{F1}}" in described and "提拔正科级领导干部" in described
+    assert "4" not in described.replace("F4", "")  # labels only, never values
+    sub = ledger.substitute("全年提拔正科级领导干部{{F1}}人，职级晋升{{ F3 }}；另{{F99}}。")
+    assert sub.text.startswith("全年提拔正科级领导干部4人，职级晋升12人；")
+    assert sub.unknown == ["F99"] and MISSING_RE.search(sub.text)
+    assert ledger.tokenize("提拔正科级领导干部4人") == "提拔正科级领导干部{{F1}}"
+
+
+def test_citations_map_back_and_unknown_ids_are_dropped() -> None:
+    offered = [Source("S1", "reports/a.txt", "一、", "甲"), Source("S2", "reports/b.txt", "二、", "乙")]
+    text, cited = map_citations("严格程序。[S2] 凡提四必。[S7]【S1、S2】", offered)
+    assert cited == ["S2", "S1"] and "[" not in text and "S7" not in text
+
+
+def test_parse_answer_removes_markdown_and_echoed_heading() -> None:
+    raw = "## 二、严格程序\n\n**（一）加强研判**\n- 坚持研判。\n```\n"
+    assert parse_answer(raw, "二、严格程序") == "（一）加强研判\n坚持研判。"
+
+
+def test_prompt_gets_tokens_not_values_and_sources_are_kept(
+    bundled_index, full_facts: FactSheet, fake_model
+) -> None:
+    settings, retriever = bundled_index
+    engine = DraftEngine(settings, retriever=retriever, model=fake_model)
+    outline = engine.outline(full_facts)
+    fake_model.default = "全年提拔正科级领导干部{{F1}}，职级晋升{{F3}}。坚持好干部标准。[S1]"
+    draft = engine.draft(full_facts, outline)
+    overview = draft.section("overview")
+    assert "提拔正科级领导干部4人" in overview.text and "{{" not in overview.text
+    assert overview.sources and overview.sources[0].id == "S1" and overview.sources[0].source
+    prompts = [m[-1]["content"] for m in fake_model.history]
+    overview_prompt = next(p for p in prompts if "总体情况" in p.split("本部分：")[1][:30])
+    assert "{{F1}}" in overview_prompt and "提拔正科级领导干部（" in overview_prompt
+    assert "156" not in overview_prompt  # the value of F5 never reaches the model
+    assert str(full_facts.year) in overview_prompt  # rendered per call with this year
+
+
+def test_invented_number_becomes_a_figure_finding(bundled_index, full_facts: FactSheet, fake_model) -> None:
+    settings, retriever = bundled_index
+    engine = DraftEngine(settings, retriever=retriever, model=fake_model)
+    fake_model.default = "全年提拔正科级领导干部{{F1}}，另有17人交流到基层。"
+    draft = engine.draft(full_facts)
+    figures = [f for f in draft.section("overview").findings if f.category == "figure"]
+    assert figures and "17人" in figures[0].text
+
+
+def test_regenerate_prompt_carries_instruction_and_tokenised_previous(
+    bundled_index, full_facts: FactSheet, fake_model
+) -> None:
+    settings, retriever = bundled_index
+    engine = DraftEngine(settings, retriever=retriever, model=fake_model)
+    fake_model.default = "全年提拔正科级领导干部{{F1}}。"
+    draft = engine.draft(full_facts)
+    fake_model.enqueue("精炼后提拔正科级领导干部{{F1}}。")
+    new = engine.regenerate(draft, "overview", full_facts, instruction="更精炼")
+    prompt = fake_model.history[-1][-1]["content"]
+    assert "更精炼" in prompt and "提拔正科级领导干部{{F1}}" in prompt
+    assert new.text == "精炼后提拔正科级领导干部4人。" and new.instruction == "更精炼"
+    assert draft.section("overview").text == "全年提拔正科级领导干部4人。"  # the draft is untouched
+    fake_model.enqueue(BackendUnavailable("服务器断开"))
+    with pytest.raises(BackendUnavailable):
+        engine.regenerate(draft, "overview", full_facts, instruction="再试")
+
+
+def test_settings_prompts_dir_is_used(tmp_path: Path, fake_model) -> None:
+    with pytest.raises(PromptError, match="DRAFTER_PROMPTS_DIR"):
+        DraftEngine(Settings(home=tmp_path, prompts_dir=tmp_path / "none"), retriever=object(), model=fake_model)
