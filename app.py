@@ -1,0 +1,43 @@
+"""drafter's web app: layout and wiring only (the pages live in ``drafter_ui/``).
+
+    streamlit run app.py
+
+Tabs: 数据填报 · 起草 · 检查 · 知识库 · 对照. Only the open tab runs on a rerun, and
+heavy resources (database engine, index, drafting engine) are created once per
+process in ``drafter_ui.resources``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from drafter_ui import (
+    checks_page,
+    compare_page,
+    draft_page,
+    facts_page,
+    kb_page,
+    sidebar,
+    state,
+)
+
+st.set_page_config(page_title="干部选拔任用工作报告 · 起草助手", page_icon="📝", layout="wide")
+
+ctx = state.init()
+if notice := st.session_state.pop("notice", None):
+    st.warning(notice)
+
+PAGES = {
+    "数据填报": facts_page.render,
+    "起草": draft_page.render,
+    "检查": checks_page.render,
+    "知识库": kb_page.render,
+    "对照": compare_page.render,
+}
+
+tabs = st.tabs(list(PAGES), key="nav", on_change="rerun")
+for tab, render in zip(tabs, PAGES.values()):
+    if tab.open:
+        with tab:
+            render(ctx)
+sidebar.render(ctx)  # after the pages, so a report created on this run is listed

@@ -1,0 +1,136 @@
+"""检查: every finding of the whole draft by category and section, in context; the structure view."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from drafter.checks import CATEGORIES, check_text
+from drafter.doctree import normalize_newlines
+from drafter.drafting.types import Draft
+from drafter.facts import parse_facts
+
+from .facts_page import current_check
+from .highlight import CATEGORY_ZH, COLORS, SEVERITY_ZH
+from .state import Ctx
+
+__all__ = ["check_report", "render"]
+
+_STATUS_ZH = {"present": "已有", "missing": "缺少", "misordered": "顺序不对", "opening": "已有（在开头段落中）"}
+
+
+def _older_texts(roots: tuple[str, ...], sources: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Texts of the past reports the draft drew on (for the stale-copy check)."""
+    out = []
+    for source in sources:
+        for root in roots:
+            path = Path(root) / source
+            if path.is_file() and path.suffix.lower() in (".txt", ".md"):
+                try:
+                    out.append((source, path.read_text(encoding="utf-8")))
+                except (OSError, UnicodeDecodeError):
+                    pass
+                break
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def check_report(text: str, facts_yaml: str | None, roots: tuple[str, ...], sources: tuple[str, ...]) -> dict[str, Any]:
+    """The whole-report check as plain data (cached by text, facts and sources)."""
+    facts = parse_facts(facts_yaml) if facts_yaml else None
+    against = _older_texts(roots, sources) or None
+    return check_text(text, facts=facts, against=against).to_dict()
+
+
+def _context(text: str, f: dict[str, Any]) -> str:
+    lines = text.split("\n")
+    line = int(f.get("line") or 1)
+    lo, hi = max(1, line - 2), min(len(lines), line + 2)
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln) + 1)
+    out = []
+    start, end = int(f.get("start") or 0), int(f.get("end") or 0)
+    for n in range(lo, hi + 1):
+        s0 = starts[n - 1]
+        content = lines[n - 1]
+        a, b = max(0, start - s0), min(len(content), end - s0)
+        if n == line and a < b:
+            color = COLORS.get(str(f.get("severity")), "#eee")
+            body = (html.escape(content[:a]) + f'<mark style="background:{color}">' + html.escape(content[a:b])
+                    + "</mark>" + html.escape(content[b:]))
+        else:
+            body = html.escape(content)
+        out.append(f'<span style="color:#888">{n:>3}</span>　{body}')
+    return "<br>".join(out)
+
+
+def render(ctx: Ctx) -> None:
+    """The 检查 tab."""
+    if ctx.report_id is None:
+        st.info("请先填写数据表并生成草稿。")
+        return
+    stored = ctx.repo.latest_draft(ctx.report_id)
+    if stored is None:
+        st.info("还没有草稿：请到“起草”页点击“生成全文”。")
+        return
+    text = normalize_newlines(Draft.from_dict(stored.to_dict()).text())
+    sheet = current_check().sheet
+    sources = tuple(sorted({str(s.get("source")) for sec in stored.sections for s in sec.sources if s.get("source")}))
+    roots = (str(ctx.settings.knowledge_dir), str(ctx.settings.home))
+    result = check_report(text, sheet.to_yaml() if sheet else None, roots, sources)
+    findings: list[dict[str, Any]] = result["findings"]  # type: ignore[assignment]
+    counts: dict[str, dict[str, int]] = result["counts"]  # type: ignore[assignment]
+    errors = sum(1 for f in findings if f["severity"] == "error")
+    st.subheader(f"全文检查：{len(findings)}处问题（错误{errors}处）")
+    if sheet is None:
+        st.caption("数据表尚不完整，数字核对未进行。")
+    cols = st.columns(len(CATEGORIES))
+    for col, cat in zip(cols, CATEGORIES):
+        n = sum(counts.get(cat, {}).values())
+        col.metric(CATEGORY_ZH.get(cat, cat), n)
+
+    left, right = st.columns([3, 2])
+    with left:
+        for cat in CATEGORIES:
+            items = [f for f in findings if f["category"] == cat]
+            if not items:
+                continue
+            with st.expander(f"{CATEGORY_ZH.get(cat, cat)}（{len(items)}）", expanded=cat in ("placeholder", "figure")):
+                by_section: dict[str, list[dict[str, Any]]] = {}
+                for f in items:
+                    by_section.setdefault(f.get("section") or "开头", []).append(f)
+                for section, group in by_section.items():
+                    st.markdown(f"**{section}**（{len(group)}）")
+                    for f in group:
+                        snippet = f"「{f['text']}」" if f.get("text") else ""
+                        st.markdown(f"- 第{f.get('line')}行 · {SEVERITY_ZH.get(f['severity'], '')}：{snippet}{f['message']}")
+    with right:
+        if findings:
+            labels = [
+                f"{i + 1}. [{CATEGORY_ZH.get(f['category'], f['category'])}] 第{f.get('line')}行 {f.get('text') or ''}"
+                for i, f in enumerate(findings)
+            ]
+            choice = st.selectbox("查看问题所在位置", range(len(findings)), format_func=lambda i: labels[i],
+                                  key="finding_pick")
+            f = findings[int(choice or 0)]
+            st.markdown(f"**{f['message']}**")
+            st.markdown(
+                f'<div class="finding-context" style="line-height:1.9">{_context(text, f)}</div>',
+                unsafe_allow_html=True,
+            )
+        else:
+            st.success("未发现问题。")
+        st.markdown("**结构对照（规范要求的部分）**")
+        rows = []
+        for e in result["elements"]:  # type: ignore[union-attr]
+            rows.append({
+                "部分": e["name"],
+                "必需": "是" if e["required"] else "否",
+                "情况": _STATUS_ZH.get(e["status"], e["status"]),
+                "对应标题": "；".join(str(s["title"]) for s in e["sections"]),
+            })
+        st.dataframe(rows, hide_index=True, width="stretch")

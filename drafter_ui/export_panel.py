@@ -1,0 +1,42 @@
+"""Export of the current draft: GB/T 9704 .docx, Markdown, plain text — with a warning while errors remain."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from drafter.doctree import parse
+from drafter.export import docx_bytes, to_markdown
+
+__all__ = ["render"]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _docx(text: str) -> bytes:
+    return docx_bytes(parse(text))
+
+
+def render(title: str, text: str, errors: list[str]) -> None:
+    """Download buttons for ``text``; ``errors`` are the unresolved error messages."""
+    with st.expander("导出（Word / Markdown / 纯文本）"):
+        if errors:
+            st.warning(
+                f"草稿还有{len(errors)}处错误（如未填的占位符、无依据的数字），正式导出前请先修正：\n\n"
+                + "\n".join(f"- {e}" for e in errors[:10])
+                + ("\n- ……" if len(errors) > 10 else "")
+            )
+        name = title or "草稿"
+        c1, c2, c3 = st.columns(3)
+        if c1.button("生成 Word 文件（GB/T 9704 版式）", key="make_docx"):
+            st.session_state["docx_ready"] = True
+        if st.session_state.get("docx_ready"):
+            c1.download_button(
+                "下载 .docx" + ("（仍有错误）" if errors else ""),
+                data=_docx(text),
+                file_name=f"{name}.docx",
+                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                key="dl_docx",
+            )
+        c2.download_button("下载 .md", data=to_markdown(parse(text)).encode("utf-8"), file_name=f"{name}.md",
+                           mime="text/markdown", key="dl_md")
+        c3.download_button("下载 .txt", data=text.encode("utf-8"), file_name=f"{name}.txt", mime="text/plain",
+                           key="dl_txt")

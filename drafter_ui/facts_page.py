@@ -1,0 +1,320 @@
+"""数据填报: the fact sheet as a form, validated at each field, saved as it is typed."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+import yaml
+
+from drafter.errors import FactSheetError, InputError
+from drafter.factform import FormCheck, check_form, form_from_sheet, lines, sheet_data
+from drafter.facts import COUNT_UNITS, parse_facts
+from drafter.templates import LEVELS, blank_figures
+
+from . import state
+from .state import FORM_WIDGETS, LIST_FIELDS, Ctx
+
+__all__ = ["current_check", "has_content", "render", "save_form"]
+
+_LABELS = {
+    "unit": "单位名称",
+    "org": "报告主体",
+    "year": "年度",
+    "level": "干部层级",
+    "superior": "上级组织部门",
+    "region": "所在地区",
+    "figures": "数据",
+    "highlights": "工作亮点",
+    "problems": "存在问题",
+    "plans": "下一步打算",
+    "rectification": "上年度评议整改情况",
+}
+_HELP = {
+    "unit": "如：某某市交通运输局",
+    "org": "如：局党组、党委",
+    "year": "报告所述年度，四位数字，如2025",
+    "superior": "如：市委组织部（可不填）",
+    "region": "如：湖北省某某市（可不填）",
+}
+_LIST_HELP = {
+    "highlights": "每行一条，如：开展“墩苗”计划，选派6名年轻干部到基层挂职",
+    "problems": "每行一条；不填则正文提示待补",
+    "plans": "每行一条",
+    "rectification": "每行一条；上年度“一报告两评议”反馈问题的整改情况",
+}
+
+
+def current_check() -> FormCheck:
+    """The session's form, validated."""
+    return check_form(state.form())
+
+
+def _show(slot: Any, check: FormCheck, key: Any) -> None:
+    msgs = check.at(key)
+    if msgs:
+        label = _LABELS.get(key, "")
+        slot.error("；".join(f"{label}：{m}" if label else m for m in msgs))
+
+
+def _rows_from_editor(df: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for rec in df.to_dict("records"):
+        value = rec.get("value")
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            value = None
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        label = rec.get("label")
+        unit = rec.get("unit")
+        label = "" if label is None or (isinstance(label, float) and math.isnan(label)) else str(label)
+        unit = "人" if unit is None or (isinstance(unit, float) and math.isnan(unit)) else str(unit)
+        if not label and value is None:
+            continue  # an empty added row
+        rows.append({"label": label, "value": value, "unit": unit})
+    return rows
+
+
+def _import_yaml(uploaded: Any) -> None:
+    """Replace the form with an uploaded fact-sheet file (kept even if invalid)."""
+    raw = uploaded.getvalue()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        st.session_state["import_msg"] = ("error", f"{uploaded.name}：编码无法识别，请另存为 UTF-8 后再导入")
+        return
+    try:
+        sheet = parse_facts(text)
+        new = form_from_sheet(sheet)
+        msg = ("success", f"已导入 {uploaded.name}")
+    except FactSheetError as err:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            data = None
+        if not isinstance(data, dict):
+            st.session_state["import_msg"] = ("error", f"{uploaded.name}：{err}")
+            return
+        new = form_from_sheet(data)
+        msg = ("warning", f"已导入 {uploaded.name}，但数据表有误，请在下方逐项修正：{err}")
+    level = new.get("level") or ""
+    new["level"] = level if level in LEVELS else ""
+    st.session_state["form"] = new
+    state._push_widgets(new)
+    st.session_state["import_msg"] = msg
+
+
+def _import_export(ctx: Ctx) -> None:
+    with st.expander("导入 / 导出数据表（YAML，与命令行通用）"):
+        uploaded = st.file_uploader(
+            "导入数据表文件", type=["yaml", "yml"], key=f"yaml_upload_{st.session_state.get('fig_nonce', 0)}"
+        )
+        if uploaded is not None and uploaded.file_id not in st.session_state.setdefault("imported", set()):
+            st.session_state["imported"].add(uploaded.file_id)
+            _import_yaml(uploaded)
+        kind, text = st.session_state.pop("import_msg", (None, None))
+        if kind:
+            getattr(st, kind)(text)
+        check = current_check()
+        f = state.form()
+        if check.sheet is not None:
+            data = check.sheet.to_yaml()
+        else:
+            data = "# 数据表尚有问题，修正后方可用于起草\n" + yaml.safe_dump(
+                sheet_data(f), allow_unicode=True, sort_keys=False
+            )
+        name = f"{f.get('unit') or '数据表'}{f.get('year') or ''}.yaml"
+        st.download_button("导出数据表（YAML）", data=data.encode("utf-8"), file_name=name, mime="application/x-yaml")
+
+
+def _on_level_change() -> None:
+    f = state.form()
+    level = st.session_state.get("f_level") or ""
+    f["level"] = level
+    if all(r.get("value") in (None, "") for r in f.get("figures") or []):
+        state.reset_figures(blank_figures(level or None))
+
+
+def _add_template_rows() -> None:
+    f = state.form()
+    have = {r.get("label") for r in f.get("figures") or []}
+    rows = list(f.get("figures") or []) + [r for r in blank_figures(f.get("level") or None) if r["label"] not in have]
+    state.reset_figures(rows)
+
+
+def _text_inputs(f: dict[str, Any]) -> dict[str, Any]:
+    slots: dict[str, Any] = {}
+    ss = st.session_state
+    for field, key in FORM_WIDGETS.items():
+        if key not in ss:
+            ss[key] = "" if f.get(field) is None else str(f.get(field))
+    c1, c2, c3 = st.columns([3, 2, 1])
+    with c1:
+        st.text_input("单位名称 *", key="f_unit", help=_HELP["unit"], placeholder=_HELP["unit"])
+        slots["unit"] = st.empty()
+    with c2:
+        st.text_input("报告主体 *", key="f_org", help=_HELP["org"], placeholder=_HELP["org"])
+        slots["org"] = st.empty()
+    with c3:
+        st.text_input("年度 *", key="f_year", help=_HELP["year"], placeholder="2025")
+        slots["year"] = st.empty()
+    c1, c2, c3 = st.columns([1, 2, 2])
+    with c1:
+        st.selectbox(
+            "干部层级",
+            options=[*LEVELS, ""],
+            key="f_level",
+            format_func=lambda x: x or "（不填）",
+            on_change=_on_level_change,
+        )
+        slots["level"] = st.empty()
+    with c2:
+        st.text_input("上级组织部门", key="f_superior", help=_HELP["superior"], placeholder=_HELP["superior"])
+        slots["superior"] = st.empty()
+    with c3:
+        st.text_input("所在地区", key="f_region", help=_HELP["region"], placeholder=_HELP["region"])
+        slots["region"] = st.empty()
+    for field, key in FORM_WIDGETS.items():
+        f[field] = ss.get(key, "")
+    return slots
+
+
+def _figures_editor(f: dict[str, Any]) -> Any:
+    st.markdown("**本年度数据** · 空白数值的行不计入；可在表格末尾添加自定义行")
+    key = state.figures_key()
+    st.session_state["fig_key"] = key
+    if key not in st.session_state or "fig_base" not in st.session_state:
+        st.session_state["fig_base"] = [dict(r) for r in f.get("figures") or []]
+    base = pd.DataFrame(st.session_state["fig_base"], columns=["label", "value", "unit"])
+    base["value"] = pd.to_numeric(base["value"], errors="coerce").astype("float64")
+    base["label"] = base["label"].astype("string")
+    base["unit"] = base["unit"].astype("string")
+    edited = st.data_editor(
+        base,
+        key=key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "label": st.column_config.TextColumn("名称", width="large"),
+            "value": st.column_config.NumberColumn("数值", help="人数、次数填整数；百分比填0–100"),
+            "unit": st.column_config.SelectboxColumn("单位", options=list(COUNT_UNITS), default="人"),
+        },
+    )
+    f["figures"] = _rows_from_editor(edited)
+    st.button("补齐本层级常用行", on_click=_add_template_rows, help="按所选干部层级补上表中缺少的常用数据行")
+    return st.empty()
+
+
+def _lists(f: dict[str, Any]) -> dict[str, Any]:
+    slots: dict[str, Any] = {}
+    ss = st.session_state
+    cols = st.columns(2)
+    for i, (field, key) in enumerate(LIST_FIELDS.items()):
+        if key not in ss:
+            ss[key] = "\n".join(f.get(field) or [])
+        with cols[i % 2]:
+            st.text_area(_LABELS[field], key=key, help=_LIST_HELP[field], placeholder=_LIST_HELP[field], height=130)
+            slots[field] = st.empty()
+        f[field] = lines(ss.get(key, ""))
+    return slots
+
+
+def has_content(f: dict[str, Any]) -> bool:
+    """Whether the writer has typed anything worth saving."""
+    return bool(
+        f.get("unit") or f.get("org") or any(r.get("value") is not None for r in f.get("figures") or [])
+        or any(f.get(k) for k in LIST_FIELDS)
+    )
+
+
+def save_form(ctx: Ctx, check: FormCheck) -> Any:
+    """Save the form if it changed (creating the report on the first content)."""
+    ss = st.session_state
+    f = state.form()
+    current = json.dumps(f, ensure_ascii=False, sort_keys=True)
+    if current == ss.get("saved_json"):
+        return None
+    if ctx.report_id is None:
+        if not has_content(f):
+            return None
+        ss["report_id"] = ctx.repo.create_report().id
+        st.query_params["report"] = str(ss["report_id"])
+    yaml_text = check.sheet.to_yaml() if check.sheet is not None else None
+    try:
+        result = ctx.repo.save_facts(
+            ss["report_id"],
+            f,
+            valid=check.valid,
+            problems=check.pairs,
+            yaml_text=yaml_text,
+            author=ctx.author,
+            base_revision=ss.get("facts_rev"),
+        )
+    except InputError as err:
+        st.error(f"保存失败：{err}")
+        return None
+    ss["saved_json"] = current
+    ss["facts_rev"] = result.revision
+    ss["name_taken"] = result.name_taken
+    return result
+
+
+def render(ctx: Ctx) -> None:
+    """The 数据填报 tab."""
+    f = state.form()
+    _import_export(ctx)
+    slots = _text_inputs(f)
+    fig_slot = _figures_editor(f)
+    list_slots = _lists(f)
+    check = current_check()
+    if ctx.report_id is None and not has_content(f):
+        st.caption("带 * 的为必填项；填写后自动保存。")
+        return
+    for key, slot in {**slots, **list_slots}.items():
+        _show(slot, check, key)
+    fig_msgs = [f"第{k[1] + 1}行：{m}" for k, ms in sorted(
+        ((k, v) for k, v in check.problems.items() if isinstance(k, tuple)), key=lambda kv: kv[0][1]
+    ) for m in ms] + check.at("figures")
+    if fig_msgs:
+        fig_slot.error("\n\n".join(fig_msgs))
+    for msg in check.at(""):
+        st.error(msg)
+    result = save_form(ctx, check)
+    ss = st.session_state
+    if result is not None and result.conflict is not None:
+        other = result.conflict
+        st.warning(
+            f"提示：{other.author or '另一会话'}在您之前保存了这份数据表（第{other.revision}版），"
+            f"您的修改已另存为第{result.revision}版；两版都保留在历史中，可在下方“数据表历史”查看。"
+        )
+    taken = ss.get("name_taken")
+    if taken is not None:
+        st.warning(
+            f"已有“{taken.label}”的报告。本数据表已保存在当前报告中；若要继续那份报告，请在左侧“已保存的报告”中打开它。"
+        )
+    if ctx.report_id is None:
+        st.caption("填写后自动保存。")
+    elif check.valid:
+        st.success(f"数据表完整，已自动保存（第{ss.get('facts_rev')}版）。可以到“起草”页生成全文。")
+    else:
+        n = sum(len(v) for v in check.problems.values())
+        st.info(f"已自动保存（第{ss.get('facts_rev')}版），但还有{n}处需要修正，修正后才能起草。")
+    _history(ctx)
+
+
+def _history(ctx: Ctx) -> None:
+    if ctx.report_id is None:
+        return
+    with st.expander("数据表历史"):
+        history = ctx.repo.facts_history(ctx.report_id)[:20]
+        for item in history:
+            mark = "完整" if item.valid else "有待修正"
+            st.caption(f"第{item.revision}版 · {item.created_at:%Y-%m-%d %H:%M:%S} UTC · {item.author or '—'} · {mark}")

@@ -1,0 +1,153 @@
+"""知识库: the bundled and uploaded documents, uploads, deletion, re-indexing, a search box."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from drafter.errors import DrafterError, IngestError
+from drafter.indexer import discover, index_knowledge
+from drafter.ingest import SUPPORTED_SUFFIXES, read_text
+
+from . import resources
+from .state import Ctx, bump
+
+__all__ = ["accept_upload", "render"]
+
+_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def accept_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> tuple[bool, str]:
+    """Validate and store one uploaded file; returns (accepted, Chinese message)."""
+    clean = _BAD_CHARS.sub("_", Path(name).name).strip() or "未命名.txt"
+    suffix = Path(clean).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return False, f"{name}：不支持的文件类型“{suffix or '无扩展名'}”，请上传 .txt、.md 或 .docx 文件"
+    if len(data) > max_bytes:
+        return False, (
+            f"{name}：文件过大（{len(data) / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB；"
+            "请拆分后再上传或调整 DRAFTER_MAX_UPLOAD_MB"
+        )
+    if not data.strip():
+        return False, f"{name}：文件是空的"
+    incoming = uploads_dir / ".incoming"  # dot-folders are not indexed
+    incoming.mkdir(parents=True, exist_ok=True)
+    target = uploads_dir / clean
+    tmp = incoming / clean
+    tmp.write_bytes(data)
+    try:
+        ingested = read_text(tmp, max_bytes=max_bytes)
+    except IngestError as err:
+        tmp.unlink(missing_ok=True)
+        return False, f"{name}：{err.reason}"
+    replaced = target.exists()
+    tmp.replace(target)
+    chars = len(ingested.text)
+    note = "（已替换同名文件）" if replaced else ""
+    return True, f"{clean}：已保存，约{chars}字{note}"
+
+
+def _reindex(ctx: Ctx) -> None:
+    bar = st.progress(0.0, text="正在更新索引……")
+
+    def progress(done: int, total: int, message: str) -> None:
+        bar.progress(min(1.0, done / total) if total else 1.0, text=f"{message}（{done}/{total}）")
+
+    try:
+        report = index_knowledge(ctx.settings, progress=progress)
+    except DrafterError as err:
+        bar.empty()
+        st.session_state["kb_msgs"] = [("error", f"索引失败：{err}")]
+        return
+    bar.empty()
+    resources.retriever(ctx.settings).refresh()
+    msgs = st.session_state.setdefault("kb_msgs", [])
+    msgs.append(("success", (
+        f"索引已更新：新增{len(report.added)}个、更新{len(report.changed)}个、移除{len(report.removed)}个文件，"
+        f"共{report.total_chunks}个段落（{report.seconds:.1f}秒）。"
+    )))
+    for source, reason in report.skipped:
+        msgs.append(("warning", f"未收录 {source}：{reason}"))
+
+
+def _upload(ctx: Ctx) -> None:
+    files = st.file_uploader(
+        f"上传往年报告或材料（.txt / .md / .docx，GBK 编码亦可；单个文件不超过 {ctx.settings.max_upload_mb:g} MB）",
+        # no type filter: every rejected file gets its own Chinese reason below
+        accept_multiple_files=True,
+        key=f"kb_upload_{st.session_state.get('kb_nonce', 0)}",
+    )
+    if files and st.button("保存并加入知识库", key="kb_save", type="primary"):
+        msgs: list[tuple[str, str]] = []
+        accepted = 0
+        for f in files:
+            ok, msg = accept_upload(f.name, f.getvalue(), ctx.settings.uploads_dir, ctx.settings.max_upload_bytes)
+            msgs.append(("success" if ok else "error", msg))
+            accepted += ok
+        st.session_state["kb_msgs"] = msgs
+        if accepted:
+            _reindex(ctx)
+        bump("kb_nonce")
+        st.rerun()
+
+
+def _listing(ctx: Ctx) -> None:
+    files, _skipped = discover(ctx.settings)
+    bundled = [f for f in files if not f.source.startswith("uploads/")]
+    uploaded = [f for f in files if f.source.startswith("uploads/")]
+    st.markdown(f"**内置材料（{len(bundled)}）**")
+    rows: list[dict[str, Any]] = []
+    for f in bundled:
+        rows.append({
+            "文件": f.source,
+            "类别": "政策摘编" if f.policy else "往年报告",
+            "年度": str(f.meta.get("year") or ""),
+            "标题": str(f.meta.get("title") or ""),
+        })
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    st.markdown(f"**上传的材料（{len(uploaded)}）**")
+    if not uploaded:
+        st.caption("还没有上传的材料。")
+    for f in uploaded:
+        c1, c2 = st.columns([5, 1])
+        size = f.path.stat().st_size if f.path.exists() else 0
+        c1.write(f"{f.source}（{size / 1024:.1f} KB）")
+        if c2.button("删除", key=f"kb_del_{f.source}"):
+            f.path.unlink(missing_ok=True)
+            st.session_state["kb_msgs"] = [("success", f"已删除 {f.source}")]
+            _reindex(ctx)
+            st.rerun()
+
+
+def _search(ctx: Ctx) -> None:
+    st.markdown("**试一试检索**")
+    c1, c2 = st.columns([5, 1])
+    query = c1.text_input("检索内容", key="kb_query", placeholder="如：凡提四必 档案审核", label_visibility="collapsed")
+    if c2.button("检索", key="kb_search") and query.strip():
+        try:
+            passages = resources.retriever(ctx.settings).search(query.strip(), k=5)
+        except DrafterError as err:
+            st.error(f"检索失败：{err}")
+            return
+        if not passages:
+            st.info("没有找到相关段落。")
+        for p in passages:
+            with st.container(border=True):
+                st.markdown(f"**{p.source}** · {p.heading or '（开头）'} · 相关度 {p.score:.3f}")
+                st.write(p.text)
+
+
+def render(ctx: Ctx) -> None:
+    """The 知识库 tab."""
+    for kind, msg in st.session_state.pop("kb_msgs", []):
+        getattr(st, kind)(msg)
+    _upload(ctx)
+    if st.button("重新索引", key="kb_reindex", help="扫描内置材料和上传目录，只处理新增或修改的文件"):
+        _reindex(ctx)
+        st.rerun()
+    _listing(ctx)
+    _search(ctx)

@@ -1,0 +1,208 @@
+"""One panel per drafted section: editable text, findings in place, sources, regenerate, versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from drafter.checks import check_text
+from drafter.drafting.chain import check_section
+from drafter.drafting.types import Draft, SectionDraft, finding_to_dict
+from drafter.errors import DrafterError
+from drafter.facts import FactSheet
+from drafter.storage import SectionVersion, StoredDraft
+
+from . import backend, export_panel, resources
+from .highlight import CATEGORY_ZH, SEVERITY_ZH, highlight_html
+from .runner import QueueCallbacks, run_job
+from .state import Ctx
+
+__all__ = ["render_draft", "section_findings"]
+
+_KIND_ZH = {"generated": "生成", "edited": "修改", "restored": "恢复"}
+
+
+def section_findings(heading: str, text: str, sheet: FactSheet | None, genre: str = "report") -> list[dict[str, Any]]:
+    """The findings of one section's text, checked as the engine checks a generated one.
+
+    Without a valid fact sheet only placeholders can be checked.
+    """
+    block = "\n".join(x for x in (heading, text.strip("\n")) if x)
+    if sheet is None:
+        found = check_text(block, genre=genre, categories={"placeholder"}).findings
+    else:
+        found = check_section(block, sheet, genre)
+    return [finding_to_dict(f) for f in found]
+
+
+def _on_edit(ctx: Ctx, draft_id: int, sec: SectionVersion, key: str, sheet: FactSheet | None) -> None:
+    """Save an edit as a new version, at once (runs before the next script run)."""
+    text = st.session_state.get(key, "")
+    if text == sec.text:
+        return
+    data = sec.to_section_dict()
+    data.update(text=text, findings=section_findings(sec.heading, text, sheet, sheet.genre if sheet else "report"), status="ok", error=None,
+                instruction=None)
+    saved = ctx.repo.add_section_version(draft_id, data, kind="edited", author=ctx.author, base_version=sec.version)
+    msgs = st.session_state.setdefault("panel_msgs", {})
+    if saved.conflict is not None:
+        msgs[sec.section_id] = (
+            "warning",
+            (
+                f"{saved.conflict.author or '另一会话'}在您之前保存了本节第{saved.conflict.version}版；"
+                f"您的修改已存为第{saved.version.version}版（显示的是最新版），对方的版本可在“历史版本”中找回。"
+            ),
+        )
+    else:
+        msgs[sec.section_id] = ("success", f"修改已保存为第{saved.version.version}版。")
+
+
+def _on_restore(ctx: Ctx, draft_id: int, section_id: str, version: int) -> None:
+    saved = ctx.repo.restore(draft_id, section_id, version, author=ctx.author)
+    st.session_state.setdefault("panel_msgs", {})[section_id] = (
+        "success", f"已恢复第{version}版（存为第{saved.version.version}版）。"
+    )
+
+
+def _regenerate(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet) -> None:
+    s = backend.session_settings(ctx.settings)
+    engine = resources.engine_for(s)
+    instruction = (st.session_state.get(f"instr_{draft.id}_{sec.section_id}") or "").strip() or None
+    current = Draft.from_dict(draft.to_dict())
+    older = [v for v in ctx.repo.section_history(draft.id, sec.section_id) if v.version != sec.version]
+    current.history[sec.section_id] = [SectionDraft.from_dict(v.to_section_dict()) for v in reversed(older)]
+    if draft.outline:
+        current.outline = draft.outline  # type: ignore[attr-defined]  # the engine reads it back
+    msgs = st.session_state.setdefault("panel_msgs", {})
+
+    author, repo = ctx.author, ctx.repo  # read here: the saver runs on a worker thread, without a session
+
+    def save(section: SectionDraft) -> None:
+        repo.add_section_version(
+            draft.id, section, kind="generated", author=author, base_version=sec.version,
+            instruction=instruction,
+        )
+
+    cb = QueueCallbacks(save, {sec.section_id: sec.heading})
+    try:
+        new = run_job(
+            lambda c: engine.regenerate(current, sec.section_id, sheet, instruction=instruction, callbacks=c),
+            cb,
+            [sec.section_id],
+        )
+    except DrafterError as err:
+        msgs[sec.section_id] = ("error", f"重新生成失败：{err}。本节保持原样。")
+        return
+    if new.status != "ok":
+        msgs[sec.section_id] = ("error", f"重新生成失败：{new.error}。本节保持原样。")
+        return
+    if new.id not in cb.saved:
+        cb._save(new)
+    msgs[sec.section_id] = ("success", "本节已重新生成" + (f"（要求：{instruction}）" if instruction else "") + "。")
+
+
+def _findings(findings: list[dict[str, Any]]) -> None:
+    if not findings:
+        st.caption("本节未发现问题。")
+        return
+    errors = sum(1 for f in findings if f.get("severity") == "error")
+    st.markdown(f"**本节发现 {len(findings)} 处问题**（错误 {errors}）")
+    for f in findings:
+        sev = SEVERITY_ZH.get(str(f.get("severity")), "")
+        cat = CATEGORY_ZH.get(str(f.get("category")), str(f.get("category")))
+        snippet = f"「{f.get('text')}」" if f.get("text") else ""
+        st.markdown(f"- {sev}·{cat}：{snippet}{f.get('message', '')}")
+
+
+def _sources(sources: list[dict[str, Any]]) -> None:
+    with st.expander(f"依据（{len(sources)}段往年材料）"):
+        if not sources:
+            st.caption("本节未引用知识库材料（完全依据数据表）。")
+        for src in sources:
+            st.markdown(f"**[{src.get('id', '')}] {src.get('source', '')}** · {src.get('heading', '')}")
+            st.caption(str(src.get("text", ""))[:400])
+
+
+def _versions(ctx: Ctx, draft_id: int, sec: SectionVersion) -> None:
+    history = ctx.repo.section_history(draft_id, sec.section_id)
+    with st.expander(f"历史版本（{len(history)}）"):
+        for v in history:
+            line = (
+                f"第{v.version}版 · {_KIND_ZH.get(v.kind, v.kind)} · {v.backend or '—'} · {v.author or '—'} · "
+                f"{v.created_at:%m-%d %H:%M:%S} UTC" + (f" · 要求：{v.instruction}" if v.instruction else "")
+            )
+            c1, c2 = st.columns([5, 1])
+            c1.caption(("**当前** · " if v.version == sec.version else "") + line)
+            if v.version != sec.version:
+                c2.button("恢复", key=f"restore_{draft_id}_{sec.section_id}_{v.version}",
+                          on_click=_on_restore, args=(ctx, draft_id, sec.section_id, v.version))
+                c1.text(v.text[:200] + ("……" if len(v.text) > 200 else ""))
+
+
+def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet | None) -> None:
+    sid = sec.section_id
+    with st.container(border=True, key=f"panel_{sid}"):
+        st.markdown(f"#### {sec.heading or '开头'}")
+        st.caption(
+            f"第{sec.version}版 · {_KIND_ZH.get(sec.kind, sec.kind)} · {sec.backend or '—'} · {sec.author or '—'}"
+        )
+        kind, msg = st.session_state.setdefault("panel_msgs", {}).pop(sid, (None, None))
+        if kind:
+            getattr(st, kind)(msg)
+        if sec.status != "ok":
+            st.error(f"本节生成失败：{sec.error or '原因不明'}。请点击“重新生成本节”重试。")
+        key = f"edit_{draft.id}_{sid}_{sec.version}"
+        if key not in st.session_state:
+            st.session_state[key] = sec.text
+        left, right = st.columns(2)
+        with left:
+            st.text_area(
+                "正文（修改后点击框外即保存为新版本）",
+                key=key,
+                height=max(150, min(520, 26 * (len(sec.text) // 30 + sec.text.count("\n") + 2))),
+                on_change=_on_edit,
+                args=(ctx, draft.id, sec, key, sheet),
+            )
+        with right:
+            st.markdown("**检查结果（问题处已标色）**")
+            st.markdown(
+                f'<div class="section-view" style="line-height:1.9">{highlight_html(sec.text, sec.findings)}</div>',
+                unsafe_allow_html=True,
+            )
+            _findings(sec.findings)
+        _sources(sec.sources)
+        c1, c2 = st.columns([4, 1])
+        c1.text_input(
+            "重新生成的要求（可不填）",
+            key=f"instr_{draft.id}_{sid}",
+            placeholder="如：更精炼 / 突出年轻干部工作 / 加入某项亮点",
+        )
+        c2.write("")
+        if c2.button("重新生成本节", key=f"regen_{draft.id}_{sid}", disabled=sheet is None):
+            _regenerate(ctx, draft, sec, sheet)
+            st.rerun()
+        _versions(ctx, draft.id, sec)
+
+
+def render_draft(ctx: Ctx, draft: StoredDraft, sheet: FactSheet | None) -> None:
+    """The latest draft: the full text, then each section's panel."""
+    total = sum(len(s.findings) for s in draft.sections)
+    errors = sum(1 for s in draft.sections for f in s.findings if f.get("severity") == "error")
+    st.subheader(draft.title or "草稿")
+    st.caption(
+        f"共{len(draft.sections)}节 · 发现问题{total}处（错误{errors}处）· "
+        f"起草于 {draft.created_at:%Y-%m-%d %H:%M} UTC（{draft.backend or '—'}）"
+    )
+    text = Draft.from_dict(draft.to_dict()).text()
+    with st.expander("全文（纯文本）"):
+        st.text(text)
+    error_msgs = [
+        f"{s.heading or '开头'}：{f.get('message', '')}"
+        for s in draft.sections
+        for f in s.findings
+        if f.get("severity") == "error"
+    ]
+    export_panel.render(draft.title, text, error_msgs)
+    for sec in draft.sections:
+        _panel(ctx, draft, sec, sheet)

@@ -1,0 +1,47 @@
+"""The sidebar: who is writing, the saved reports to reopen, a new report."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .state import Ctx
+
+__all__ = ["render"]
+
+
+def _open(report_id: int | str) -> None:
+    st.session_state["pending_open"] = report_id
+
+
+def render(ctx: Ctx) -> None:
+    with st.sidebar:
+        st.text_input(
+            "署名",
+            key="author",
+            placeholder=str(st.session_state.get("session_label") or ""),
+            help="保存每一版时记下的名字，便于多人协作时区分；不填则用本会话的编号",
+        )
+        st.button("新建报告", on_click=_open, args=("new",), key="new_report", width="stretch")
+        st.subheader("已保存的报告")
+        reports = ctx.repo.list_reports()
+        if not reports:
+            st.caption("还没有保存的报告。填写数据表后会自动保存。")
+        for info in reports[:30]:
+            current = info.id == ctx.report_id
+            status = ("已起草" if info.drafts else ("数据完整" if info.valid else "数据待完善"))
+            st.button(
+                f"{'▶ ' if current else ''}{info.label}（{status}）",
+                key=f"open_{info.id}",
+                on_click=_open,
+                args=(info.id,),
+                disabled=current,
+                width="stretch",
+                help=f"最后保存：{info.updated_at:%Y-%m-%d %H:%M} UTC",
+            )
+        st.divider()
+        s = ctx.settings
+        st.caption(
+            "数据保存在本机："
+            + ("外部数据库" if s.database_url else f"{s.home}/drafter.db")
+            + "。API 密钥只保存在当前浏览器会话中，不写入磁盘、数据库或日志。"
+        )

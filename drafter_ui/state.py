@@ -1,0 +1,186 @@
+"""Session state: the open report and the fact sheet as typed, kept across tabs and reloads.
+
+Widgets that are not on screen lose their values in Streamlit, so the form lives
+in ``st.session_state["form"]`` and is written back into the widget keys whenever
+a widget is (re)created. The open report's id is in the URL (``?report=7``), so a
+reload or a server restart comes back to it; a new session without one opens the
+most recently saved report.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from drafter.factform import EMPTY_FORM
+from drafter.settings import Settings
+from drafter.storage import Repository
+from drafter.templates import LEVELS, blank_figures
+
+from . import resources
+
+__all__ = [
+    "FORM_WIDGETS",
+    "LIST_FIELDS",
+    "Ctx",
+    "bump",
+    "figures_key",
+    "form",
+    "init",
+    "new_form",
+    "open_report",
+    "reset_figures",
+]
+
+#: Text widgets of the fact form: form field → widget key.
+FORM_WIDGETS = {
+    "unit": "f_unit",
+    "org": "f_org",
+    "year": "f_year",
+    "level": "f_level",
+    "superior": "f_superior",
+    "region": "f_region",
+}
+#: List fields, edited one item per line: form field → widget key.
+LIST_FIELDS = {
+    "highlights": "f_highlights",
+    "problems": "f_problems",
+    "plans": "f_plans",
+    "rectification": "f_rectification",
+}
+
+
+@dataclass
+class Ctx:
+    """What every page needs."""
+
+    settings: Settings
+    repo: Repository
+
+    @property
+    def author(self) -> str:
+        """The name typed in the sidebar, else this session's own label."""
+        typed = str(st.session_state.get("author") or "").strip()
+        return typed or str(st.session_state.get("session_label") or "")
+
+    @property
+    def report_id(self) -> int | None:
+        return st.session_state.get("report_id")
+
+
+def form() -> dict[str, Any]:
+    """The fact form of this session (as typed, valid or not)."""
+    return st.session_state["form"]
+
+
+def bump(name: str) -> int:
+    """Increment a session counter (used to give widgets fresh keys)."""
+    st.session_state[name] = int(st.session_state.get(name, 0)) + 1
+    return st.session_state[name]
+
+
+def figures_key() -> str:
+    """The current key of the figure table editor."""
+    n = int(st.session_state.get("fig_nonce", 0))
+    return "figures_editor" if n == 0 else f"figures_editor_{n}"
+
+
+def reset_figures(rows: list[dict[str, Any]]) -> None:
+    """Replace the figure table (new editor key, so old cell edits do not apply)."""
+    st.session_state.pop(figures_key(), None)
+    form()["figures"] = copy.deepcopy(rows)
+    st.session_state["fig_base"] = copy.deepcopy(rows)
+    bump("fig_nonce")
+
+
+def _push_widgets(f: dict[str, Any]) -> None:
+    for field, key in FORM_WIDGETS.items():
+        value = f.get(field)
+        st.session_state[key] = "" if value is None else str(value)
+    if st.session_state.get("f_level") not in (*LEVELS, ""):
+        st.session_state["f_level"] = ""
+    for field, key in LIST_FIELDS.items():
+        st.session_state[key] = "\n".join(f.get(field) or [])
+    reset_figures(list(f.get("figures") or []))
+
+
+def new_form() -> None:
+    """Start a new, unsaved report (saved as soon as something is typed)."""
+    f = copy.deepcopy(EMPTY_FORM)
+    f["year"] = str(_dt.date.today().year - 1)
+    f["level"] = LEVELS[0]
+    f["figures"] = blank_figures(LEVELS[0])
+    st.session_state["form"] = f
+    st.session_state["report_id"] = None
+    st.session_state["facts_rev"] = None
+    st.session_state["saved_json"] = json.dumps(f, ensure_ascii=False, sort_keys=True)
+    st.session_state["name_taken"] = None
+    _clear_draft_state()
+    _push_widgets(f)
+    st.query_params.pop("report", None)
+
+
+def _clear_draft_state() -> None:
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(("edit_", "regen_", "instr_", "outline_")):
+            del st.session_state[key]
+    st.session_state.pop("outline", None)
+    st.session_state.pop("outline_rev", None)
+    bump("draft_nonce")
+
+
+def open_report(repo: Repository, report_id: int) -> bool:
+    """Load a saved report into this session; False if it no longer exists."""
+    loaded = repo.load_report(report_id)
+    if loaded is None:
+        return False
+    if loaded.facts is not None:
+        f = copy.deepcopy(EMPTY_FORM)
+        f.update(loaded.facts.data)
+    else:
+        new_form()
+        f = st.session_state["form"]
+        f["unit"] = loaded.info.unit
+        f["year"] = str(loaded.info.year or "")
+    st.session_state["form"] = f
+    st.session_state["report_id"] = report_id
+    st.session_state["facts_rev"] = loaded.facts.revision if loaded.facts else None
+    st.session_state["saved_json"] = json.dumps(f, ensure_ascii=False, sort_keys=True)
+    st.session_state["name_taken"] = None
+    _clear_draft_state()
+    st.session_state["outline"] = loaded.outline
+    st.session_state["outline_rev"] = loaded.outline_rev
+    _push_widgets(f)
+    st.query_params["report"] = str(report_id)
+    return True
+
+
+def init() -> Ctx:
+    """Set up the session on its first run; handle a pending report switch."""
+    s = resources.settings()
+    repo = resources.repository(s)
+    ss = st.session_state
+    if not ss.get("ui_ready"):
+        ss["session_label"] = f"会话{secrets.token_hex(2)}"
+        opened = False
+        wanted = st.query_params.get("report")
+        if wanted and str(wanted).isdigit():
+            opened = open_report(repo, int(wanted))
+        if not opened:
+            reports = repo.list_reports()
+            opened = bool(reports) and open_report(repo, reports[0].id)
+        if not opened:
+            new_form()
+        ss["ui_ready"] = True
+    pending = ss.pop("pending_open", None)
+    if pending == "new":
+        new_form()
+    elif pending is not None and not open_report(repo, int(pending)):
+        ss["notice"] = "这份报告已不存在（可能已被删除）。"
+    return Ctx(settings=s, repo=repo)

@@ -1,0 +1,290 @@
+"""The web app through Streamlit's AppTest: a writer's whole workflow, saved as it goes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openai_server import OpenAIServer, Reply  # type: ignore[import-not-found]  # loaded by conftest
+
+from drafter.settings import get_settings
+from drafter.storage import Repository, get_engine
+
+API_KEY = "sk-test-Very-Secret-4711"
+HIGHLIGHT = "开展“墩苗”计划，选派6名年轻干部到基层挂职"
+
+
+def repo() -> Repository:
+    return Repository(get_engine(get_settings().db_url))
+
+
+def fill_sheet(at, unit: str = "江城市交通运输局", year: str = "2025"):  # type: ignore[no-untyped-def]
+    at.text_input(key="f_unit").input(unit)
+    at.text_input(key="f_org").input("局党组")
+    at.text_input(key="f_year").input(year)
+    at.session_state[at.session_state["fig_key"]] = {
+        "edited_rows": {0: {"value": 3}, 1: {"value": 5}, 3: {"value": 2}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.text_area(key="f_highlights").input(HIGHLIGHT)
+    at.text_area(key="f_problems").input("年轻干部储备不足\n干部交流力度不够")
+    at.text_area(key="f_plans").input("加强年轻干部培养")
+    return at.run()
+
+
+def goto(at, tab: str):  # type: ignore[no-untyped-def]
+    at.session_state["nav"] = tab
+    return at.run()
+
+
+def texts(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [e.value for kind in ("success", "info", "warning", "error") for e in getattr(at, kind)]
+
+
+def test_workflow_fill_draft_edit_regenerate_reopen(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    at = new_session()
+    fill_sheet(at)
+    assert any("数据表完整" in t for t in texts(at)), texts(at)
+    report = repo().list_reports()[0]
+    assert report.title == "江城市交通运输局2025年度干部选拔任用工作报告"
+
+    # draft everything with the offline composer
+    goto(at, "起草")
+    at.button(key="generate").click().run()
+    assert any("全文已生成" in t for t in texts(at)), texts(at)
+    draft = repo().latest_draft(report.id)
+    assert draft is not None and len(draft.sections) >= 5
+    full = draft.text()
+    assert "3人" in full and "5人" in full  # the entered figures are stated
+    by_element = {s.element: s for s in draft.sections}
+
+    # edit the problems section: saved at once as version 2, with a placeholder found
+    problems = by_element["problems"]
+    edited = problems.text + "\n另有*人未按期完成轮岗。"
+    at.text_area(key=f"edit_{draft.id}_{problems.section_id}_1").input(edited).run()
+    assert any("修改已保存为第2版" in t for t in texts(at)), texts(at)
+    saved = repo().latest_draft(report.id).section(problems.section_id)
+    assert saved.version == 2 and saved.kind == "edited" and saved.text == edited
+    assert any(f["category"] == "placeholder" and f["text"] == "*人" for f in saved.findings)
+    assert any("finding-error" in m.value and "*人" in m.value for m in at.markdown)
+
+    # regenerate another section with a scripted model on a real loopback server
+    target = by_element["practices"]
+    with OpenAIServer(models=["scripted"], api_key=API_KEY) as srv:
+        srv.responder = lambda body: Reply("严格落实干部选拔任用工作条例，全年共组织专题培训99人次，坚决防止“带病提拔”。")
+        at.radio(key="backend").set_value("openai").run()
+        at.text_input(key="oa_base").input(srv.url)
+        at.text_input(key="oa_model").input("scripted")
+        at.text_input(key="oa_key").input(API_KEY).run()
+        at.button(key="test_conn").click().run()
+        assert any("已连接" in t and "scripted" in t for t in texts(at)), texts(at)
+        at.text_input(key=f"instr_{draft.id}_{target.section_id}").input("更精炼")
+        at.button(key=f"regen_{draft.id}_{target.section_id}").click().run()
+        assert any("本节已重新生成（要求：更精炼）" in t for t in texts(at)), texts(at)
+        assert any("更精炼" in str(r) for r in srv.requests)
+    after = repo().latest_draft(report.id)
+    regen = after.section(target.section_id)
+    assert regen.version == 2 and regen.backend.startswith("openai") and regen.instruction == "更精炼"
+    assert regen.author.startswith("会话")
+    assert "99人次" in regen.text
+    assert any(f["category"] == "figure" and "99" in f["text"] for f in regen.findings)
+    for s in draft.sections:  # no other section changed
+        if s.section_id not in (target.section_id, problems.section_id):
+            assert after.section(s.section_id).text == s.text
+
+    # export warns while errors remain, and still offers the GB/T 9704 Word file
+    assert any("正式导出前请先修正" in w.value for w in at.warning)
+    at.button(key="make_docx").click().run()
+    assert at.get("download_button")  # .docx, .md and .txt offered
+    assert "仍有错误" in at.download_button(key="dl_docx").label
+
+    # the 检查 tab counts the new findings
+    goto(at, "检查")
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["数字核对"]) >= 1 and int(metrics["待填占位"]) >= 1
+    assert not at.exception
+
+    # a new browser session (after a restart) reopens the report intact
+    again = new_session()
+    assert again.text_input(key="f_unit").value == "江城市交通运输局"
+    assert again.text_area(key="f_highlights").value == HIGHLIGHT
+    assert again.session_state["form"]["figures"][0]["value"] == 3
+    goto(again, "起草")
+    assert again.text_area(key=f"edit_{draft.id}_{problems.section_id}_2").value == edited
+    assert "99人次" in again.text_area(key=f"edit_{draft.id}_{target.section_id}_2").value
+    assert again.session_state.get("oa_key") is None  # the key stayed in the first session
+    assert again.radio(key="backend").value == "composer"
+
+    # the API key was never written anywhere under DRAFTER_HOME (database, WAL, uploads …)
+    for path in app_home.rglob("*"):
+        if path.is_file():
+            assert API_KEY.encode() not in path.read_bytes(), path
+    assert not again.exception
+
+
+def test_invalid_input_shows_chinese_message_and_keeps_data(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    at = new_session()
+    at.text_input(key="f_unit").input("江城区财政局")
+    at.text_input(key="f_org").input("局党组")
+    at.text_input(key="f_year").input("")
+    at.session_state[at.session_state["fig_key"]] = {
+        "edited_rows": {0: {"value": -2}},
+        "added_rows": [{"label": "40岁左右中层正职占比", "value": 120, "unit": "%"}],
+        "deleted_rows": [],
+    }
+    at.run()
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("年度：") for e in errors), errors
+    assert any("第1行：“提拔正科级领导干部”的数值不能为负数（填写的是-2）" in e for e in errors), errors
+    assert any("是百分比，不能超过100（填写的是120）" in e for e in errors), errors
+    assert any("还有3处需要修正" in t for t in texts(at)), texts(at)
+    goto(at, "起草")
+    assert at.button(key="generate").disabled
+    assert any("数据表还有3处需要修正" in w.value for w in at.warning)
+    assert not at.exception
+
+    # saved even while invalid: a reload shows exactly what was typed, and the messages
+    again = new_session()
+    assert again.text_input(key="f_unit").value == "江城区财政局"
+    assert again.text_input(key="f_year").value == ""
+    figures = again.session_state["form"]["figures"]
+    assert figures[0]["value"] == -2 and figures[-1] == {"label": "40岁左右中层正职占比", "value": 120, "unit": "%"}
+    assert any("不能为负数" in e.value for e in again.error)
+    report = repo().list_reports()[0]
+    assert report.valid is False and report.unit == "江城区财政局"
+    assert not again.exception
+
+
+def test_two_sessions_are_isolated_and_never_lose_each_others_edits(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    a = new_session()
+    fill_sheet(a, unit="甲县人社局", year="2024")
+    goto(a, "起草")
+    a.button(key="generate").click().run()
+    report = repo().list_reports()[0]
+    draft = repo().latest_draft(report.id)
+    section = draft.sections[1]
+    a.radio(key="backend").set_value("openai").run()
+    a.text_input(key="oa_key").input(API_KEY).run()
+
+    # a second person opens the same report (by its link) in another browser
+    b = new_session({"report": str(report.id)})
+    goto(b, "起草")
+    assert b.session_state.get("oa_key") is None and b.radio(key="backend").value == "composer"
+    key = f"edit_{draft.id}_{section.section_id}_1"
+    a.text_area(key=key).input(section.text + "甲补充的一句。").run()
+    b.text_area(key=key).input(section.text + "乙补充的一句。").run()
+    warnings = [w.value for w in b.warning]
+    assert any("在您之前保存了本节第2版" in w for w in warnings), warnings
+    history = repo().section_history(draft.id, section.section_id)
+    assert [v.text[-7:] for v in history[:2]] == ["乙补充的一句。", "甲补充的一句。"]
+    assert repo().latest_draft(report.id).section(section.section_id).text.endswith("乙补充的一句。")
+
+    # B starts a new report; A's form is untouched
+    b.sidebar.button(key="new_report").click().run()
+    assert any("请先在“数据填报”页填写" in i.value for i in b.info)
+    goto(b, "数据填报")
+    assert b.text_input(key="f_unit").value == ""
+    goto(a, "数据填报")
+    assert a.text_input(key="f_unit").value == "甲县人社局"
+    assert not a.exception and not b.exception
+
+
+def test_restore_and_failed_regeneration_keep_history(app_home: Path, new_session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DRAFTER_OPENAI_MAX_RETRIES", "0")
+    at = new_session()
+    fill_sheet(at)
+    goto(at, "起草")
+    at.button(key="generate").click().run()
+    report = repo().list_reports()[0]
+    draft = repo().latest_draft(report.id)
+    sec = draft.sections[-1]
+    at.text_area(key=f"edit_{draft.id}_{sec.section_id}_1").input("临时改写。").run()
+    at.button(key=f"restore_{draft.id}_{sec.section_id}_1").click().run()
+    assert any("已恢复第1版" in t for t in texts(at)), texts(at)
+    current = repo().latest_draft(report.id).section(sec.section_id)
+    assert current.version == 3 and current.text == sec.text and current.kind == "restored"
+
+    with OpenAIServer(models=["scripted"]) as srv:
+        srv.responder = lambda body: Reply(status=500)
+        at.radio(key="backend").set_value("openai").run()
+        at.text_input(key="oa_base").input(srv.url)
+        at.text_input(key="oa_model").input("scripted").run()
+        at.button(key=f"regen_{draft.id}_{sec.section_id}").click().run()
+    errors = [e.value for e in at.error]
+    assert any("重新生成失败" in e and "本节保持原样" in e for e in errors), errors
+    assert repo().latest_draft(report.id).section(sec.section_id).version == 3
+    assert len(repo().section_history(draft.id, sec.section_id)) == 3
+
+    # 对照: the section's versions side by side, then the draft against a past report
+    goto(at, "对照")
+    at.selectbox(key="cmp_section").set_value(sec.section_id).run()
+    metrics = {m.label: m.value for m in at.metric}  # by default: the previous version against the current
+    assert metrics["相似度"] != "100.0%" and metrics["有改动"] == "1"  # v2 was a rewrite
+    at.selectbox(key=f"cmp_old_{sec.section_id}").set_value(1).run()
+    assert {m.label: m.value for m in at.metric}["相似度"] == "100.0%"  # v3 restored v1
+    at.radio(key="cmp_mode").set_value("kb").run()
+    assert any("沿用旧稿" in m.value for m in at.markdown)
+    assert not at.exception
+
+
+def test_yaml_import_fills_the_form(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    at = new_session()
+    yaml_text = (
+        "unit: 江城县水利局\norg: 局党组\nyear: 2023\nlevel: 县处级\n"
+        "figures:\n  - {label: 提拔正处级领导干部, value: 2, unit: 人}\n"
+        "highlights: [推行干部实绩档案]\nproblems: [专业干部偏少]\n"
+    )
+    at.file_uploader[0].set_value(("sheet.yaml", yaml_text.encode("utf-8"), "application/x-yaml")).run()
+    assert any("已导入 sheet.yaml" in s.value for s in at.success)
+    assert at.text_input(key="f_unit").value == "江城县水利局"
+    assert at.selectbox(key="f_level").value == "县处级"
+    assert at.text_area(key="f_highlights").value == "推行干部实绩档案"
+    assert at.session_state["form"]["figures"] == [{"label": "提拔正处级领导干部", "value": 2, "unit": "人"}]
+    assert repo().find_report("江城县水利局", 2023) is not None
+    assert not at.exception
+
+
+def test_level_choice_prefills_the_usual_rows(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    at = new_session()
+    labels = [r["label"] for r in at.session_state["form"]["figures"]]
+    assert "提拔正科级领导干部" in labels and "干部教育培训" in labels
+    at.selectbox(key="f_level").set_value("县处级").run()
+    labels = [r["label"] for r in at.session_state["form"]["figures"]]
+    assert labels[0] == "提拔正处级领导干部" and "晋升一级调研员" in labels
+    table = at.data_editor[0].value
+    assert list(table["label"])[:2] == ["提拔正处级领导干部", "提拔副处级领导干部"]
+    assert not at.exception
+
+
+def test_knowledge_base_upload_search_delete(app_home: Path, new_session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DRAFTER_MAX_UPLOAD_MB", "0.05")
+    at = new_session()
+    goto(at, "知识库")
+    gbk = "江城县审计局2024年度干部选拔任用工作报告\n一、总体情况\n全年开展“青蓝结对”导师帮带活动。\n".encode("gbk")
+    files = [
+        ("审计局报告.txt", gbk, "text/plain"),
+        ("扫描件.pdf", b"%PDF-1.4 ...", "application/pdf"),
+        ("太大.txt", "字".encode() * 30000, "text/plain"),
+        ("坏文件.docx", b"not a zip at all", "application/octet-stream"),
+    ]
+    at.file_uploader[0].set_value(files).run()
+    at.button(key="kb_save").click().run()
+    shown = texts(at)
+    assert any(t.startswith("审计局报告.txt：已保存") for t in shown), shown
+    assert any(t.startswith("扫描件.pdf：不支持的文件类型") for t in shown), shown
+    assert any(t.startswith("太大.txt：文件过大") for t in shown), shown
+    assert any(t.startswith("坏文件.docx：") for t in shown), shown
+    assert any("索引已更新：新增1个" in t for t in shown), shown
+    assert any("uploads/审计局报告.txt" in m.value for m in at.markdown)
+
+    at.text_input(key="kb_query").input("青蓝结对 导师帮带")
+    at.button(key="kb_search").click().run()
+    assert any(m.value.startswith("**uploads/审计局报告.txt**") for m in at.markdown)
+
+    at.button(key="kb_del_uploads/审计局报告.txt").click().run()
+    assert any("已删除 uploads/审计局报告.txt" in t for t in texts(at))
+    assert not (app_home / "uploads" / "审计局报告.txt").exists()
+    at.text_input(key="kb_query").input("青蓝结对 导师帮带")
+    at.button(key="kb_search").click().run()
+    assert not any(m.value.startswith("**uploads/") for m in at.markdown)
+    assert not at.exception
