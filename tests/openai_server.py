@@ -10,7 +10,7 @@ stream can be cut mid-body) and ``GET /v1/models``. Answers are scripted::
 Without a queued reply, ``responder(request_body)`` decides (default: ``好的。``).
 Every request body is recorded in ``requests``. Reusable by any test area::
 
-    from openai_server import OpenAIServer, Reply   # tests/ is on sys.path via conftest
+    # load it by path (tests/app/conftest.py) or with tests/ on sys.path
 """
 
 from __future__ import annotations

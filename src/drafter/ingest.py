@@ -41,6 +41,16 @@ _INLINE_SPACES = re.compile(r"[\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 _EDGE_BLANKS = " \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
 _MD_MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# ``**人`` / ``**同志`` are unfilled placeholders, not bold: leave them for the checker.
+_PLACEHOLDER_AFTER_STARS = re.compile(r"(?:人次|人|名|同志|局|个|项|次|批|家|期|单位|科|处|市|县|区)")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def _unbold(match: re.Match[str]) -> str:
+    inner = match.group(2)
+    if _PLACEHOLDER_AFTER_STARS.match(inner) or inner[:1].isspace() or inner[-1:].isspace():
+        return match.group(0)
+    return inner
 
 
 @dataclass(frozen=True)
@@ -153,7 +163,8 @@ def normalize_text(text: str, *, markdown: bool = False) -> str:
         line = raw.strip(_EDGE_BLANKS)
         if markdown:
             line = _MD_MARKUP.sub("", line)
-            line = _MD_EMPHASIS.sub(r"\2", line)
+            line = _MD_EMPHASIS.sub(_unbold, line)
+            line = _MD_ESCAPE.sub(r"\1", line)
         line = _INLINE_SPACES.sub(" ", line)
         lines.append(line)
     out = "\n".join(lines)

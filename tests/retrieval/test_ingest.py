@@ -57,6 +57,14 @@ def test_markdown_heading_marks_are_stripped() -> None:
     )
 
 
+def test_markdown_keeps_star_placeholders_and_undoes_escapes(tmp_path: Path) -> None:
+    path = tmp_path / "草稿.md"
+    path.write_text("## 一、总体情况\n提拔**人、**同志，**重点**工作，\\*人次。\n", encoding="utf-8")
+    text = read_text(path).text
+    # placeholders survive for the checker; real bold and escapes are undone
+    assert "提拔**人、**同志，重点工作，*人次。" in text
+
+
 def test_docx_paragraphs_are_read_in_order(tmp_path: Path) -> None:
     path = tmp_path / "report.docx"
     d = docx.Document()
