@@ -7,6 +7,7 @@ its own while the embedding work is done once per session.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -29,6 +30,18 @@ def _load_openai_server():  # type: ignore[no-untyped-def]
 
 
 openai_server = _load_openai_server()
+
+
+def _load_pg_server():  # type: ignore[no-untyped-def]
+    path = Path(__file__).resolve().parents[1] / "pg_server.py"
+    spec = importlib.util.spec_from_file_location("pg_server", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules.setdefault("pg_server", module)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+pg_server = _load_pg_server()
 
 
 @pytest.fixture
@@ -57,3 +70,55 @@ def new_session():  # type: ignore[no-untyped-def]
         return at.run()
 
     return make
+
+
+def _unavailable(reason: str) -> None:
+    """Skip a PostgreSQL test locally; in CI (``CI=true``) a missing server is a failure."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"PostgreSQL tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():  # type: ignore[no-untyped-def]
+    """A real throwaway PostgreSQL cluster on 127.0.0.1 and a free port (one per session).
+
+    Skips when the server binaries or the psycopg driver are missing (``apt-get install
+    postgresql``, ``pip install -e '.[postgres]'``); fails instead when ``CI=true``.
+    """
+    bindir = pg_server.find_binaries()
+    if bindir is None:
+        _unavailable("PostgreSQL server not installed (no initdb/pg_ctl under /usr/lib/postgresql/*/bin; "
+                     "apt-get install postgresql)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _unavailable("psycopg driver not installed (pip install -e '.[postgres]')")
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        _unavailable("running as root but runuser is missing, so postgres cannot be started")
+    server = pg_server.PostgresServer(bindir)
+    try:
+        server.start()
+    except Exception:
+        server.stop()
+        raise
+    try:
+        yield server
+    finally:
+        dispose_engines()
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server) -> str:  # type: ignore[no-untyped-def]
+    """``postgresql+psycopg://postgres@127.0.0.1:PORT/drafter_test`` on the session's cluster."""
+    return postgres_server.create_database("drafter_test")
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_server) -> str:  # type: ignore[no-untyped-def]
+    """A new, empty database on the session's cluster for one test (dropped afterwards)."""
+    url = postgres_server.create_database()
+    yield url
+    dispose_engines()
+    postgres_server.drop_database(url.rsplit("/", 1)[1])

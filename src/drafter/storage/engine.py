@@ -1,8 +1,15 @@
 """The database engine: one per URL per process, tables created on first use.
 
 SQLite (the default, ``drafter.db`` in ``DRAFTER_HOME``) runs in WAL mode with a
-busy timeout so several app sessions can write at once; ``DRAFTER_DATABASE_URL``
-may point at PostgreSQL for a team.
+busy timeout, and write transactions begin IMMEDIATE, so several app sessions
+queue for the one write lock instead of racing.
+
+``DRAFTER_DATABASE_URL`` may point at PostgreSQL for a team
+(``postgresql+psycopg://user@host/db``; a bare ``postgresql://`` or ``postgres://``
+URL is taken to mean the psycopg 3 driver, ``pip install -e '.[postgres]'``).
+There, writers lock the report row they change (``SELECT … FOR UPDATE``, see
+repository.py) and unique constraints back every numbering, and the tables are
+created under an advisory lock so app processes starting together do not collide.
 """
 
 from __future__ import annotations
@@ -10,8 +17,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from ..errors import ConfigError
@@ -21,6 +28,8 @@ __all__ = ["dispose_engines", "get_engine"]
 
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
+#: pg_advisory_xact_lock key held while creating the tables ("drafter" in ASCII)
+_SCHEMA_LOCK = 0x6472616674657200
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -39,12 +48,28 @@ def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _normalise(parsed: URL) -> URL:
+    """``postgres://`` and ``postgresql://`` mean psycopg 3 (SQLAlchemy would pick psycopg2)."""
+    if parsed.drivername in ("postgres", "postgresql"):
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _create_tables(engine: Engine) -> None:
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # two app processes starting on an empty database would both CREATE TABLE
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        Base.metadata.create_all(conn)
+
+
 def _create(url: str) -> Engine:
     try:
-        parsed = make_url(url)
+        parsed = _normalise(make_url(url))
     except ArgumentError:
         raise ConfigError(
-            f"数据库地址“{url}”无法识别，请检查 DRAFTER_DATABASE_URL（如 postgresql+psycopg://…）"
+            "数据库地址无法识别，请检查 DRAFTER_DATABASE_URL"
+            "（如 postgresql+psycopg://用户@主机/数据库，或不设置以使用本机 SQLite）"
         ) from None
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
@@ -55,13 +80,20 @@ def _create(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
     else:
         try:
-            engine = create_engine(url, pool_pre_ping=True)
-        except ImportError as err:  # the database driver is not installed
-            raise ConfigError(f"无法连接数据库（{parsed.get_backend_name()}）：{err}") from None
+            engine = create_engine(parsed, pool_pre_ping=True)
+        except (ImportError, ArgumentError) as err:  # the database driver is not installed
+            hint = "pip install -e '.[postgres]'" if parsed.get_backend_name() == "postgresql" else "安装对应驱动"
+            raise ConfigError(
+                f"无法连接数据库（{parsed.drivername}）：缺少数据库驱动（{err}）；请运行 {hint}"
+            ) from None
     try:
-        Base.metadata.create_all(engine)
+        _create_tables(engine)
     except OperationalError as err:
-        raise ConfigError(f"无法打开数据库：{err.orig}；请检查 DRAFTER_HOME 或 DRAFTER_DATABASE_URL") from None
+        engine.dispose()
+        raise ConfigError(
+            f"无法打开数据库 {parsed.render_as_string(hide_password=True)}：{err.orig}；"
+            "请检查 DRAFTER_HOME 或 DRAFTER_DATABASE_URL，以及数据库服务是否已启动"
+        ) from None
     return engine
 
 

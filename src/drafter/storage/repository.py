@@ -4,6 +4,15 @@ Writes append: a fact sheet save is a new revision, a section generation, edit o
 restore is a new version. Optimistic checks compare the revision/version a writer
 started from with the newest one and report a conflict (the other person's work
 stays in the history; the newest shows) instead of silently dropping either.
+
+Concurrency works the same on both databases: every write that reads-then-writes a
+report's data first locks that report's row (``_lock_report``). On PostgreSQL that is
+``SELECT … FOR UPDATE``, so appends to one report queue and the next revision or
+version number is read by one writer at a time; on SQLite SQLAlchemy renders no
+``FOR UPDATE`` and the ``BEGIN IMMEDIATE`` write lock (engine.py) already serialises
+writers. Unique constraints back each numbering, and a writer that still collides
+(an insert racing a create) retries. Locks are always taken report first, so two
+writers never wait on each other in a cycle.
 """
 
 from __future__ import annotations
@@ -45,6 +54,19 @@ def report_key(unit: str, year: int | None) -> str | None:
     return f"{unit}|{int(year)}"
 
 
+def _backoff(attempt: int) -> None:
+    time.sleep(0.01 * (attempt + 1))
+
+
+def _clean(text: str) -> str:
+    """Text as stored: NUL characters (which PostgreSQL cannot hold) dropped."""
+    return text.replace("\x00", "")
+
+
+def _clean_opt(text: Any) -> str | None:
+    return None if text is None else _clean(str(text))
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -81,7 +103,8 @@ class Repository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._session = sessionmaker(engine, expire_on_commit=False)
-        # write transactions: on SQLite they begin IMMEDIATE (see engine.py)
+        # write transactions: on SQLite they begin IMMEDIATE (see engine.py); on
+        # PostgreSQL they run READ COMMITTED and lock the report row (_lock_report)
         self._writer = sessionmaker(engine.execution_options(drafter_write=True), expire_on_commit=False)
 
     @classmethod
@@ -92,20 +115,25 @@ class Repository:
     def create_report(self, unit: str = "", year: int | None = None) -> ReportInfo:
         """A new report; if ``unit``/``year`` name an existing one, that one is returned."""
         key = report_key(unit, year)
-        with self._writer.begin() as s:
-            if key is not None:
-                row = s.scalar(select(ReportRow).where(ReportRow.key == key))
-                if row is not None:
+        for attempt in range(_RETRIES):
+            try:
+                with self._writer.begin() as s:
+                    if key is not None:
+                        row = s.scalar(select(ReportRow).where(ReportRow.key == key))
+                        if row is not None:
+                            return self._info(s, row)
+                    row = ReportRow(
+                        key=key or f"unnamed:{uuid.uuid4().hex}",
+                        unit=(unit or "").strip(),
+                        year=year,
+                        title=self._title(unit, year),
+                    )
+                    s.add(row)
+                    s.flush()
                     return self._info(s, row)
-            row = ReportRow(
-                key=key or f"unnamed:{uuid.uuid4().hex}",
-                unit=(unit or "").strip(),
-                year=year,
-                title=self._title(unit, year),
-            )
-            s.add(row)
-            s.flush()
-            return self._info(s, row)
+            except IntegrityError:  # someone created the same unit and year meanwhile: use theirs
+                _backoff(attempt)
+        raise InputError("新建报告冲突过多，请稍后再试")
 
     def find_report(self, unit: str, year: int | None) -> ReportInfo | None:
         key = report_key(unit, year)
@@ -156,6 +184,7 @@ class Repository:
 
     def delete_report(self, report_id: int) -> None:
         with self._writer.begin() as s:
+            self._lock_report(s, report_id)  # writers of this report wait, then find it gone
             for draft in s.scalars(select(DraftRow).where(DraftRow.report_id == report_id)):
                 s.query(SectionVersionRow).filter_by(draft_id=draft.id).delete()
                 s.delete(draft)
@@ -207,7 +236,7 @@ class Repository:
         for _attempt in range(_RETRIES):
             try:
                 with self._writer.begin() as s:
-                    report = s.get(ReportRow, report_id)
+                    report = self._lock_report(s, report_id)
                     if report is None:
                         raise InputError(f"报告（编号{report_id}）不存在，可能已被删除；请新建报告")
                     latest = self._latest_facts_row(s, report_id)
@@ -231,9 +260,8 @@ class Repository:
                     name_taken = self._rename(s, report, str(data.get("unit") or ""), _year_of(data))
                     report.updated_at = utcnow()
                 return FactsSaved(revision=revision, changed=True, conflict=conflict, name_taken=name_taken)
-            except IntegrityError:
-                time.sleep(0.01 * (_attempt + 1))  # someone saved the same revision at the same moment
-                continue
+            except IntegrityError:  # the same revision, or the new name, was taken at the same moment
+                _backoff(_attempt)
         raise InputError("数据表保存冲突过多，请稍后再试")
 
     def latest_facts(self, report_id: int) -> StoredFacts | None:
@@ -255,7 +283,7 @@ class Repository:
     def save_outline(self, report_id: int, outline: Any, *, base_rev: int | None = None) -> tuple[int, bool]:
         """Store the edited outline; returns (revision, conflict)."""
         with self._writer.begin() as s:
-            row = s.get(ReportRow, report_id)
+            row = self._lock_report(s, report_id)  # read-check-increment by one writer at a time
             if row is None:
                 raise InputError(f"报告（编号{report_id}）不存在，请新建报告")
             conflict = base_rev is not None and row.outline_rev != base_rev
@@ -281,7 +309,7 @@ class Repository:
         parallel finish in any order); unknown ids go last, by position.
         """
         with self._writer.begin() as s:
-            report = s.get(ReportRow, report_id)
+            report = self._lock_report(s, report_id)
             if report is None:
                 raise InputError(f"报告（编号{report_id}）不存在，请新建报告")
             row = DraftRow(
@@ -350,9 +378,13 @@ class Repository:
         for _attempt in range(_RETRIES):
             try:
                 with self._writer.begin() as s:
-                    draft = s.get(DraftRow, draft_id)
+                    # lock the draft's report first (the order every writer uses), then
+                    # look at the draft again: a delete that held the lock is now visible
+                    owner = s.scalar(select(DraftRow.report_id).where(DraftRow.id == draft_id))
+                    report = self._lock_report(s, owner) if owner is not None else None
+                    draft = s.get(DraftRow, draft_id) if report is not None else None
                     if draft is None:
-                        raise InputError(f"草稿（编号{draft_id}）不存在，请重新生成")
+                        raise InputError(f"草稿（编号{draft_id}）不存在，可能已随报告删除；请重新生成")
                     latest = self._latest_version_row(s, draft_id, section_id)
                     conflict = None
                     if latest is not None and base_version is not None and latest.version != base_version:
@@ -368,27 +400,24 @@ class Repository:
                         position=pos,
                         level=int(data.get("level") or 1),
                         element=str(data.get("element") or ""),
-                        heading=str(data.get("heading") or ""),
-                        text=str(data.get("text") or ""),
+                        heading=_clean(str(data.get("heading") or "")),
+                        text=_clean(str(data.get("text") or "")),
                         kind=kind,
                         backend=str(data.get("backend") or ""),
-                        instruction=instruction if instruction is not None else data.get("instruction"),
+                        instruction=_clean_opt(instruction if instruction is not None else data.get("instruction")),
                         sources_json=_dumps(sources),
                         findings_json=_dumps(findings),
                         status=str(data.get("status") or "ok"),
-                        error=(str(data["error"]) if data.get("error") else None),
+                        error=_clean_opt(str(data["error"]) if data.get("error") else None),
                         base_version=base_version,
                         author=author,
                     )
                     s.add(row)
-                    report = s.get(ReportRow, draft.report_id)
-                    if report is not None:
-                        report.updated_at = utcnow()
+                    report.updated_at = utcnow()
                     s.flush()
                     return VersionSaved(version=self._version(row), conflict=conflict)
-            except IntegrityError:
-                time.sleep(0.01 * (_attempt + 1))  # a concurrent writer took this number; take the next
-                continue
+            except IntegrityError:  # a concurrent writer took this number; take the next
+                _backoff(_attempt)
         raise InputError("本节保存冲突过多，请稍后再试")
 
     def set_order(self, draft_id: int, order: Iterable[str]) -> None:
@@ -484,6 +513,11 @@ class Repository:
             return [tuple(r) for r in rows]
 
     # ---- helpers ------------------------------------------------------
+    @staticmethod
+    def _lock_report(s: Session, report_id: int) -> ReportRow | None:
+        """The report row, locked for this transaction (FOR UPDATE; a no-op on SQLite)."""
+        return s.get(ReportRow, report_id, with_for_update=True, populate_existing=True)
+
     @staticmethod
     def _title(unit: str, year: int | None) -> str:
         unit = (unit or "").strip()
