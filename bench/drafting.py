@@ -2,6 +2,7 @@
 
     /work/venv/bin/python bench/drafting.py                 # all three parts
     /work/venv/bin/python bench/drafting.py --part loo      # leave-one-out only
+    /work/venv/bin/python bench/drafting.py --part quality  # how drafts read on varied fact sheets
     /work/venv/bin/python bench/drafting.py --part speed    # composer full-draft time
     /work/venv/bin/python bench/drafting.py --part openai   # OpenAI backend vs a local server
 
@@ -50,7 +51,20 @@ from drafter.checks import check_text
 from drafter.doctree import parse
 from drafter.drafting import DraftEngine, NullCallbacks, Outline, SectionDraft
 from drafter.drafting.localise import specifics, split_sentences
-from drafter.facts import FactSheet, facts_from_data
+from drafter.drafting.quality import (
+    enumeration_problems,
+    foreign_specifics,
+    heading_echoes,
+    odd_endings,
+    repeated_sentences,
+    user_texts,
+)
+from drafter.drafting.similarity import (
+    NEAR_DUPLICATE,
+    body_sentences,
+    near_duplicate_pairs,
+)
+from drafter.facts import FactSheet, facts_from_data, load_facts
 from drafter.markers import MISSING_RE
 from drafter.retrieval import open_retriever
 from drafter.settings import BUNDLED_KB, Settings
@@ -127,11 +141,11 @@ def part_loo(settings: Settings, retriever: Any) -> list[str]:
     rows = [
         (
             "| held out | figures | coverage | sample placeholders left | markers | unsupported numbers "
-            "| stale specifics | from held-out sample |"
+            "| stale specifics | from held-out sample | near-duplicate pairs | repeated sentences | foreign wording |"
         ),
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    totals = {"unsupported": 0, "stale": 0, "left": 0}
+    totals = {"unsupported": 0, "stale": 0, "left": 0, "dup": 0}
     for name in corpus:
         facts = facts_from_sample(REPORTS / name, meta.get(name) or {})
         draft = engine.draft(facts, exclude_sources=[f"reports/{name}"])
@@ -150,17 +164,64 @@ def part_loo(settings: Settings, retriever: Any) -> list[str]:
         totals["unsupported"] += len(unsupported)
         totals["stale"] += len(stale)
         totals["left"] += left
+        dups = near_duplicate_pairs(out, user_texts(facts))
+        totals["dup"] += len(dups)
+        foreign = foreign_specifics(out, facts)
         rows.append(
             f"| {name[:3]} | {len(facts.figures)} | {present}/{len(required)} | {left} | {len(markers)} "
-            f"| {len(unsupported)} | {len(stale)} | {held} |"
+            f"| {len(unsupported)} | {len(stale)} | {held} | {len(dups)} | {len(repeated_sentences(out))} "
+            f"| {'、'.join(foreign) or 0} |"
         )
+        for d in dups:
+            print("NEAR-DUP", name[:3], f"{d.similarity:.2f}", d.first[:30], "|", d.second[:30], file=sys.stderr)
         for s in stale:
             print("STALE", name[:3], s, file=sys.stderr)
         for f in unsupported:
             print("UNSUPPORTED", name[:3], f.text, file=sys.stderr)
     rows.append(
         f"\nTotals: sample placeholders left {totals['left']}, unsupported numbers {totals['unsupported']}, "
-        f"stale specifics {totals['stale']}."
+        f"stale specifics {totals['stale']}, near-duplicate pairs {totals['dup']} "
+        f"(mean {totals['dup'] / max(1, len(corpus)):.1f} per draft)."
+    )
+    return rows
+
+
+def varied_sheets() -> dict[str, FactSheet]:
+    """The tests' fact sheets plus a 县处级 sheet and the speech genre."""
+    from drafting_factsheets import COUNTY, MINIMAL, OTHER, PERCENT, SPEECH
+
+    sheets = {"full": FULL, "minimal": MINIMAL, "percent": PERCENT, "other": OTHER, "county": COUNTY, "speech": SPEECH}
+    out = {name: facts_from_data(data) for name, data in sheets.items()}
+    out["example"] = load_facts(ROOT / "examples" / "facts.yaml")
+    return out
+
+
+def part_quality(settings: Settings, retriever: Any) -> list[str]:
+    """How the composer's drafts read: near-duplicates, repeats, foreign wording, lists, echoes."""
+    engine = DraftEngine(settings, retriever=retriever)
+    rows = [
+        (
+            "| fact sheet | sentences | near-duplicate pairs | repeated sentences (20+ chars) | foreign wording "
+            "| list items out of range | heading echoes | odd endings |"
+        ),
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    total = 0
+    sheets = varied_sheets()
+    for name, facts in sheets.items():
+        out = engine.draft(facts).text()
+        dups = near_duplicate_pairs(out, user_texts(facts))
+        total += len(dups)
+        for d in dups:
+            print("NEAR-DUP", name, f"{d.similarity:.2f}", d.first[:30], "|", d.second[:30], file=sys.stderr)
+        rows.append(
+            f"| {name} | {len(body_sentences(out))} | {len(dups)} | {len(repeated_sentences(out))} "
+            f"| {'、'.join(foreign_specifics(out, facts)) or 0} | {len(enumeration_problems(out))} "
+            f"| {len(heading_echoes(out))} | {len(odd_endings(out))} |"
+        )
+    rows.append(
+        f"\nNear-duplicate pairs (bigram Jaccard ≥ {NEAR_DUPLICATE:.2f} or containment ≥ 0.70): "
+        f"{total} in {len(sheets)} drafts, mean {total / len(sheets):.1f} per draft."
     )
     return rows
 
@@ -278,7 +339,7 @@ def part_openai(settings: Settings, retriever: Any, *, chars: int = 240, chunk: 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", choices=("loo", "speed", "openai", "all"), default="all")
+    ap.add_argument("--part", choices=("loo", "quality", "speed", "openai", "all"), default="all")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as home:
         settings = Settings(home=Path(home))
@@ -288,6 +349,9 @@ def main() -> int:
         if args.part in ("loo", "all"):
             print("### Leave-one-out (composer)\n")
             print("\n".join(part_loo(settings, retriever)) + "\n")
+        if args.part in ("quality", "all"):
+            print("### How the composer's drafts read (varied fact sheets)\n")
+            print("\n".join(part_quality(settings, retriever)) + "\n")
         if args.part in ("speed", "all"):
             print("### Composer speed\n")
             print("\n".join(part_speed(settings, retriever)) + "\n")

@@ -56,3 +56,28 @@ OTHER: dict[str, Any] = {
     "problems": ["干部监督的手段还不够多"],
     "plans": ["健全干部日常监督机制"],
 }
+COUNTY: dict[str, Any] = {
+    "unit": "江北县人民政府办公室",
+    "org": "党组",
+    "year": 2024,
+    "level": "县处级",
+    "superior": "江北县委组织部",
+    "region": "浙江省江北县",
+    "figures": [
+        {"label": "提拔县处级领导干部", "value": 2},
+        {"label": "晋升一级调研员", "value": 3},
+        {"label": "交流轮岗", "value": 4},
+    ],
+    "highlights": ["坚持重大干部事项党组集体研究决定", "开展干部档案专项审核"],
+    "problems": ["干部日常监督还不够有力"],
+    "plans": ["加强干部日常监督管理"],
+}
+SPEECH: dict[str, Any] = {
+    "unit": "江源市委",
+    "org": "市委",
+    "year": 2025,
+    "genre": "speech",
+    "figures": [{"label": "提拔县处级干部", "value": 5}, {"label": "职级晋升", "value": 9}],
+    "problems": ["个别考察材料不规范"],
+    "plans": ["严格执行选拔任用程序"],
+}

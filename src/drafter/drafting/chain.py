@@ -35,6 +35,7 @@ from .composer import ComposeRequest, compose
 from .ledger import NumberLedger
 from .outline import Outline, OutlineSection
 from .prompts import PromptSet
+from .similarity import DraftMemory
 from .types import DraftCallbacks, SectionDraft, Source
 
 __all__ = [
@@ -67,6 +68,8 @@ class SectionJob:
     previous: SectionDraft | None = None
     variant: int = 0
     exclude_sources: list[str] | None = None
+    #: what the rest of the draft says (the composer repeats none of it); None = nothing known
+    memory: DraftMemory | None = None
 
 
 @dataclass
@@ -275,6 +278,7 @@ class SectionPipeline:
                     instruction=job.instruction,
                     variant=job.variant,
                     genre=self.spec.id,
+                    memory=job.memory,
                 )
             )
             state.raw, state.used = done.text, done.used

@@ -12,6 +12,12 @@ No model is involved and the result is deterministic. For each element:
 * rectification, problems, plans — the fact sheet's items as ``一是……二是……``;
   where the sheet gives none, the marker stands in their place.
 
+Nothing is said twice: every sentence written goes into the draft's
+:class:`~drafter.drafting.similarity.DraftMemory`, shared by all its sections; a
+past-report sentence already used, or one nearly repeating anything written
+(bigram Jaccard ≥ 0.20 or containment ≥ 0.70), is skipped, and a lead that
+repeats a highlight or an earlier sentence is left out.
+
 A regeneration may pass an instruction (更精炼 / 更详细 / 突出… / 加入…) and a
 ``variant`` number that picks the next-best passages, so a second version differs.
 """
@@ -27,6 +33,8 @@ from ..facts import FactSheet, Figure
 from ..markers import missing
 from .localise import localise, split_sentences
 from .outline import OutlineSection
+from .quality import ITEM_CHARS
+from .similarity import DraftMemory, normalise
 from .themes import THEMES, Subtheme, Theme
 from .types import Source
 
@@ -72,6 +80,8 @@ class ComposeRequest:
     instruction: str | None = None
     variant: int = 0
     genre: str = "report"
+    #: what the draft has said so far (shared by its sections); a fresh one if None
+    memory: DraftMemory | None = None
 
 
 @dataclass
@@ -143,16 +153,21 @@ def _enumerate(items: Sequence[str]) -> str:
     return "".join(f"{int_to_chinese(n)}是{item}" for n, item in enumerate(items, start=1))
 
 
-def _bigrams(text: str) -> set[str]:
-    text = re.sub(r"[，。；、“”《》（）\s]", "", text)
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+_ODD_END_RE = re.compile(r"[的和与及对在把将并或、，]。$")
 
 
-def _similar(a: str, b: str) -> float:
-    x, y = _bigrams(a), _bigrams(b)
-    if not x or not y:
-        return 0.0
-    return len(x & y) / min(len(x), len(y))
+def _drop_echo(sentence: str, heading: str) -> str:
+    """``sentence`` without a first clause that only repeats the subsection heading.
+
+    “突出政治标准，明确……” under “（二）突出政治标准” becomes “明确……”.
+    """
+    head, sep, rest = sentence.partition("，")
+    if not sep or not heading:
+        return sentence
+    h, t = normalise(head), normalise(heading)
+    if len(h) >= 4 and h in t and len(normalise(rest)) >= 16:
+        return rest
+    return sentence
 
 
 def _is_report(src: Source) -> bool:
@@ -198,40 +213,67 @@ def _pick_sentences(
     keywords: Sequence[str],
     style: Style,
     variant: int,
-    avoid: list[str],
+    memory: DraftMemory,
     owner: str | None = None,
+    heading: str = "",
 ) -> tuple[list[str], list[str]]:
-    """Up to ``style.sentences`` localised sentences, best first; returns (sentences, source ids)."""
-    candidates: list[tuple[float, int, str, str]] = []
+    """Up to ``style.sentences`` localised sentences, best first; returns (sentences, source ids).
+
+    A sentence is skipped when its past-report original was already used in this
+    draft, when it nearly repeats anything the draft has said (``memory``), when it
+    is too long for a ``一是……`` item, or when the rewrite ends on a particle.
+    The sentences chosen are added to ``memory``.
+    """
+    candidates: list[tuple[float, int, str, str, str]] = []
     order = 0
+    lo, hi = ITEM_CHARS
     for rank, src in enumerate(s for s in sources if _is_report(s)):
         for sent in split_sentences(src.text):
             order += 1
+            key = normalise(sent)
+            if memory.source_used(key):
+                continue
             local = localise(sent, facts)
             if local is None:
+                continue
+            local = _drop_echo(local, heading)
+            size = len(normalise(local))
+            if size < max(lo, 16) or size > hi - 10 or _ODD_END_RE.search(local):
                 continue
             if owner is not None and _owner_of(local) not in (None, owner):
                 continue  # another subsection of the catalogue fits this sentence better
             score = sum(1.0 for k in keywords if k in local) + sum(3.0 for f in style.focus if f in local)
             score += max(0.0, 1.0 - rank * 0.15)  # retrieval rank
+            if size > 80:
+                score -= 0.5  # a long item unbalances the list
             if score < 1.5:
                 continue
-            candidates.append((score, -order, local, src.id))
+            candidates.append((score, -order, local, src.id, key))
     candidates.sort(reverse=True)
     if variant and candidates:
         shift = (variant * style.sentences) % len(candidates)
         candidates = candidates[shift:] + candidates[:shift]
     chosen: list[str] = []
     used: list[str] = []
-    for _score, _o, sent, sid in candidates:
+    for _score, _o, sent, sid, key in candidates:
         if len(chosen) >= style.sentences:
             break
-        if any(_similar(sent, other) > 0.45 for other in chosen + avoid):
+        if memory.source_used(key) or memory.clashes(sent):
             continue
+        memory.add(sent, source_key=key)
         chosen.append(sent)
         if sid not in used:
             used.append(sid)
     return chosen, used
+
+
+def _written(memory: DraftMemory, sentence: str, against: Sequence[str] = ()) -> str:
+    """``sentence`` if it repeats nothing written (nor ``against``), registered; else ""."""
+    sentence = _sentence(sentence)
+    if not sentence or memory.clashes(sentence, against):
+        return ""
+    memory.add(sentence)
+    return sentence
 
 
 # ---- elements --------------------------------------------------------------
@@ -242,9 +284,8 @@ def _opening(req: ComposeRequest) -> Composed:
         lead += f"在{f.superior}的有力指导下，"
     text = (
         f"{lead}{f.org}坚持以习近平新时代中国特色社会主义思想为指导，深入贯彻新时代党的组织路线，"
-        "认真执行《党政领导干部选拔任用工作条例》，坚持党管干部原则和新时代好干部标准，"
-        "树立正确选人用人导向，严格规范干部选拔任用工作，着力建设忠诚干净担当的高素质干部队伍，"
-        f"为{f.unit}各项工作提供了坚强组织保证。"
+        "认真执行《党政领导干部选拔任用工作条例》，严把干部选拔任用政治关、品行关、能力关、作风关、廉洁关，"
+        f"着力建设忠诚干净担当的高素质干部队伍，为{f.unit}各项工作提供了坚强组织保证。"
     )
     verb = "通报" if req.genre == "speech" else "报告"
     close = f"现将{f.year}年度干部选拔任用工作情况{verb}如下："
@@ -259,13 +300,16 @@ def _opening(req: ComposeRequest) -> Composed:
 def _overview(req: ComposeRequest) -> Composed:
     f = req.facts
     level = f"，统筹{f.level}干部队伍建设" if f.level else ""
-    first = f"{f.year}年，{f.org}按照干部管理权限{level}，坚持职务与职级并行，严格按照规定条件和程序选拔任用干部。"
+    first = f"{f.year}年，{f.org}按照干部管理权限{level}，严格按照规定条件和程序选拔任用干部。"
     paras = [first + "".join(overview_sentences(f))]
     extra = [_sentence(h) for h in req.node.highlights]
     if extra:
         paras.append("".join(extra))
     used: list[str] = []
     if req.node.children:  # a speech: the practices are the overview's subsections
+        memory = req.memory = req.memory or DraftMemory()
+        for p in paras:
+            memory.add_text(p)
         body, used = _subsections(req)
         paras.append(body)
     return Composed("\n".join(p for p in paras if p), used)
@@ -273,33 +317,42 @@ def _overview(req: ComposeRequest) -> Composed:
 
 def _subsections(req: ComposeRequest) -> tuple[str, list[str]]:
     style = style_for(req.instruction)
+    memory = req.memory or DraftMemory()
     lines: list[str] = []
     used: list[str] = []
-    avoid: list[str] = []
     added = list(style.add)
     for n, child in enumerate(req.node.children, start=1):
         theme, sub = _subtheme(child.title)
         lines.append(f"（{int_to_chinese(n)}）{child.title}")
-        lead = (sub.lead if sub else theme.lead if theme else "").format(org=req.facts.org)
         highlights = [_sentence(h) for h in child.highlights]
         if added and (n == len(req.node.children) or (sub and any(k in added[0] for k in sub.keywords))):
             highlights.extend(_sentence(a) for a in added)
             added = []
+        for h in highlights:  # the user's own facts: always written, registered first
+            memory.add(h)
+        raw_lead = (sub.lead if sub else theme.lead if theme else "").format(org=req.facts.org)
+        lead = _written(memory, raw_lead, highlights) if raw_lead else ""
         picked, ids = _pick_sentences(
             req.passages.get(child.id, []),
             req.facts,
             _keywords(child, sub) + (list(theme.keywords) if theme and not sub else []),
             style,
             req.variant,
-            avoid + [lead],
+            memory,
             owner=sub.title if sub else None,
+            heading=child.title,
         )
-        avoid.extend(picked)
         for i in ids:
             if i not in used:
                 used.append(i)
         items = highlights + picked
-        body = lead + _enumerate(items) if len(items) > 1 else lead + "".join(_sentence(x) for x in items)
+        if not items and sub is not None and sub.fallback:
+            fallback = _written(memory, sub.fallback)
+            items = [fallback] if fallback else []
+        if len(items) > 1:
+            body = lead + _enumerate(items)
+        else:
+            body = lead + "".join(_sentence(x) for x in items)
         if not body:
             body = missing(f"{child.title}的具体做法")
         lines.append(body)
@@ -309,17 +362,25 @@ def _subsections(req: ComposeRequest) -> tuple[str, list[str]]:
 def _practices(req: ComposeRequest) -> Composed:
     theme, _sub = _subtheme(req.node.title)
     style = style_for(req.instruction)
+    memory = req.memory or DraftMemory()
+    req.memory = memory
     parts: list[str] = []
     if theme is not None and not style.concise:
-        parts.append(theme.lead.format(org=req.facts.org))
+        lead = _written(memory, theme.lead.format(org=req.facts.org))
+        if lead:
+            parts.append(lead)
     if req.node.children:
         body, used = _subsections(req)
         parts.append(body)
         return Composed("\n".join(parts), used)
+    highlights = [_sentence(h) for h in req.node.highlights] + [_sentence(a) for a in style.add]
+    for h in highlights:
+        memory.add(h)
     picked, used = _pick_sentences(
-        req.passages.get(req.node.id, []), req.facts, _keywords(req.node, None), style, req.variant, []
+        req.passages.get(req.node.id, []), req.facts, _keywords(req.node, None), style, req.variant, memory,
+        heading=req.node.title,
     )
-    items = [_sentence(h) for h in req.node.highlights] + [_sentence(a) for a in style.add] + picked
+    items = highlights + picked
     if items:
         parts.append(_enumerate(items))
     if not parts:
@@ -327,40 +388,50 @@ def _practices(req: ComposeRequest) -> Composed:
     return Composed("\n".join(parts), used)
 
 
-def _listing(lead: str, items: Sequence[str], what: str, close: str = "") -> str:
-    if not items:
-        return lead + missing(what) + "。" + close
-    return lead + _enumerate(items) + close
-
-
 def _rectification(req: ComposeRequest) -> Composed:
     f = req.facts
-    lead = f"针对上年度“一报告两评议”反馈的问题，{f.org}认真研究、逐项制定整改措施，明确责任、限期整改。"
-    return Composed(_listing(lead, f.rectification, "上年度反馈问题的整改情况"), [])
+    lead = f"对照上年度“一报告两评议”反馈意见，{f.org}逐项研究制定整改措施，明确责任、限期整改。"
+    items = [_sentence(x) for x in f.rectification]
+    if not items:
+        return Composed(lead + missing("上年度反馈问题的整改情况") + "。", [])
+    return Composed(lead + (_enumerate(items) if len(items) > 1 else items[0]), [])
+
+
+def _clause(item: str) -> str:
+    """An item as a clause inside a sentence (no closing punctuation)."""
+    return item.strip().rstrip("；;，,。.")
 
 
 def _problems(req: ComposeRequest) -> Composed:
     f = req.facts
-    lead = f"在肯定成绩的同时，{f.org}也清醒地认识到，干部选拔任用工作还存在一些不足："
-    close = "对这些问题，我们将认真研究，采取有力措施切实加以解决。"
     items = list(f.problems) + [h.text for h in f.highlights_for("problems")]
-    return Composed(_listing(lead, items, "本年度干部选拔任用工作存在的主要问题", close), [])
+    head = f"在肯定成绩的同时，{f.org}也清醒地认识到，干部选拔任用工作还存在一些不足"
+    close = "对这些问题，我们将认真研究，采取有力措施切实加以解决。"
+    if not items:
+        return Composed(f"{head}：{missing('本年度干部选拔任用工作存在的主要问题')}。{close}", [])
+    if len(items) == 1:
+        return Composed(f"{head}，主要是{_clause(items[0])}。{close}", [])
+    return Composed(f"{head}：{_enumerate(items)}{close}", [])
 
 
 def _plans(req: ComposeRequest) -> Composed:
     f = req.facts
-    lead = (
-        f"下一步，{f.org}将继续深入贯彻新时代党的组织路线，认真执行《党政领导干部选拔任用工作条例》，"
-        "重点抓好以下工作："
-    )
-    close = f"不断提高干部选拔任用工作质量，为{f.unit}各项事业发展提供坚强组织保证。"
     items = list(f.plans) + [h.text for h in f.highlights_for("plans")]
-    return Composed(_listing(lead, items, "下一步工作打算", close), [])
+    close = f"以更高标准、更实举措做好干部选拔任用工作，为{f.unit}高质量发展提供有力的干部保障。"
+    if not items:
+        lead = f"下一步，{f.org}将坚持问题导向，重点抓好以下工作："
+        return Composed(f"{lead}{missing('下一步工作打算')}。{close}", [])
+    if len(items) == 1:
+        return Composed(f"下一步，{f.org}将坚持问题导向，着眼解决上述问题，{_clause(items[0])}，{close}", [])
+    lead = f"下一步，{f.org}将坚持问题导向，针对上述不足，重点抓好以下工作："
+    return Composed(f"{lead}{_enumerate(items)}{close}", [])
 
 
 def _other(req: ComposeRequest) -> Composed:
-    items = list(req.node.highlights)
-    return Composed(_listing("", items, "其他需要报告的情况"), [])
+    items = [_sentence(x) for x in req.node.highlights]
+    if not items:
+        return Composed(missing("其他需要报告的情况") + "。", [])
+    return Composed(_enumerate(items) if len(items) > 1 else items[0], [])
 
 
 _BY_ELEMENT = {
@@ -375,6 +446,15 @@ _BY_ELEMENT = {
 
 
 def compose(req: ComposeRequest) -> Composed:
-    """The body of one top-level section (subheading lines included)."""
+    """The body of one top-level section (subheading lines included).
+
+    Every sentence written is added to ``req.memory`` (created if None), so the
+    next section composed with the same memory repeats none of it.
+    """
+    if req.memory is None:
+        req.memory = DraftMemory()
     fn = _BY_ELEMENT.get(req.node.element, _practices)
-    return fn(req)
+    done = fn(req)
+    if req.node.element != "practices" and not req.node.children:
+        req.memory.add_text(done.text)  # the others registered each sentence as they wrote it
+    return done

@@ -28,6 +28,7 @@ from .chain import CallbackBridge, SectionJob, SectionPipeline
 from .outline import Outline, OutlineSection, build_outline
 from .prompts import load_prompts
 from .restore import node_from_section, outline_from_draft
+from .similarity import DraftMemory
 from .types import Draft, DraftCallbacks, NullCallbacks, SectionDraft
 
 __all__ = ["CachedRetriever", "DraftEngine", "numbered_headings"]
@@ -154,13 +155,39 @@ class DraftEngine:
         outline = outline or self.outline(facts, exclude_sources=exclude)
         spec = load_spec(outline.genre)
         jobs = self._jobs(outline, facts, exclude)
-        sections = self._pipeline(spec).runnable().batch(jobs, config=self._config(callbacks))
+        sections = self._run(spec, jobs, callbacks, DraftMemory())
         return Draft(
             title=outline.title,
             sections=list(sections),
             salutation=outline.salutation,
             outline=outline.to_dict(),
             exclude_sources=exclude,
+        )
+
+    def _run(
+        self, spec: Spec, jobs: list[SectionJob], callbacks: DraftCallbacks | None, memory: DraftMemory
+    ) -> list[SectionDraft]:
+        """Run the jobs: a model's in parallel; the composer's in document order with one memory.
+
+        The composer takes a few milliseconds per section, so running it in order
+        costs nothing and lets each section skip what the earlier ones said (the
+        result is deterministic, and no past-report sentence is used twice).
+        """
+        runnable = self._pipeline(spec).runnable()
+        config = self._config(callbacks)
+        if self.model is not None:
+            return list(runnable.batch(jobs, config=config))
+        out: list[SectionDraft] = []
+        for job in jobs:
+            job.memory = memory
+            out.append(runnable.invoke(job, config=config))
+        return out
+
+    @staticmethod
+    def _memory_without(draft: Draft, section_ids: set[str]) -> DraftMemory:
+        """What the draft says outside ``section_ids`` (headings excluded)."""
+        return DraftMemory.from_texts(
+            s.text for s in draft.sections if s.id not in section_ids and s.status == "ok"
         )
 
     def _node(self, draft: Draft, section: SectionDraft, facts: FactSheet) -> tuple[OutlineSection, Outline]:
@@ -200,6 +227,7 @@ class DraftEngine:
             previous=old if old.status == "ok" and old.text else None,
             variant=len(draft.history.get(section_id, [])) + 1,
             exclude_sources=draft.exclude_sources,
+            memory=self._memory_without(draft, {section_id}) if self.model is None else None,
         )
         runnable = self._pipeline(spec).runnable(raise_errors=True)
         try:
@@ -228,7 +256,8 @@ class DraftEngine:
                     exclude_sources=draft.exclude_sources,
                 )
             )
-        results = self._pipeline(load_spec(genre)).runnable().batch(jobs, config=self._config(callbacks))
+        memory = self._memory_without(draft, {s.id for s in failed})
+        results = self._run(load_spec(genre), jobs, callbacks, memory)
         new = draft
         for section in results:
             new = new.replace_section(section)

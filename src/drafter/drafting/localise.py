@@ -95,7 +95,7 @@ _PERSON_RE = re.compile(r"[\u4e00-\u9fa5]{1,3}同志|[\u4e00-\u9fa5]书记(?=[\u
 _QUOTED_RE = re.compile(r"[“\"]([^”\"]{1,40})[”\"]")
 _DOC_RE = re.compile(r"《([^》]{1,60})》")
 _LOCAL_ORG_RE = re.compile(
-    r"(?:省委|市委|区委|县委|州委|市政府|区政府|省政府|县政府|分局|巡察组|巡视组|全市|全区|全县|全省|本市|本区)"
+    r"(?:省委|市委|区委|县委|州委|市政府|区政府|省政府|县政府|分局|巡察组|巡视组|全市|全区|全县|全省|本市|本区|局系统|全系统|本系统)"
 )
 _SELF_RE = re.compile(r"我(?:局|市|区|县|委|办|院|厅|部|省|单位)")
 _LEAD_RE = re.compile(
@@ -189,6 +189,19 @@ def _body_word(facts: FactSheet) -> str:
     return facts.org
 
 
+_MEETING_RE = re.compile(r"(?:我(?:局|市|区|县|委|办|单位)|区局|本局|局)?(?:党组|党委)会(?:议)?(?!员)")
+
+
+def _meeting(facts: FactSheet) -> str:
+    """How this body's meeting is named: 局党组会议 / 党委会议 / 市委常委会会议."""
+    org = facts.org
+    if org.endswith(("党组", "党委", "党工委", "党总支", "党支部", "常委会")):
+        return org + "会议"
+    if org.endswith("委"):
+        return org + "常委会会议"
+    return org + "会议"
+
+
 def localise(sentence: str, facts: FactSheet) -> str | None:
     """``sentence`` rewritten for this fact sheet's unit, or None if it cannot be used."""
     s = sentence.strip()
@@ -206,10 +219,13 @@ def localise(sentence: str, facts: FactSheet) -> str | None:
     superior = facts.superior or "上级组织部门"
     s = re.sub(r"(?:省委|市委|区委|县委|XX市委|XX省委)组织部", superior, s)
     org = facts.org
+    # “我局党组会集体研究” / “党委会议” → this body's own meeting
+    s = _MEETING_RE.sub(_meeting(facts), s)
     s = re.sub(r"(?:我局|区局|我市|我区|我委|本局|局)?(?:党组|党委)(?!织|成员|书记|班子|会|中心组|理论|读书|工作|（)", org, s, count=1)
     body = _body_word(facts)
-    if body != "党组":
-        s = re.sub(r"党组(?!织)", body, s)
+    for word in ("党组", "党委"):
+        if body != word:
+            s = re.sub(rf"{word}(?!织)", body, s)
     s = _SELF_RE.sub(self_reference(facts), s)
     if org + org in s:
         s = s.replace(org + org, org)
