@@ -69,7 +69,7 @@ def node_from_section(section: SectionDraft, facts: FactSheet) -> OutlineSection
     node = OutlineSection(section.id, section.element, section.level, title or "开头")
     theme = next((t for t in THEMES if t.title == title), None)
     node.query = theme.query if theme else title
-    for i, line in enumerate(l for l in section.text.split("\n") if _SUB_RE.match(l.strip())):
+    for i, line in enumerate(ln for ln in section.text.split("\n") if _SUB_RE.match(ln.strip())):
         m = _SUB_RE.match(line.strip())
         if m is None:
             continue
