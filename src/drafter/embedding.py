@@ -51,8 +51,8 @@ def passage(texts: Sequence[str]) -> np.ndarray:
     for i in range(0, len(items), BATCH):
         with _lock:
             parts.append(
-                np.asarray(model.passage(items[i : i + BATCH]), dtype=np.float32)
-            )  # type: ignore[attr-defined]
+                np.asarray(model.passage(items[i : i + BATCH]), dtype=np.float32)  # type: ignore[attr-defined]
+            )
     return np.vstack(parts).reshape(len(items), DIM)
 
 

@@ -86,7 +86,7 @@ class CheckResult:
     def outline(self) -> list[dict[str, object]]:
         """The parsed headings: level, number, title, line (and element)."""
         loc = self.locator or Locator(self.doc)
-        rows = []
+        rows: list[dict[str, object]] = []
         for s in self.doc.walk():
             rows.append({
                 "level": s.level,

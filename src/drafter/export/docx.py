@@ -24,6 +24,7 @@ from docx import Document as new_docx
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
@@ -85,7 +86,7 @@ _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 # --------------------------------------------------------------------------- XML helpers
 
 
-def _set_fonts(rpr: OxmlElement, east_asia: str, latin: str = LATIN_FONT) -> None:
+def _set_fonts(rpr: BaseOxmlElement, east_asia: str, latin: str = LATIN_FONT) -> None:
     """Name the East Asian and Latin fonts on an ``w:rPr`` (theme fonts removed)."""
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
@@ -101,7 +102,7 @@ def _set_fonts(rpr: OxmlElement, east_asia: str, latin: str = LATIN_FONT) -> Non
     rfonts.set(qn("w:hint"), "eastAsia")
 
 
-def _set_lang(rpr: OxmlElement) -> None:
+def _set_lang(rpr: BaseOxmlElement) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -110,7 +111,7 @@ def _set_lang(rpr: OxmlElement) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _set_condensed(rpr: OxmlElement) -> None:
+def _set_condensed(rpr: BaseOxmlElement) -> None:
     spacing = rpr.find(qn("w:spacing"))
     if spacing is None:
         spacing = OxmlElement("w:spacing")
@@ -216,7 +217,7 @@ def _add_run(paragraph: DocxParagraph, text: str, east_asia: str, size_pt: float
 def _field_run(paragraph: DocxParagraph, instr: str, shown: str) -> None:
     """A complex field (``PAGE``) as begin / instruction / separate / result / end runs."""
 
-    def run_with(child: OxmlElement) -> None:
+    def run_with(child: BaseOxmlElement) -> None:
         run = paragraph.add_run()
         rpr = run._element.get_or_add_rPr()
         _set_fonts(rpr, FONTS["page_number"])

@@ -229,7 +229,7 @@ class Repository:
         """
         data = dict(data)
         data_json = _dumps(data)
-        problems = [tuple(p) for p in problems]
+        problems = [(str(p[0]), str(p[1])) for p in problems]
         text = yaml_text if yaml_text is not None else yaml.safe_dump(
             data, allow_unicode=True, sort_keys=False
         )
@@ -413,7 +413,8 @@ class Repository:
                         author=author,
                     )
                     s.add(row)
-                    report.updated_at = utcnow()
+                    if report is not None:
+                        report.updated_at = utcnow()
                     s.flush()
                     return VersionSaved(version=self._version(row), conflict=conflict)
             except IntegrityError:  # a concurrent writer took this number; take the next
@@ -510,7 +511,7 @@ class Repository:
                 .where(DraftRow.report_id == report_id)
                 .order_by(DraftRow.id.desc())
             )
-            return [tuple(r) for r in rows]
+            return [(int(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows]
 
     # ---- helpers ------------------------------------------------------
     @staticmethod
