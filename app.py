@@ -24,6 +24,11 @@ from drafter_ui import (
 st.set_page_config(page_title="干部选拔任用工作报告 · 起草助手", page_icon="📝", layout="wide")
 
 ctx = state.init()
+st.markdown("### 干部选拔任用工作报告 · 起草助手")
+st.caption(
+    "① 数据填报：填单位、年度和本年度数据（自动保存）→ ② 起草：生成全文，逐节修改 → "
+    "③ 检查：核对占位符、数字和结构 → 导出 Word。往年报告在“知识库”，新旧稿对照在“对照”。"
+)
 if notice := st.session_state.pop("notice", None):
     st.warning(notice)
 

@@ -41,6 +41,9 @@ def _test(base: Settings) -> None:
     from drafter.llm import test_connection
 
     s = session_settings(base)
+    if not s.openai_base_url:
+        st.session_state["conn_msg"] = ("error", "请先填写服务地址（Base URL），如 http://127.0.0.1:8000/v1")
+        return
     try:
         st.session_state["conn_msg"] = ("success", test_connection(s))
     except DrafterError as err:
@@ -55,7 +58,7 @@ def render(ctx: Ctx) -> None:
     ss.setdefault("oa_base", s.openai_base_url or "")
     ss.setdefault("oa_model", s.openai_model or "")
     label = BACKENDS.get(ss["backend"], "")
-    with st.expander(f"起草方式：{label}", expanded=ss["backend"] == "openai"):
+    with st.expander(f"起草方式：{label}", expanded=ss["backend"] == "openai", key="exp_backend"):
         st.radio("起草方式", list(BACKENDS), key="backend", format_func=BACKENDS.get, horizontal=True,
                  label_visibility="collapsed")
         if ss["backend"] == "openai":

@@ -14,7 +14,7 @@ from drafter.drafting.types import Draft
 from drafter.facts import parse_facts
 
 from .facts_page import current_check
-from .highlight import CATEGORY_ZH, COLORS, SEVERITY_ZH
+from .highlight import CATEGORY_ZH, COLORS, SEVERITY_ZH, md_escape
 from .state import Ctx
 
 __all__ = ["check_report", "render"]
@@ -85,7 +85,7 @@ def render(ctx: Ctx) -> None:
     findings: list[dict[str, Any]] = result["findings"]  # type: ignore[assignment]
     counts: dict[str, dict[str, int]] = result["counts"]  # type: ignore[assignment]
     errors = sum(1 for f in findings if f["severity"] == "error")
-    st.subheader(f"全文检查：{len(findings)}处问题（错误{errors}处）")
+    st.subheader(f"全文检查：{len(findings)}处问题（错误{errors}处）", anchor=False)
     if sheet is None:
         st.caption("数据表尚不完整，数字核对未进行。")
     cols = st.columns(len(CATEGORIES))
@@ -99,15 +99,18 @@ def render(ctx: Ctx) -> None:
             items = [f for f in findings if f["category"] == cat]
             if not items:
                 continue
-            with st.expander(f"{CATEGORY_ZH.get(cat, cat)}（{len(items)}）", expanded=cat in ("placeholder", "figure")):
+            expanded = cat in ("placeholder", "figure") or len(findings) <= 12
+            with st.expander(f"{CATEGORY_ZH.get(cat, cat)}（{len(items)}）", expanded=expanded):
                 by_section: dict[str, list[dict[str, Any]]] = {}
                 for f in items:
                     by_section.setdefault(f.get("section") or "开头", []).append(f)
                 for section, group in by_section.items():
-                    st.markdown(f"**{section}**（{len(group)}）")
+                    st.markdown(f"**{md_escape(section)}**（{len(group)}）")
                     for f in group:
                         snippet = f"「{f['text']}」" if f.get("text") else ""
-                        st.markdown(f"- 第{f.get('line')}行 · {SEVERITY_ZH.get(f['severity'], '')}：{snippet}{f['message']}")
+                        st.markdown(
+                            f"- 第{f.get('line')}行 · {SEVERITY_ZH.get(f['severity'], '')}：{md_escape(snippet + f['message'])}"
+                        )
     with right:
         if findings:
             labels = [
@@ -117,20 +120,22 @@ def render(ctx: Ctx) -> None:
             choice = st.selectbox("查看问题所在位置", range(len(findings)), format_func=lambda i: labels[i],
                                   key="finding_pick")
             f = findings[int(choice or 0)]
-            st.markdown(f"**{f['message']}**")
+            st.markdown(f"**{md_escape(f['message'])}**")
             st.markdown(
                 f'<div class="finding-context" style="line-height:1.9">{_context(text, f)}</div>',
                 unsafe_allow_html=True,
             )
         else:
             st.success("未发现问题。")
-        st.markdown("**结构对照（规范要求的部分）**")
-        rows = []
-        for e in result["elements"]:  # type: ignore[union-attr]
-            rows.append({
-                "部分": e["name"],
-                "必需": "是" if e["required"] else "否",
-                "情况": _STATUS_ZH.get(e["status"], e["status"]),
-                "对应标题": "；".join(str(s["title"]) for s in e["sections"]),
-            })
-        st.dataframe(rows, hide_index=True, width="stretch")
+    st.markdown("#### 结构对照")
+    st.caption("按《地方党委常委会向全委会报告干部选拔任用工作并接受民主评议办法（试行）》第四条，报告应包含的部分：")
+    rows = [
+        {
+            "部分": e["name"],
+            "必需": "是" if e["required"] else "否",
+            "情况": _STATUS_ZH.get(e["status"], e["status"]),
+            "对应标题": "；".join(str(sec["title"]) for sec in e["sections"]),
+        }
+        for e in result["elements"]  # type: ignore[union-attr]
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")

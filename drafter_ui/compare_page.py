@@ -24,9 +24,9 @@ from .state import Ctx
 __all__ = ["render"]
 
 _MODES = {
+    "kb": "草稿与往年报告",
     "section": "本节的两个版本",
     "drafts": "两次起草的全文",
-    "kb": "草稿与往年报告",
     "files": "任意两份材料",
 }
 
@@ -38,6 +38,16 @@ def _text(d: StoredDraft) -> str:
 def _kb_files(ctx: Ctx) -> list[Any]:
     files, _ = discover(ctx.settings)
     return [f for f in files if not f.policy]
+
+
+def _file_name(f: Any) -> str:
+    """A knowledge-base file as a writer knows it: its title (and year), then the file."""
+    title = str(f.meta.get("title") or "").strip()
+    year = f.meta.get("year")
+    lead = title or f.path.stem
+    if year and str(year) not in lead:
+        lead += f"（{year}年）"
+    return f"{lead} · {f.source}"
 
 
 def _read(f: Any) -> str | None:
@@ -92,7 +102,7 @@ def _against_kb(ctx: Ctx, draft: StoredDraft) -> None:
     year = sheet.year if sheet else None
     earlier = [f for f in files if year and isinstance(f.meta.get("year"), int) and f.meta["year"] < year]
     default = max(earlier, key=lambda f: f.meta["year"]) if earlier else files[0]
-    names = {f.source: f.source + (f"（{f.meta.get('year')}年）" if f.meta.get("year") else "") for f in files}
+    names = {f.source: _file_name(f) for f in files}
     sources = list(names)
     pick = st.selectbox("往年报告（默认为上一年度）", sources, index=sources.index(default.source),
                         format_func=names.get, key="cmp_kb")
@@ -113,12 +123,13 @@ def _two_files(ctx: Ctx) -> None:
         return
     sources = [f.source for f in files]
     c1, c2 = st.columns(2)
-    a = c1.selectbox("材料一", sources, index=0, key="cmp_file_a")
-    b = c2.selectbox("材料二", sources, index=1, key="cmp_file_b")
+    names = {f.source: _file_name(f) for f in files}
+    a = c1.selectbox("材料一", sources, index=0, format_func=names.get, key="cmp_file_a")
+    b = c2.selectbox("材料二", sources, index=1, format_func=names.get, key="cmp_file_b")
     ta = _read(next(f for f in files if f.source == a))
     tb = _read(next(f for f in files if f.source == b))
     if ta is not None and tb is not None:
-        compare_view.render_compare(None, ta, tb, old_label=a, new_label=b, key="cmp-files")
+        compare_view.render_compare(None, ta, tb, old_label=names[a], new_label=names[b], key="cmp-files")
 
 
 def render(ctx: Ctx) -> None:

@@ -92,7 +92,7 @@ def render_numbers(st_module: Any | None, text: str, facts: FactSheet | None) ->
         }
         for r in refs
     ]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
     unsupported = sum(1 for r in refs if r.figure is None)
     if unsupported:
         st.warning(f"{unsupported} 个数字在数据表中找不到依据，请核对。")

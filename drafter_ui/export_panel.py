@@ -7,6 +7,8 @@ import streamlit as st
 from drafter.doctree import parse
 from drafter.export import docx_bytes, to_markdown
 
+from .highlight import md_escape
+
 __all__ = ["render"]
 
 
@@ -17,11 +19,11 @@ def _docx(text: str) -> bytes:
 
 def render(title: str, text: str, errors: list[str]) -> None:
     """Download buttons for ``text``; ``errors`` are the unresolved error messages."""
-    with st.expander("导出（Word / Markdown / 纯文本）"):
+    with st.expander("导出（Word / Markdown / 纯文本）", key="exp_export"):  # keyed: stays open across reruns
         if errors:
             st.warning(
                 f"草稿还有{len(errors)}处错误（如未填的占位符、无依据的数字），正式导出前请先修正：\n\n"
-                + "\n".join(f"- {e}" for e in errors[:10])
+                + "\n".join(f"- {md_escape(e)}" for e in errors[:10])
                 + ("\n- ……" if len(errors) > 10 else "")
             )
         name = title or "草稿"

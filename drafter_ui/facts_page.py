@@ -11,11 +11,19 @@ import streamlit as st
 import yaml
 
 from drafter.errors import FactSheetError, InputError
-from drafter.factform import FormCheck, check_form, form_from_sheet, lines, sheet_data
+from drafter.factform import (
+    FormCheck,
+    cell_value,
+    check_form,
+    form_from_sheet,
+    lines,
+    sheet_data,
+)
 from drafter.facts import COUNT_UNITS, parse_facts
 from drafter.templates import LEVELS, blank_figures
 
 from . import state
+from .highlight import local_time
 from .state import FORM_WIDGETS, LIST_FIELDS, Ctx
 
 __all__ = ["current_check", "has_content", "render", "save_form"]
@@ -34,11 +42,11 @@ _LABELS = {
     "rectification": "上年度评议整改情况",
 }
 _HELP = {
-    "unit": "如：某某市交通运输局",
+    "unit": "如：荆州市生态环境局",
     "org": "如：局党组、党委",
     "year": "报告所述年度，四位数字，如2025",
     "superior": "如：市委组织部（可不填）",
-    "region": "如：湖北省某某市（可不填）",
+    "region": "如：湖北省荆州市（可不填）",
 }
 _LIST_HELP = {
     "highlights": "每行一条，如：开展“墩苗”计划，选派6名年轻干部到基层挂职",
@@ -53,29 +61,60 @@ def current_check() -> FormCheck:
     return check_form(state.form())
 
 
-def _show(slot: Any, check: FormCheck, key: Any) -> None:
-    msgs = check.at(key)
-    if msgs:
+def _show_fields(slots: dict[str, Any], check: FormCheck) -> None:
+    """Each field's messages in its slot (fields sharing a slot are shown together)."""
+    by_slot: dict[int, tuple[Any, list[str]]] = {}
+    for key, slot in slots.items():
         label = _LABELS.get(key, "")
-        slot.error("；".join(f"{label}：{m}" if label else m for m in msgs))
+        msgs = [f"{label}：{m}" if label else m for m in check.at(key)]
+        by_slot.setdefault(id(slot), (slot, []))[1].extend(msgs)
+    for slot, msgs in by_slot.values():
+        if msgs:
+            slot.error("\n\n".join(msgs))
+
+
+def _figure_messages(check: FormCheck, rows: list[dict[str, Any]]) -> list[str]:
+    """Row messages, each naming the row number and (if the message does not) the row's label."""
+    out = []
+    for (_, i), msgs in sorted(
+        ((k, v) for k, v in check.problems.items() if isinstance(k, tuple)), key=lambda kv: kv[0][1]
+    ):
+        label = str(rows[i].get("label") or "") if i < len(rows) else ""
+        for m in msgs:
+            named = label and f"“{label}”" not in m
+            out.append(f"第{i + 1}行" + (f"“{label}”" if named else "") + f"：{m}")
+    return out + check.at("figures")
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as text: blank for nothing, ``2`` (not ``2.0``) for whole numbers."""
+    if isinstance(value, float) and not math.isnan(value):
+        value = cell_value(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
 
 
 def _rows_from_editor(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The table's rows as typed: values kept as numbers, or as the text typed (validated later)."""
     rows = []
     for rec in df.to_dict("records"):
-        value = rec.get("value")
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            value = None
-        elif isinstance(value, float) and value.is_integer():
-            value = int(value)
-        label = rec.get("label")
-        unit = rec.get("unit")
-        label = "" if label is None or (isinstance(label, float) and math.isnan(label)) else str(label)
-        unit = "人" if unit is None or (isinstance(unit, float) and math.isnan(unit)) else str(unit)
+        value = cell_value(rec.get("value"))
+        label = _cell_text(rec.get("label")).strip()
+        unit = _cell_text(rec.get("unit")).strip() or "人"
         if not label and value is None:
             continue  # an empty added row
         rows.append({"label": label, "value": value, "unit": unit})
     return rows
+
+
+def _same_report(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two forms are about the same unit and year (blank counts as the same)."""
+    for key in ("unit", "year"):
+        x, y = str(a.get(key) or "").strip(), str(b.get(key) or "").strip()
+        if x and y and x != y:
+            return False
+    return True
 
 
 def _import_yaml(uploaded: Any) -> None:
@@ -106,13 +145,20 @@ def _import_yaml(uploaded: Any) -> None:
         msg = ("warning", f"已导入 {uploaded.name}，但数据表有误，请在下方逐项修正：{err}")
     level = new.get("level") or ""
     new["level"] = level if level in LEVELS else ""
+    current = state.form()
+    if st.session_state.get("report_id") is not None and has_content(current) and not _same_report(current, new):
+        # another unit or year: a report of its own, never written over the open one
+        old_label = f"{current.get('unit') or '未命名'} · {current.get('year') or ''}年度"
+        state.new_form()
+        kind, text = msg
+        msg = (kind, f"{text}。单位或年度与当前报告不同，已另建为新报告；原报告“{old_label}”仍可在左侧“已保存的报告”中打开")
     st.session_state["form"] = new
     state._push_widgets(new)
     st.session_state["import_msg"] = msg
 
 
 def _import_export(ctx: Ctx) -> None:
-    with st.expander("导入 / 导出数据表（YAML，与命令行通用）"):
+    with st.expander("导入 / 导出数据表（YAML，与命令行通用）", key="exp_yaml"):
         uploaded = st.file_uploader(
             "导入数据表文件", type=["yaml", "yml"], key=f"yaml_upload_{st.session_state.get('fig_nonce', 0)}"
         )
@@ -150,66 +196,70 @@ def _add_template_rows() -> None:
 
 
 def _text_inputs(f: dict[str, Any]) -> dict[str, Any]:
+    """The text fields, two rows; each row's messages go in a full-width slot below it."""
     slots: dict[str, Any] = {}
     ss = st.session_state
     for field, key in FORM_WIDGETS.items():
         if key not in ss:
             ss[key] = "" if f.get(field) is None else str(f.get(field))
     c1, c2, c3 = st.columns([3, 2, 1])
-    with c1:
-        st.text_input("单位名称 *", key="f_unit", help=_HELP["unit"], placeholder=_HELP["unit"])
-        slots["unit"] = st.empty()
-    with c2:
-        st.text_input("报告主体 *", key="f_org", help=_HELP["org"], placeholder=_HELP["org"])
-        slots["org"] = st.empty()
-    with c3:
-        st.text_input("年度 *", key="f_year", help=_HELP["year"], placeholder="2025")
-        slots["year"] = st.empty()
+    c1.text_input("单位名称 *", key="f_unit", help=_HELP["unit"], placeholder=_HELP["unit"])
+    c2.text_input("报告主体 *", key="f_org", help=_HELP["org"], placeholder=_HELP["org"])
+    c3.text_input("年度 *", key="f_year", help=_HELP["year"], placeholder="2025")
+    row = st.empty()
+    slots.update(unit=row, org=row, year=row)
     c1, c2, c3 = st.columns([1, 2, 2])
-    with c1:
-        st.selectbox(
-            "干部层级",
-            options=[*LEVELS, ""],
-            key="f_level",
-            format_func=lambda x: x or "（不填）",
-            on_change=_on_level_change,
-        )
-        slots["level"] = st.empty()
-    with c2:
-        st.text_input("上级组织部门", key="f_superior", help=_HELP["superior"], placeholder=_HELP["superior"])
-        slots["superior"] = st.empty()
-    with c3:
-        st.text_input("所在地区", key="f_region", help=_HELP["region"], placeholder=_HELP["region"])
-        slots["region"] = st.empty()
+    c1.selectbox(
+        "干部层级",
+        options=[*LEVELS, ""],
+        key="f_level",
+        format_func=lambda x: x or "（不填）",
+        on_change=_on_level_change,
+        help="决定表格中预填的常用数据行",
+    )
+    c2.text_input("上级组织部门", key="f_superior", help=_HELP["superior"], placeholder=_HELP["superior"])
+    c3.text_input("所在地区", key="f_region", help=_HELP["region"], placeholder=_HELP["region"])
+    row = st.empty()
+    slots.update(level=row, superior=row, region=row)
     for field, key in FORM_WIDGETS.items():
         f[field] = ss.get(key, "")
     return slots
 
 
 def _figures_editor(f: dict[str, Any]) -> Any:
-    st.markdown("**本年度数据** · 空白数值的行不计入；可在表格末尾添加自定义行")
+    st.markdown("**本年度数据** · 数值填阿拉伯数字，百分比填0–100（单位选 %）；空白的行不计入")
     key = state.figures_key()
     st.session_state["fig_key"] = key
     if key not in st.session_state or "fig_base" not in st.session_state:
         st.session_state["fig_base"] = [dict(r) for r in f.get("figures") or []]
-    base = pd.DataFrame(st.session_state["fig_base"], columns=["label", "value", "unit"])
-    base["value"] = pd.to_numeric(base["value"], errors="coerce").astype("float64")
-    base["label"] = base["label"].astype("string")
-    base["unit"] = base["unit"].astype("string")
+    rows = st.session_state["fig_base"]
+    base = pd.DataFrame(
+        [{"label": _cell_text(r.get("label")), "value": _cell_text(r.get("value")),
+          "unit": _cell_text(r.get("unit")) or "人"} for r in rows],
+        columns=["label", "value", "unit"],
+    ).astype("string")
     edited = st.data_editor(
         base,
         key=key,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
+        # tall enough to show every row (plus a few added ones) without a scrollbar inside the table
+        height=35 * (max(len(rows), 1) + 3) + 3,
+        placeholder="",
         column_config={
-            "label": st.column_config.TextColumn("名称", width="large"),
-            "value": st.column_config.NumberColumn("数值", help="人数、次数填整数；百分比填0–100"),
+            "label": st.column_config.TextColumn("名称", width="large", default=""),
+            # text, not a number column: a number column silently turns "abc" into 0
+            "value": st.column_config.TextColumn(
+                "数值", help="人数、次数填整数；百分比填0–100", default="", alignment="right"
+            ),
             "unit": st.column_config.SelectboxColumn("单位", options=list(COUNT_UNITS), default="人"),
         },
     )
     f["figures"] = _rows_from_editor(edited)
-    st.button("补齐本层级常用行", on_click=_add_template_rows, help="按所选干部层级补上表中缺少的常用数据行")
+    c1, c2 = st.columns([1, 3], vertical_alignment="center")
+    c1.button("补齐本层级常用行", on_click=_add_template_rows, help="按所选干部层级补上表中缺少的常用数据行")
+    c2.caption("要添加表中没有的数据（如某项占比），点表格右上角的 ＋ 或表格最后一行；选中行后按 Delete 可删除。")
     return st.empty()
 
 
@@ -269,8 +319,8 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
 
 def render(ctx: Ctx) -> None:
     """The 数据填报 tab."""
-    f = state.form()
     _import_export(ctx)
+    f = state.form()  # after the import, which replaces the form
     slots = _text_inputs(f)
     fig_slot = _figures_editor(f)
     list_slots = _lists(f)
@@ -278,11 +328,8 @@ def render(ctx: Ctx) -> None:
     if ctx.report_id is None and not has_content(f):
         st.caption("带 * 的为必填项；填写后自动保存。")
         return
-    for key, slot in {**slots, **list_slots}.items():
-        _show(slot, check, key)
-    fig_msgs = [f"第{k[1] + 1}行：{m}" for k, ms in sorted(
-        ((k, v) for k, v in check.problems.items() if isinstance(k, tuple)), key=lambda kv: kv[0][1]
-    ) for m in ms] + check.at("figures")
+    _show_fields({**slots, **list_slots}, check)
+    fig_msgs = _figure_messages(check, list(f.get("figures") or []))
     if fig_msgs:
         fig_slot.error("\n\n".join(fig_msgs))
     for msg in check.at(""):
@@ -313,8 +360,8 @@ def render(ctx: Ctx) -> None:
 def _history(ctx: Ctx) -> None:
     if ctx.report_id is None:
         return
-    with st.expander("数据表历史"):
+    with st.expander("数据表历史", key="exp_facts_history"):
         history = ctx.repo.facts_history(ctx.report_id)[:20]
         for item in history:
             mark = "完整" if item.valid else "有待修正"
-            st.caption(f"第{item.revision}版 · {item.created_at:%Y-%m-%d %H:%M:%S} UTC · {item.author or '—'} · {mark}")
+            st.caption(f"第{item.revision}版 · {local_time(item.created_at, '%Y-%m-%d %H:%M:%S')} · {item.author or '—'} · {mark}")

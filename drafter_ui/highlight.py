@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["CATEGORY_ZH", "COLORS", "SEVERITY_ZH", "highlight_html"]
+__all__ = ["CATEGORY_ZH", "COLORS", "SEVERITY_ZH", "backend_zh", "highlight_html", "local_time", "md_escape"]
 
 SEVERITY_ZH = {"error": "错误", "warning": "提醒", "info": "提示"}
 CATEGORY_ZH = {
@@ -20,6 +21,33 @@ CATEGORY_ZH = {
     "policy": "政策表述",
 }
 COLORS = {"error": "#ffd6d6", "warning": "#fff0b3", "info": "#dbeafe"}
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$])")
+_BEIJING = _dt.timezone(_dt.timedelta(hours=8))
+
+
+def md_escape(text: str) -> str:
+    """``text`` shown literally by ``st.markdown`` (``*人`` is not emphasis), line breaks kept."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def backend_zh(backend: str | None) -> str:
+    """``composer`` → 离线组合, ``openai:qwen2.5`` → 模型 qwen2.5."""
+    if not backend:
+        return "—"
+    if backend == "composer":
+        return "离线组合"
+    if backend.startswith("openai"):
+        model = backend.partition(":")[2]
+        return f"模型 {model}" if model else "模型服务"
+    return backend
+
+
+def local_time(when: _dt.datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored time (UTC, naive or aware) in Beijing time."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.UTC)
+    return when.astimezone(_BEIJING).strftime(fmt)
 
 
 def _field(f: Any, name: str) -> Any:

@@ -13,6 +13,7 @@ from drafter.indexer import discover, index_knowledge
 from drafter.ingest import SUPPORTED_SUFFIXES, read_text
 
 from . import resources
+from .highlight import md_escape
 from .state import Ctx, bump
 
 __all__ = ["accept_upload", "render"]
@@ -125,11 +126,17 @@ def _listing(ctx: Ctx) -> None:
 
 def _search(ctx: Ctx) -> None:
     st.markdown("**试一试检索**")
-    c1, c2 = st.columns([5, 1])
-    query = c1.text_input("检索内容", key="kb_query", placeholder="如：凡提四必 档案审核", label_visibility="collapsed")
-    if c2.button("检索", key="kb_search") and query.strip():
+    with st.form("kb_search_form", border=False):  # Enter in the box searches too
+        c1, c2 = st.columns([5, 1])
+        query = c1.text_input("检索内容", key="kb_query", placeholder="如：凡提四必 档案审核",
+                              label_visibility="collapsed")
+        searched = c2.form_submit_button("检索", key="kb_search")
+    if searched and not query.strip():
+        st.info("请先输入要检索的内容。")
+    if searched and query.strip():
         try:
-            passages = resources.retriever(ctx.settings).search(query.strip(), k=5)
+            with st.spinner("正在检索……"):
+                passages = resources.retriever(ctx.settings).search(query.strip(), k=5)
         except DrafterError as err:
             st.error(f"检索失败：{err}")
             return
@@ -137,8 +144,8 @@ def _search(ctx: Ctx) -> None:
             st.info("没有找到相关段落。")
         for p in passages:
             with st.container(border=True):
-                st.markdown(f"**{p.source}** · {p.heading or '（开头）'} · 相关度 {p.score:.3f}")
-                st.write(p.text)
+                st.markdown(f"**{p.source}** · {md_escape(p.heading or '（开头）')} · 相关度 {p.score:.3f}")
+                st.markdown(md_escape(p.text))  # the samples' "**人" placeholders are not bold marks
 
 
 def render(ctx: Ctx) -> None:

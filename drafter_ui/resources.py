@@ -38,7 +38,7 @@ def index_key(s: Settings) -> tuple[str, str, str, str]:
     return (str(s.home), str(s.knowledge_dir), s.chroma_url or "", s.collection)
 
 
-@st.cache_resource(show_spinner="正在载入知识库索引（首次启动需要一两分钟）……")
+@st.cache_resource(show_spinner="正在载入知识库索引（首次使用需建立索引，约需一两分钟，请稍候）……")
 def _retriever(key: tuple[str, str, str, str]) -> Any:
     from drafter.retrieval import open_retriever
 
@@ -75,6 +75,7 @@ def _composer(key: tuple[str, str, str, str], prompts_dir: str) -> Any:
 
 def composer_engine(s: Settings) -> Any:
     """The offline composer engine, one per process."""
+    retriever(s)  # first, on its own: a cached call nested in another shows no spinner
     return _composer(index_key(s), str(s.prompts_dir))
 
 
@@ -87,5 +88,11 @@ def engine_for(s: Settings) -> Any:
     if s.backend == "composer":
         return composer_engine(s)
     from drafter.drafting.engine import DraftEngine
+    from drafter.errors import ConfigError
+
+    if not s.openai_base_url:
+        raise ConfigError("请先在“起草方式”中填写模型的服务地址（Base URL），如 http://127.0.0.1:8000/v1；或改用离线组合")
+    if not s.openai_model:
+        raise ConfigError("请先在“起草方式”中填写模型名称，如 qwen2.5:7b；可点击“测试连接”查看服务器提供的模型")
 
     return DraftEngine(s, retriever=retriever(s))

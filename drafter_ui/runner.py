@@ -18,6 +18,8 @@ import streamlit as st
 
 from drafter.drafting.types import NullCallbacks, SectionDraft
 
+from .highlight import md_escape
+
 __all__ = ["QueueCallbacks", "run_job"]
 
 
@@ -102,7 +104,7 @@ def run_job(job: Callable[[QueueCallbacks], Any], cb: QueueCallbacks, order: lis
             for sid in dirty:
                 heading = cb.headings.get(sid) or "开头"
                 text = streamed[sid][-600:]
-                slots[sid].markdown(f"**{heading}** · {state[sid]}\n\n{text}")
+                slots[sid].markdown(f"**{md_escape(heading)}** · {md_escape(state[sid])}\n\n{md_escape(text)}")
             done = sum(1 for v in state.values() if v == "完成" or v.startswith("失败"))
             bar.progress(min(1.0, done / total), text=f"正在起草：{done}/{total} 节")
             dirty.clear()

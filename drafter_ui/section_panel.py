@@ -14,7 +14,14 @@ from drafter.facts import FactSheet
 from drafter.storage import SectionVersion, StoredDraft
 
 from . import backend, export_panel, resources
-from .highlight import CATEGORY_ZH, SEVERITY_ZH, highlight_html
+from .highlight import (
+    CATEGORY_ZH,
+    SEVERITY_ZH,
+    backend_zh,
+    highlight_html,
+    local_time,
+    md_escape,
+)
 from .runner import QueueCallbacks, run_job
 from .state import Ctx
 
@@ -112,25 +119,25 @@ def _findings(findings: list[dict[str, Any]]) -> None:
         sev = SEVERITY_ZH.get(str(f.get("severity")), "")
         cat = CATEGORY_ZH.get(str(f.get("category")), str(f.get("category")))
         snippet = f"「{f.get('text')}」" if f.get("text") else ""
-        st.markdown(f"- {sev}·{cat}：{snippet}{f.get('message', '')}")
+        st.markdown(f"- {sev}·{cat}：{md_escape(snippet + str(f.get('message', '')))}")
 
 
-def _sources(sources: list[dict[str, Any]]) -> None:
-    with st.expander(f"依据（{len(sources)}段往年材料）"):
+def _sources(sources: list[dict[str, Any]], key: str) -> None:
+    with st.expander(f"依据（{len(sources)}段往年材料）", key=key):
         if not sources:
             st.caption("本节未引用知识库材料（完全依据数据表）。")
         for src in sources:
-            st.markdown(f"**[{src.get('id', '')}] {src.get('source', '')}** · {src.get('heading', '')}")
+            st.markdown(md_escape(f"[{src.get('id', '')}] {src.get('source', '')} · {src.get('heading', '')}"))
             st.caption(str(src.get("text", ""))[:400])
 
 
 def _versions(ctx: Ctx, draft_id: int, sec: SectionVersion) -> None:
     history = ctx.repo.section_history(draft_id, sec.section_id)
-    with st.expander(f"历史版本（{len(history)}）"):
+    with st.expander(f"历史版本（{len(history)}）", key=f"exp_hist_{draft_id}_{sec.section_id}"):
         for v in history:
             line = (
-                f"第{v.version}版 · {_KIND_ZH.get(v.kind, v.kind)} · {v.backend or '—'} · {v.author or '—'} · "
-                f"{v.created_at:%m-%d %H:%M:%S} UTC" + (f" · 要求：{v.instruction}" if v.instruction else "")
+                f"第{v.version}版 · {_KIND_ZH.get(v.kind, v.kind)} · {backend_zh(v.backend)} · {v.author or '—'} · "
+                f"{local_time(v.created_at, '%m-%d %H:%M:%S')}" + (f" · 要求：{v.instruction}" if v.instruction else "")
             )
             c1, c2 = st.columns([5, 1])
             c1.caption(("**当前** · " if v.version == sec.version else "") + line)
@@ -143,9 +150,10 @@ def _versions(ctx: Ctx, draft_id: int, sec: SectionVersion) -> None:
 def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet | None) -> None:
     sid = sec.section_id
     with st.container(border=True, key=f"panel_{sid}"):
-        st.markdown(f"#### {sec.heading or '开头'}")
+        st.subheader(sec.heading or "开头", anchor=False)
         st.caption(
-            f"第{sec.version}版 · {_KIND_ZH.get(sec.kind, sec.kind)} · {sec.backend or '—'} · {sec.author or '—'}"
+            f"第{sec.version}版 · {_KIND_ZH.get(sec.kind, sec.kind)} · {backend_zh(sec.backend)} · "
+            f"{sec.author or '—'} · {local_time(sec.created_at)}"
         )
         kind, msg = st.session_state.setdefault("panel_msgs", {}).pop(sid, (None, None))
         if kind:
@@ -165,13 +173,16 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
                 args=(ctx, draft.id, sec, key, sheet),
             )
         with right:
-            st.markdown("**检查结果（问题处已标色）**")
-            st.markdown(
-                f'<div class="section-view" style="line-height:1.9">{highlight_html(sec.text, sec.findings)}</div>',
-                unsafe_allow_html=True,
-            )
+            if any(f.get("text") and str(f.get("text")) in sec.text for f in sec.findings):
+                st.markdown("**检查结果（问题处已标色，鼠标悬停看原因）**")
+                st.markdown(
+                    f'<div class="section-view" style="line-height:1.9">{highlight_html(sec.text, sec.findings)}</div>',
+                    unsafe_allow_html=True,
+                )
+            else:
+                st.markdown("**检查结果**")
             _findings(sec.findings)
-        _sources(sec.sources)
+        _sources(sec.sources, key=f"exp_src_{draft.id}_{sid}")
         c1, c2 = st.columns([4, 1])
         c1.text_input(
             "重新生成的要求（可不填）",
@@ -180,7 +191,10 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
         )
         c2.write("")
         if c2.button("重新生成本节", key=f"regen_{draft.id}_{sid}", disabled=sheet is None):
-            _regenerate(ctx, draft, sec, sheet)
+            try:
+                _regenerate(ctx, draft, sec, sheet)  # type: ignore[arg-type]  # disabled without a sheet
+            except DrafterError as err:
+                st.session_state.setdefault("panel_msgs", {})[sid] = ("error", f"无法重新生成：{err}")
             st.rerun()
         _versions(ctx, draft.id, sec)
 
@@ -189,13 +203,14 @@ def render_draft(ctx: Ctx, draft: StoredDraft, sheet: FactSheet | None) -> None:
     """The latest draft: the full text, then each section's panel."""
     total = sum(len(s.findings) for s in draft.sections)
     errors = sum(1 for s in draft.sections for f in s.findings if f.get("severity") == "error")
-    st.subheader(draft.title or "草稿")
+    st.subheader(draft.title or "草稿", anchor=False)
     st.caption(
-        f"共{len(draft.sections)}节 · 发现问题{total}处（错误{errors}处）· "
-        f"起草于 {draft.created_at:%Y-%m-%d %H:%M} UTC（{draft.backend or '—'}）"
+        f"共{len(draft.sections)}节 · 各节发现问题{total}处（错误{errors}处）· "
+        f"起草于 {local_time(draft.created_at)}（{backend_zh(draft.backend)}）· "
+        "沿用旧稿、结构等全文检查见“检查”页"
     )
     text = Draft.from_dict(draft.to_dict()).text()
-    with st.expander("全文（纯文本）"):
+    with st.expander("全文（纯文本）", key="exp_fulltext"):
         st.text(text)
     error_msgs = [
         f"{s.heading or '开头'}：{f.get('message', '')}"

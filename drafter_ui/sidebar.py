@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .highlight import local_time
 from .state import Ctx
 
 __all__ = ["render"]
@@ -36,7 +37,7 @@ def render(ctx: Ctx) -> None:
                 args=(info.id,),
                 disabled=current,
                 width="stretch",
-                help=f"最后保存：{info.updated_at:%Y-%m-%d %H:%M} UTC",
+                help=f"最后保存：{local_time(info.updated_at)}",
             )
         st.divider()
         s = ctx.settings

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from .facts import FactSheet, validation_problems
 
-__all__ = ["EMPTY_FORM", "FormCheck", "check_form", "form_from_sheet", "lines", "sheet_data"]
+__all__ = ["EMPTY_FORM", "FormCheck", "cell_value", "check_form", "form_from_sheet", "lines", "sheet_data"]
 
 #: A new, empty form (year defaults are the app's business).
 EMPTY_FORM: dict[str, Any] = {
@@ -68,6 +68,33 @@ def lines(text: str | None) -> list[str]:
         if s:
             out.append(s)
     return out
+
+
+def cell_value(value: Any) -> int | float | str | None:
+    """A figure value as typed into a table cell, kept faithfully.
+
+    Blank → ``None``; a number (``3``, ``"3"``, ``" 37.5 "``, ``"３"``) → ``int`` or
+    ``float``; anything else (``"三人"``, ``"abc"``, ``"nan"``) stays the text typed, so
+    validation names it instead of a made-up number taking its place.
+    """
+    if value is None or isinstance(value, bool):
+        return None if value is None else str(value)
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if isinstance(value, float) and math.isinf(value):
+            return str(value)
+        return int(value) if float(value).is_integer() else float(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if not math.isfinite(number):
+        return text
+    return int(number) if number.is_integer() and "." not in text else number
 
 
 def _blank(value: Any) -> bool:
@@ -143,7 +170,7 @@ def form_from_sheet(sheet: FactSheet | dict[str, Any]) -> dict[str, Any]:
     form["figures"] = [
         {
             "label": f.get("label", ""),
-            "value": f.get("value"),
+            "value": cell_value(f.get("value")),
             "unit": f.get("unit", "人"),
         }
         for f in (data.get("figures") or [])

@@ -21,6 +21,7 @@ Chinese and name the field (``figures[2].value``) and what to do.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -87,9 +88,14 @@ class Figure(BaseModel):
         if isinstance(v, str):
             s = v.strip().rstrip("%％人名次项个")
             try:
-                return float(s)
+                number = float(s)
             except ValueError:
                 raise ValueError(f"“{v}”不是数字，请填写阿拉伯数字") from None
+            if not math.isfinite(number):
+                raise ValueError(f"“{v}”不是数字，请填写阿拉伯数字")
+            return number
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError("应填写数字")
         return v
 
     @model_validator(mode="after")

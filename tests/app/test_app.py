@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openai_server import OpenAIServer, Reply  # type: ignore[import-not-found]  # loaded by conftest
 
-from drafter.settings import get_settings
+from drafter.settings import REPO_ROOT, get_settings
 from drafter.storage import Repository, get_engine
 
 API_KEY = "sk-test-Very-Secret-4711"
@@ -217,6 +217,7 @@ def test_restore_and_failed_regeneration_keep_history(app_home: Path, new_sessio
 
     # 对照: the section's versions side by side, then the draft against a past report
     goto(at, "对照")
+    at.radio(key="cmp_mode").set_value("section").run()
     at.selectbox(key="cmp_section").set_value(sec.section_id).run()
     metrics = {m.label: m.value for m in at.metric}  # by default: the previous version against the current
     assert metrics["相似度"] != "100.0%" and metrics["有改动"] == "1"  # v2 was a rewrite
@@ -240,6 +241,8 @@ def test_yaml_import_fills_the_form(app_home: Path, new_session) -> None:  # typ
     assert at.selectbox(key="f_level").value == "县处级"
     assert at.text_area(key="f_highlights").value == "推行干部实绩档案"
     assert at.session_state["form"]["figures"] == [{"label": "提拔正处级领导干部", "value": 2, "unit": "人"}]
+    table = at.data_editor[0].value  # what the writer sees, not only what the session holds
+    assert list(table["label"]) == ["提拔正处级领导干部"] and list(table["value"]) == ["2"]
     assert repo().find_report("江城县水利局", 2023) is not None
     assert not at.exception
 
@@ -287,4 +290,153 @@ def test_knowledge_base_upload_search_delete(app_home: Path, new_session, monkey
     at.text_input(key="kb_query").input("青蓝结对 导师帮带")
     at.button(key="kb_search").click().run()
     assert not any(m.value.startswith("**uploads/") for m in at.markdown)
+    assert not at.exception
+
+
+def test_figure_cells_keep_what_was_typed_and_name_the_problem(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    """A word typed as a figure is kept and named; it never silently becomes 0 (an invented number)."""
+    at = new_session()
+    at.text_input(key="f_unit").input("荆州市生态环境局")
+    at.text_input(key="f_org").input("局党组")
+    at.session_state[at.session_state["fig_key"]] = {
+        "edited_rows": {0: {"value": "abc"}, 1: {"value": "5"}, 2: {"value": "三人"}},
+        "added_rows": [{"label": "新提拔干部中35岁以下占比", "value": "37.5", "unit": "%"}],
+        "deleted_rows": [],
+    }
+    at.run()
+    figures = at.session_state["form"]["figures"]
+    assert figures[0]["value"] == "abc" and figures[1]["value"] == 5 and figures[2]["value"] == "三人"
+    assert figures[-1] == {"label": "新提拔干部中35岁以下占比", "value": 37.5, "unit": "%"}
+    errors = [e.value for e in at.error]
+    assert any("第1行“提拔正科级领导干部”：“abc”不是数字" in e for e in errors), errors
+    assert any("第3行“进一步使用科级干部”：“三人”不是数字" in e for e in errors), errors
+    # a reload shows the cells as typed (a text column: a number column turns "abc" into 0)
+    again = new_session()
+    table = again.data_editor[0].value
+    assert list(table["value"])[:4] == ["abc", "5", "三人", ""]  # blank cells stay empty, not "None"
+    assert not again.exception
+    assert not at.exception
+
+
+def test_yaml_import_of_another_unit_becomes_a_new_report(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    at = new_session()
+    fill_sheet(at, unit="荆州市生态环境局", year="2025")
+    first = repo().list_reports()[0]
+    example = (REPO_ROOT / "examples" / "facts.yaml").read_bytes()
+    at.file_uploader[0].set_value(("facts.yaml", example, "application/x-yaml")).run()
+    assert any("已另建为新报告" in s.value and "荆州市生态环境局" in s.value for s in at.success), texts(at)
+    # the table on screen shows the imported figures, not the previous ones
+    table = at.data_editor[0].value
+    labels, values = list(table["label"]), list(table["value"])
+    assert labels[0] == "提拔乡科级正职领导干部" and values[-1] == "37.5"
+    assert at.text_input(key="f_unit").value == "江源市水务局"
+    reports = {r.unit: r for r in repo().list_reports()}
+    assert set(reports) == {"荆州市生态环境局", "江源市水务局"}
+    assert reports["荆州市生态环境局"].id == first.id  # the open report was not written over
+    kept = repo().latest_facts(first.id).data
+    assert kept["unit"] == "荆州市生态环境局" and kept["figures"][0]["value"] == 3
+    imported = repo().latest_facts(reports["江源市水务局"].id).data
+    assert [f["value"] for f in imported["figures"]][:3] == [3, 5, 12] and imported["figures"][-1]["value"] == 37.5
+    assert not at.exception
+
+
+def test_outline_shows_chinese_part_names_and_explains_a_wrong_one(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    at = new_session()
+    fill_sheet(at)
+    goto(at, "起草")
+    at.button(key="make_outline").click().run()
+    key = next(k for k in at.session_state if str(k).startswith("outline_text_"))
+    text = at.text_area(key=key).value
+    assert "[主要做法]" in text and "[下一步工作打算]" in text and "[practices]" not in text
+    problems_line = next(line for line in text.splitlines() if line.endswith("[存在问题]"))
+    at.text_area(key=key).input(text.replace(problems_line, "- 存在的不足 [问题清单]")).run()
+    at.button(key="save_outline").click().run()
+    assert any("不认识的部分“问题清单”" in e.value and "存在问题" in e.value for e in at.error)
+    key = next(k for k in at.session_state if str(k).startswith("outline_text_"))
+    at.text_area(key=key).input(text.replace(problems_line, "- 存在的不足 [存在问题]")).run()
+    at.button(key="save_outline").click().run()
+    assert any("提纲已保存" in s.value for s in at.success)
+    at.button(key="generate").click().run()
+    draft = repo().latest_draft(repo().list_reports()[0].id)
+    assert any(s.element == "problems" and "存在的不足" in s.heading for s in draft.sections)
+    assert not at.exception
+
+
+def test_retry_failed_sections_redrafts_only_those(app_home: Path, new_session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DRAFTER_OPENAI_MAX_RETRIES", "0")
+    at = new_session()
+    fill_sheet(at)
+    goto(at, "起草")
+    with OpenAIServer(models=["scripted"]) as srv:
+        srv.responder = lambda body: Reply(status=500)
+        at.radio(key="backend").set_value("openai").run()
+        at.text_input(key="oa_base").input(srv.url)
+        at.text_input(key="oa_model").input("scripted").run()
+        at.button(key="generate").click().run()
+        assert any("节失败" in w.value and "重试失败的部分" in w.value for w in at.warning), texts(at)
+        report = repo().list_reports()[0]
+        before = repo().latest_draft(report.id)
+        failed = [s.section_id for s in before.sections if s.status != "ok"]
+        assert failed
+        retry = at.button(key="retry_failed")
+        assert f"（{len(failed)}节）" in retry.label
+        srv.responder = lambda body: Reply("局党组严格落实干部选拔任用工作条例，坚持好干部标准。")
+        retry.click().run()
+    assert any(f"失败的{len(failed)}节已重新生成" in s.value for s in at.success), texts(at)
+    after = repo().latest_draft(report.id)
+    assert after.id == before.id  # the same draft, not a new one
+    for sid in failed:
+        sec = after.section(sid)
+        assert sec.status == "ok" and "好干部标准" in sec.text and sec.version == 2
+    assert not at.get("button") or all(b.key != "retry_failed" for b in at.button)
+    assert not at.exception
+
+
+def test_search_results_show_placeholders_literally(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    """The samples' "**人" placeholders are shown as typed, not swallowed as bold marks."""
+    at = new_session()
+    goto(at, "知识库")
+    at.text_input(key="kb_query").input("提拔 领导干部 人数")
+    at.button(key="kb_search").click().run()
+    bodies = [m.value for m in at.markdown if "\\*" in m.value]
+    assert bodies, [m.value[:60] for m in at.markdown]
+    assert not at.exception
+
+
+def test_model_backend_without_address_says_what_to_fill(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    at = new_session()
+    fill_sheet(at)
+    goto(at, "起草")
+    at.button(key="generate").click().run()  # a composer draft first
+    draft = repo().latest_draft(repo().list_reports()[0].id)
+    at.radio(key="backend").set_value("openai").run()
+    at.button(key="test_conn").click().run()
+    assert any("请先填写服务地址" in e.value for e in at.error), [e.value for e in at.error]
+    at.button(key="generate").click().run()
+    assert any(e.value.startswith("无法起草：请先在“起草方式”中填写模型的服务地址") for e in at.error)
+    sid = draft.sections[1].section_id
+    at.button(key=f"regen_{draft.id}_{sid}").click().run()
+    assert any(e.value.startswith("无法重新生成：请先在“起草方式”") for e in at.error)
+    assert len(repo().list_drafts(draft.report_id)) == 1  # nothing half-started
+    assert not at.exception
+
+
+def test_an_outline_made_before_the_sheet_was_finished_says_what_it_lacks(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    at = new_session()
+    at.text_input(key="f_unit").input("荆州市生态环境局")
+    at.text_input(key="f_org").input("局党组").run()
+    goto(at, "起草")
+    at.button(key="make_outline").click().run()  # the writer makes the outline first …
+    assert not any("提纲里还没有" in w.value for w in at.warning)
+    goto(at, "数据填报")
+    at.text_area(key="f_rectification").input("针对2024年度评议反馈的“干部交流力度不够”问题，完成2批次交流轮岗")
+    at.text_area(key="f_highlights").input(HIGHLIGHT).run()  # … then finishes the sheet
+    goto(at, "起草")
+    warning = next(w.value for w in at.warning if "提纲里还没有" in w.value)
+    assert "上年度评议整改情况" in warning and HIGHLIGHT in warning
+    at.button(key="make_outline").click().run()
+    assert not any("提纲里还没有" in w.value for w in at.warning)
+    at.button(key="generate").click().run()
+    draft = repo().latest_draft(repo().list_reports()[0].id)
+    assert any(s.element == "rectification" for s in draft.sections)
     assert not at.exception
