@@ -12,6 +12,7 @@ from drafter.checks import CATEGORIES, check_text
 from drafter.doctree import normalize_newlines
 from drafter.drafting.types import Draft
 from drafter.facts import parse_facts
+from drafter.indexer import discover
 
 from .facts_page import current_check
 from .highlight import CATEGORY_ZH, COLORS, SEVERITY_ZH, md_escape
@@ -22,15 +23,15 @@ __all__ = ["check_report", "render"]
 _STATUS_ZH = {"present": "已有", "missing": "缺少", "misordered": "顺序不对", "opening": "已有（在开头段落中）"}
 
 
-def _older_texts(roots: tuple[str, ...], sources: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Texts of the past reports the draft drew on (for the stale-copy check)."""
+def _older_texts(roots: tuple[str, ...], sources: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """Texts of the past reports the draft drew on (for the stale-copy check), by title."""
     out = []
-    for source in sources:
+    for source, label in sources:
         for root in roots:
             path = Path(root) / source
             if path.is_file() and path.suffix.lower() in (".txt", ".md"):
                 try:
-                    out.append((source, path.read_text(encoding="utf-8")))
+                    out.append((label, path.read_text(encoding="utf-8")))
                 except (OSError, UnicodeDecodeError):
                     pass
                 break
@@ -38,7 +39,9 @@ def _older_texts(roots: tuple[str, ...], sources: tuple[str, ...]) -> list[tuple
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def check_report(text: str, facts_yaml: str | None, roots: tuple[str, ...], sources: tuple[str, ...]) -> dict[str, Any]:
+def check_report(
+    text: str, facts_yaml: str | None, roots: tuple[str, ...], sources: tuple[tuple[str, str], ...]
+) -> dict[str, Any]:
     """The whole-report check as plain data (cached by text, facts and sources)."""
     facts = parse_facts(facts_yaml) if facts_yaml else None
     against = _older_texts(roots, sources) or None
@@ -79,7 +82,9 @@ def render(ctx: Ctx) -> None:
         return
     text = normalize_newlines(Draft.from_dict(stored.to_dict()).text())
     sheet = current_check().sheet
-    sources = tuple(sorted({str(s.get("source")) for sec in stored.sections for s in sec.sources if s.get("source")}))
+    cited = sorted({str(s.get("source")) for sec in stored.sections for s in sec.sources if s.get("source")})
+    titles = {f.source: f.display_name for f in discover(ctx.settings)[0]} if cited else {}
+    sources = tuple((c, titles.get(c, c)) for c in cited)
     roots = (str(ctx.settings.knowledge_dir), str(ctx.settings.home))
     result = check_report(text, sheet.to_yaml() if sheet else None, roots, sources)
     findings: list[dict[str, Any]] = result["findings"]  # type: ignore[assignment]

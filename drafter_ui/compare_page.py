@@ -41,13 +41,7 @@ def _kb_files(ctx: Ctx) -> list[Any]:
 
 
 def _file_name(f: Any) -> str:
-    """A knowledge-base file as a writer knows it: its title (and year), then the file."""
-    title = str(f.meta.get("title") or "").strip()
-    year = f.meta.get("year")
-    lead = title or f.path.stem
-    if year and str(year) not in lead:
-        lead += f"（{year}年）"
-    return f"{lead} · {f.source}"
+    return str(f.display_name)
 
 
 def _read(f: Any) -> str | None:

@@ -80,6 +80,16 @@ class SourceFile:
     policy: bool = False
     meta: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def display_name(self) -> str:
+        """The file as a writer knows it: its title (and year), then the source name."""
+        title = str(self.meta.get("title") or "").strip()
+        year = self.meta.get("year")
+        lead = title or self.path.stem
+        if year and str(year) not in lead:
+            lead += f"（{year}年）"
+        return f"{lead} · {self.source}"
+
     def fingerprint(self) -> str:
         """Hash of the file bytes and its metadata: unchanged → not re-read."""
         h = hashlib.sha256(self.path.read_bytes())

@@ -130,3 +130,12 @@ def test_a_persisted_collection_reopens_in_a_new_client_without_passing_the_embe
     )
     got = collection.query(query_texts=["公文标题层级序号"], n_results=1)
     assert got["metadatas"][0][0]["source"] == "policies/format.yaml"
+
+
+def test_bundled_reports_are_named_by_title_for_writers(settings) -> None:  # type: ignore[no-untyped-def]
+    from drafter.indexer import discover
+
+    names = {f.source: f.display_name for f in discover(settings)[0] if not f.policy}
+    name = names["reports/003_dc5d88cb51645eb4.txt"]
+    assert name.startswith("区局2022年选人用人报告") and name.endswith("reports/003_dc5d88cb51645eb4.txt")
+    assert all(" · " in n for n in names.values())
