@@ -19,7 +19,7 @@ from drafter.factform import (
     lines,
     sheet_data,
 )
-from drafter.facts import COUNT_UNITS, parse_facts
+from drafter.facts import COUNT_UNITS, FIELD_LABELS, parse_facts
 from drafter.templates import LEVELS, blank_figures
 
 from . import state
@@ -28,19 +28,7 @@ from .state import FORM_WIDGETS, LIST_FIELDS, Ctx
 
 __all__ = ["current_check", "has_content", "render", "save_form"]
 
-_LABELS = {
-    "unit": "单位名称",
-    "org": "报告主体",
-    "year": "年度",
-    "level": "干部层级",
-    "superior": "上级组织部门",
-    "region": "所在地区",
-    "figures": "数据",
-    "highlights": "工作亮点",
-    "problems": "存在问题",
-    "plans": "下一步打算",
-    "rectification": "上年度评议整改情况",
-}
+_LABELS = FIELD_LABELS
 _HELP = {
     "unit": "如：荆州市生态环境局",
     "org": "如：局党组、党委",

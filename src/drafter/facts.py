@@ -40,12 +40,14 @@ __all__ = [
     "parse_facts",
     "facts_from_data",
     "validation_problems",
+    "FIELD_LABELS",
 ]
 
 #: Units a count may carry in the text (the checker looks for numbers followed by these).
 COUNT_UNITS = ("人次", "人", "名", "项", "个", "期", "家", "次", "批", "%")
 
-_FIELD_NAMES = {
+#: Chinese names of the fact-sheet fields, for messages and forms.
+FIELD_LABELS = {
     "unit": "单位名称",
     "org": "报告主体",
     "year": "年度",
@@ -59,7 +61,7 @@ _FIELD_NAMES = {
     "highlights": "工作亮点",
     "problems": "存在问题",
     "plans": "下一步打算",
-    "rectification": "整改情况",
+    "rectification": "上年度评议整改情况",
     "text": "内容",
     "section": "所属部分",
 }
@@ -252,8 +254,8 @@ def _loc_name(loc: tuple[Any, ...]) -> str:
     for item in loc:
         if isinstance(item, int):
             parts[-1:] = [f"{parts[-1]}第{item + 1}项"] if parts else [f"第{item + 1}项"]
-        elif item in _FIELD_NAMES:
-            parts.append(_FIELD_NAMES[str(item)])
+        elif item in FIELD_LABELS:
+            parts.append(FIELD_LABELS[str(item)])
         elif isinstance(item, str) and not item.startswith("function-"):
             parts.append(item)
     return "·".join(parts)
