@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -256,10 +256,10 @@ def test_long_names_and_odd_text_round_trip(repo: Repository) -> None:
 
 
 def test_timestamps_are_utc_and_order_reports(repo: Repository) -> None:
-    before = datetime.now(timezone.utc).replace(tzinfo=None)
+    before = datetime.now(UTC).replace(tzinfo=None)
     a = repo.create_report("子局", 2025)
     b = repo.create_report("丑局", 2025)
-    after = datetime.now(timezone.utc).replace(tzinfo=None)
+    after = datetime.now(UTC).replace(tzinfo=None)
     assert a.created_at.tzinfo is None  # naive UTC on every database
     assert before <= a.created_at <= b.created_at <= after
     assert [r.id for r in repo.list_reports()] == [b.id, a.id]

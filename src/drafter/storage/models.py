@@ -18,7 +18,7 @@ to a deleted report never opens another one.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -39,7 +39,7 @@ __all__ = ["Base", "DraftRow", "FactSheetRow", "PlainText", "ReportRow", "Sectio
 
 def utcnow() -> datetime:
     """Naive UTC now (SQLite keeps no time zone; every timestamp here is UTC)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class PlainText(TypeDecorator[str]):
