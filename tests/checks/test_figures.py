@@ -64,3 +64,15 @@ def test_chinese_numerals_and_percent_forms() -> None:
 def test_no_facts_no_figure_findings(sample_texts: dict[str, str]) -> None:
     result = check_text(sample_texts["000"])
     assert result.by_category("figure") == []
+
+
+def test_a_figure_never_stated_is_reported_for_the_whole_report_only(clean_report: str, example_facts) -> None:
+    # the clean report states every entered figure
+    assert not [f for f in check_text(clean_report, facts=example_facts).findings if f.code == "figure-unstated"]
+    text = clean_report.replace("交流轮岗6人", "交流轮岗若干人")
+    [f] = [f for f in check_text(text, facts=example_facts).findings if f.code == "figure-unstated"]
+    assert f.severity == "info" and "交流轮岗" in f.message and "6人" in f.message
+    assert f.text.startswith("一、")  # pointed at the 总体情况 heading
+    # a single section checked alone (as the drafter does) is not expected to state them all
+    assert not [f for f in check_text(text, facts=example_facts, categories={"figure"}).findings
+                if f.code == "figure-unstated"]

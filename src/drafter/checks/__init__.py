@@ -164,7 +164,7 @@ def check_document(
     if "numbering" in wanted:
         findings += check_numbering(loc)
     if "figure" in wanted and facts is not None:
-        findings += check_figures(loc, facts)
+        findings += check_figures(loc, facts, whole="structure" in wanted)
     if "proofread" in wanted:
         findings += check_proofread(loc)
     if "stale" in wanted and against:

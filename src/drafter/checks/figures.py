@@ -253,13 +253,20 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def check_figures(loc: Locator, facts: FactSheet) -> list[Finding]:
-    """An error for every count not supported by the fact sheet."""
+def check_figures(loc: Locator, facts: FactSheet, *, whole: bool = False) -> list[Finding]:
+    """An error for every count not supported by the fact sheet.
+
+    With ``whole`` (a complete report, not one section) every entered figure that
+    the text never states is reported too, as ``info`` at the 总体情况 heading.
+    """
     out: list[Finding] = []
     numbers = fact_numbers(facts)
+    stated: set[str] = set()
     for c in find_counts(loc.doc.text):
         m = match_count(c, facts, numbers)
         if m.status == "supported":
+            if m.figure is not None and m.figure.key:
+                stated.add(m.figure.key)
             continue
         if m.status == "contradicted" and m.figure is not None:
             out.append(loc.make(
@@ -275,4 +282,23 @@ def check_figures(loc: Locator, facts: FactSheet) -> list[Finding]:
                 "请核对人事台账，在数据表中补充这一数据，或删去这个数字。",
                 c.start, c.end,
             ))
+    if whole:
+        out += _unstated(loc, facts, stated)
     return out
+
+
+def _unstated(loc: Locator, facts: FactSheet, stated: set[str]) -> list[Finding]:
+    missing = [f for f in facts.figures if f.key not in stated]
+    if not missing:
+        return []
+    overview = next((s for s in loc.doc.sections if loc.elements.get(id(s)) == "overview"), None)
+    start = overview.heading_start if overview is not None else 0
+    end = overview.heading_end if overview is not None else 0
+    return [
+        loc.make(
+            "figure", "figure-unstated", "info",
+            f"数据表中的“{f.label}”（{f.phrase}）在文中没有写到：如属本年度重要数据，请在总体情况中写明。",
+            start, end,
+        )
+        for f in missing
+    ]
