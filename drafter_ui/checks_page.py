@@ -40,12 +40,16 @@ def _older_texts(roots: tuple[str, ...], sources: tuple[tuple[str, str], ...]) -
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def check_report(
-    text: str, facts_yaml: str | None, roots: tuple[str, ...], sources: tuple[tuple[str, str], ...]
+    text: str,
+    facts_yaml: str | None,
+    roots: tuple[str, ...],
+    sources: tuple[tuple[str, str], ...],
+    elements: tuple[tuple[str, str], ...] = (),
 ) -> dict[str, Any]:
-    """The whole-report check as plain data (cached by text, facts and sources)."""
+    """The whole-report check as plain data (cached by text, facts, sources and the outline's parts)."""
     facts = parse_facts(facts_yaml) if facts_yaml else None
     against = _older_texts(roots, sources) or None
-    return check_text(text, facts=facts, against=against).to_dict()
+    return check_text(text, facts=facts, against=against, elements=dict(elements)).to_dict()
 
 
 def _context(text: str, f: dict[str, Any]) -> str:
@@ -86,7 +90,9 @@ def render(ctx: Ctx) -> None:
     titles = {f.source: f.display_name for f in discover(ctx.settings)[0]} if cited else {}
     sources = tuple((c, titles.get(c, c)) for c in cited)
     roots = (str(ctx.settings.knowledge_dir), str(ctx.settings.home))
-    result = check_report(text, sheet.to_yaml() if sheet else None, roots, sources)
+    # the part the writer chose for each section in the outline, not only its wording
+    elements = tuple((sec.heading, sec.element) for sec in stored.sections if sec.heading and sec.element)
+    result = check_report(text, sheet.to_yaml() if sheet else None, roots, sources, elements)
     findings: list[dict[str, Any]] = result["findings"]  # type: ignore[assignment]
     counts: dict[str, dict[str, int]] = result["counts"]  # type: ignore[assignment]
     errors = sum(1 for f in findings if f["severity"] == "error")

@@ -105,3 +105,14 @@ def test_enumerations_skip_and_repeat() -> None:
 def test_fragment_starting_at_level_two_is_fine() -> None:
     text = "（一）强化培训。一是抓学习。二是抓实践。\n（二）严格监督。一是谈心谈话。\n"
     assert check_text(text, categories={"placeholder", "figure", "numbering"}).findings == []
+
+
+def test_the_outline_choice_of_element_overrides_the_heading_wording(clean_report: str) -> None:
+    from drafter.checks import check_text
+
+    renamed = clean_report.replace("四、存在问题", "四、短板弱项")
+    [heading] = [s.label for s in check_text(renamed).doc.sections if "短板弱项" in s.title]
+    codes = {f.code for f in check_text(renamed).findings}
+    assert "structure-missing-problems" in codes  # the wording alone names no problems part
+    hinted = check_text(renamed, elements={heading: "problems"})
+    assert "structure-missing-problems" not in {f.code for f in hinted.findings}

@@ -13,7 +13,7 @@ into the text after :func:`~drafter.doctree.normalize_newlines`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..doctree import Document, normalize_newlines, parse
@@ -143,14 +143,24 @@ def check_document(
     genre: str | None = None,
     categories: Iterable[str] | None = None,
     spec: Spec | None = None,
+    elements: Mapping[str, str] | None = None,
 ) -> CheckResult:
-    """Check an already parsed document (``doc.text`` is the normalised text)."""
+    """Check an already parsed document (``doc.text`` is the normalised text).
+
+    ``elements`` maps a top-level heading (its label, e.g. ``三、短板弱项``) to the
+    spec element the writer chose for it in the outline; headings not named there
+    are recognised from their wording.
+    """
     wanted = tuple(c for c in CATEGORIES if categories is None or c in set(categories))
     unknown = set(categories or ()) - set(CATEGORIES)
     if unknown:
         raise ValueError(f"unknown check categories: {sorted(unknown)}")
     genre = genre or detect_genre(doc, facts)
     spec = spec or load_spec(genre)
+    for top in doc.sections:
+        chosen = (elements or {}).get(top.label)
+        if chosen and spec.element(chosen) is not None:
+            top.element = chosen
     loc = Locator(doc, assign_elements(doc, spec))
     findings: list[Finding] = []
     elements: list[ElementStatus] = []
@@ -183,13 +193,15 @@ def check_text(
     against: Sequence[str | tuple[str, str] | OlderReport] | None = None,
     genre: str | None = None,
     categories: Iterable[str] | None = None,
+    elements: Mapping[str, str] | None = None,
 ) -> CheckResult:
     """Check ``text`` (a whole report or one section).
 
     ``facts`` enables the figure check (and tells the stale check the report's
     year); ``against`` is a list of older report texts, or ``(name, text)`` pairs;
     ``genre`` a spec id (detected if omitted); ``categories`` a subset of
-    :data:`CATEGORIES` (all by default).
+    :data:`CATEGORIES` (all by default); ``elements`` the outline's choice of spec
+    element per top-level heading (see :func:`check_document`).
     """
     return check_document(parse(normalize_newlines(text)), facts=facts, against=against,
-                          genre=genre, categories=categories)
+                          genre=genre, categories=categories, elements=elements)
