@@ -14,11 +14,20 @@ def _open(report_id: int | str) -> None:
     st.session_state["pending_open"] = report_id
 
 
+def _remember_author() -> None:
+    name = str(st.session_state.get("author") or "").strip()
+    if name:
+        st.query_params["by"] = name
+    else:
+        st.query_params.pop("by", None)
+
+
 def render(ctx: Ctx) -> None:
     with st.sidebar:
         st.text_input(
             "署名",
             key="author",
+            on_change=_remember_author,
             placeholder=str(st.session_state.get("session_label") or ""),
             help="保存每一版时记下的名字，便于多人协作时区分；不填则用本会话的编号",
         )

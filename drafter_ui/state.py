@@ -168,6 +168,8 @@ def init() -> Ctx:
     ss = st.session_state
     if not ss.get("ui_ready"):
         ss["session_label"] = f"会话{secrets.token_hex(2)}"
+        # the 署名 typed earlier in this browser comes back with the page address
+        ss.setdefault("author", str(st.query_params.get("by") or ""))
         opened = False
         wanted = st.query_params.get("report")
         if wanted and str(wanted).isdigit():

@@ -440,3 +440,13 @@ def test_an_outline_made_before_the_sheet_was_finished_says_what_it_lacks(app_ho
     draft = repo().latest_draft(repo().list_reports()[0].id)
     assert any(s.element == "rectification" for s in draft.sections)
     assert not at.exception
+
+
+def test_the_signature_name_survives_a_reload(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    at = new_session()
+    at.text_input(key="author").input("组织人事科 王晓").run()
+    assert at.query_params["by"] == "组织人事科 王晓"  # written into the page address
+    # a reload keeps the page address, and with it the name
+    again = new_session({"by": "组织人事科 王晓"})
+    assert again.text_input(key="author").value == "组织人事科 王晓"
+    assert not at.exception and not again.exception
