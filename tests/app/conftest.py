@@ -20,28 +20,18 @@ from drafter.storage import dispose_engines
 APP = str(REPO_ROOT / "app.py")
 
 
-def _load_openai_server():  # type: ignore[no-untyped-def]
-    path = Path(__file__).resolve().parents[1] / "openai_server.py"
-    spec = importlib.util.spec_from_file_location("openai_server", path)
+def _load_helper(name: str):  # type: ignore[no-untyped-def]
+    """Load a helper module kept beside the test areas (``tests/<name>.py``) by path."""
+    path = Path(__file__).resolve().parents[1] / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules.setdefault("openai_server", module)
+    sys.modules.setdefault(name, module)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 
 
-openai_server = _load_openai_server()
-
-
-def _load_pg_server():  # type: ignore[no-untyped-def]
-    path = Path(__file__).resolve().parents[1] / "pg_server.py"
-    spec = importlib.util.spec_from_file_location("pg_server", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules.setdefault("pg_server", module)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-pg_server = _load_pg_server()
+openai_server = _load_helper("openai_server")
+pg_server = _load_helper("pg_server")
 
 
 @pytest.fixture
