@@ -66,7 +66,7 @@ from drafter.drafting.similarity import (
 )
 from drafter.facts import FactSheet, facts_from_data, load_facts
 from drafter.markers import MISSING_RE
-from drafter.retrieval import open_retriever
+from drafter.kb.retrieval import open_retriever
 from drafter.settings import BUNDLED_KB, Settings
 from drafter.specs import assign_elements, load_spec
 

@@ -229,14 +229,14 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    from drafter.indexer import index_knowledge
-    from drafter.retrieval import Retriever
+    from drafter.kb.indexer import index_knowledge
+    from drafter.kb.retrieval import Retriever
     from drafter.settings import Settings
-    from drafter.store import open_store
+    from drafter.kb.store import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(home=Path(tmp) / "home")
-        from drafter import embedding
+        from drafter.kb import embedding
 
         embedding.get_model()  # model load is not part of the index build
         t = time.perf_counter()

@@ -12,7 +12,7 @@ from drafter.checks import CATEGORIES, check_text
 from drafter.doctree import normalize_newlines
 from drafter.drafting.types import Draft
 from drafter.facts import parse_facts
-from drafter.indexer import discover
+from drafter.kb.indexer import discover
 
 from .facts_page import current_check
 from .highlight import CATEGORY_ZH, COLORS, SEVERITY_ZH, md_escape

@@ -13,8 +13,8 @@ import streamlit as st
 from drafter.checks import check_text
 from drafter.drafting.types import Draft
 from drafter.errors import IngestError
-from drafter.indexer import discover
-from drafter.ingest import read_text
+from drafter.kb.indexer import discover
+from drafter.kb.ingest import read_text
 from drafter.storage import StoredDraft
 
 from . import compare_view

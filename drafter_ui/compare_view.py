@@ -1,8 +1,8 @@
 """Layout of the reviewer views (对照): two-column diff, stale copy, numbers.
 
-Only layout lives here; the HTML and the data come from :mod:`drafter.compare`
-(:func:`~drafter.compare.diff_html`, :func:`~drafter.compare.highlight_html`,
-:func:`~drafter.compare.numbers_view`, :func:`~drafter.compare.stale_spans`).
+Only layout lives here; the HTML and the data come from :mod:`drafter.review.compare`
+(:func:`~drafter.review.compare.diff_html`, :func:`~drafter.review.compare.highlight_html`,
+:func:`~drafter.review.compare.numbers_view`, :func:`~drafter.review.compare.stale_spans`).
 Each function takes the streamlit module (or ``None`` to import it), so a page
 can pass ``st`` or a container-like object with the same methods.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drafter.compare import (
+from drafter.review.compare import (
     Comparison,
     compare_texts,
     diff_html,

@@ -9,8 +9,8 @@ from typing import Any
 import streamlit as st
 
 from drafter.errors import DrafterError, IngestError
-from drafter.indexer import discover, index_knowledge
-from drafter.ingest import SUPPORTED_SUFFIXES, read_text
+from drafter.kb.indexer import discover, index_knowledge
+from drafter.kb.ingest import SUPPORTED_SUFFIXES, read_text
 
 from . import resources
 from .highlight import md_escape

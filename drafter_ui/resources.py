@@ -40,7 +40,7 @@ def index_key(s: Settings) -> tuple[str, str, str, str]:
 
 @st.cache_resource(show_spinner="正在载入知识库索引（首次使用需建立索引，约需一两分钟，请稍候）……")
 def _retriever(key: tuple[str, str, str, str]) -> Any:
-    from drafter.retrieval import open_retriever
+    from drafter.kb.retrieval import open_retriever
 
     home, knowledge_dir, chroma_url, collection = key
     s = get_settings(home=home, knowledge_dir=knowledge_dir, chroma_url=chroma_url or None, collection=collection)

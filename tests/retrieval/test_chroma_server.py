@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from drafter.indexer import index_knowledge
-from drafter.retrieval import open_retriever
+from drafter.kb.indexer import index_knowledge
+from drafter.kb.retrieval import open_retriever
 from drafter.settings import Settings
 
 pytestmark = pytest.mark.server

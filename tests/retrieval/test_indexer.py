@@ -8,8 +8,8 @@ from pathlib import Path
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
-from drafter.indexer import index_knowledge
-from drafter.retrieval import open_retriever
+from drafter.kb.indexer import index_knowledge
+from drafter.kb.retrieval import open_retriever
 from drafter.settings import BUNDLED_KB, Settings
 
 R3 = "reports/003_dc5d88cb51645eb4.txt"
@@ -133,7 +133,7 @@ def test_a_persisted_collection_reopens_in_a_new_client_without_passing_the_embe
 
 
 def test_bundled_reports_are_named_by_title_for_writers(settings) -> None:  # type: ignore[no-untyped-def]
-    from drafter.indexer import discover
+    from drafter.kb.indexer import discover
 
     names = {f.source: f.display_name for f in discover(settings)[0] if not f.policy}
     name = names["reports/003_dc5d88cb51645eb4.txt"]

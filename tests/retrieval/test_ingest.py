@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from drafter.errors import IngestError
-from drafter.ingest import ingest_files, normalize_text, read_text
+from drafter.kb.ingest import ingest_files, normalize_text, read_text
 
 REPORT = (
     "区局2022年选人用人报告\n一、基本情况\n2022年共提拔*名科长，严格执行“凡提四必”。\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
-from drafter.indexer import index_knowledge
-from drafter.retrieval import open_retriever
+from drafter.kb.indexer import index_knowledge
+from drafter.kb.retrieval import open_retriever
 from drafter.settings import REPO_ROOT, Settings
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drafter.chunking import OPENING, chunk_document, split_long
+from drafter.kb.chunking import OPENING, chunk_document, split_long
 from drafter.doctree import parse
 
 

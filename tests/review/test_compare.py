@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from drafter.cli import main
-from drafter.compare import (
+from drafter.review.compare import (
     OPENING_HEADING,
     compare_texts,
     diff_html,

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from drafter.checks import check_text
-from drafter.compare import highlight_html, numbers_view, stale_spans
+from drafter.review.compare import highlight_html, numbers_view, stale_spans
 from drafter.facts import facts_from_data
 from drafter.settings import REPO_ROOT
 

@@ -47,7 +47,7 @@ def read_input(path: str) -> str:
     if path == "-":
         return sys.stdin.read()
     try:
-        from ..ingest import read_text
+        from ..kb.ingest import read_text
     except ImportError:  # pragma: no cover - ingest ships with drafter
         try:
             return Path(path).read_text(encoding="utf-8")

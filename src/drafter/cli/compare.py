@@ -2,7 +2,7 @@
 
 Text output lists every aligned section with its status and, for changed ones, the
 changes inline: ``【-删去的字】【+新增的字】`` with a little unchanged text around
-each change. ``--json`` prints :meth:`drafter.compare.Comparison.to_dict`.
+each change. ``--json`` prints :meth:`drafter.review.compare.Comparison.to_dict`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..compare import Comparison, SectionDiff, compare_texts, inline_diff
-from ..ingest import read_text
+from ..review.compare import Comparison, SectionDiff, compare_texts, inline_diff
+from ..kb.ingest import read_text
 
 __all__ = ["format_comparison", "register", "run"]
 

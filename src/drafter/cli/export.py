@@ -16,7 +16,7 @@ from typing import Any
 from ..doctree import parse
 from ..export import FORMATS, Signature, export_file, parse_date
 from ..facts import load_facts
-from ..ingest import read_text
+from ..kb.ingest import read_text
 
 __all__ = ["blocking_findings", "format_refusal", "register", "run"]
 

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from ..indexer import IndexReport, ProgressCallback, index_knowledge
+from ..kb.indexer import IndexReport, ProgressCallback, index_knowledge
 from ..settings import get_settings
 
 __all__ = ["print_report", "register", "run", "tqdm_progress"]

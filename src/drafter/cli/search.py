@@ -9,7 +9,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from ..retrieval import MODES, open_retriever
+from ..kb.retrieval import MODES, open_retriever
 from ..settings import get_settings
 from .index import print_report, tqdm_progress
 

@@ -99,7 +99,7 @@ class DraftEngine:
     def retriever(self) -> Any:
         """The knowledge-base retriever, opened (and built if missing) on first use."""
         if self._retriever is None:
-            from ..retrieval import open_retriever
+            from ..kb.retrieval import open_retriever
 
             self._retriever = CachedRetriever(open_retriever(self.settings))
         return self._retriever

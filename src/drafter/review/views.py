@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .doctree import normalize_newlines
-from .facts import FactSheet
+from ..doctree import normalize_newlines
+from ..facts import FactSheet
 
 __all__ = ["NumberRef", "StaleSpan", "highlight_html", "numbers_view", "stale_spans"]
 
@@ -73,7 +73,7 @@ def numbers_view(text: str, facts: FactSheet | None = None) -> list[NumberRef]:
     and :func:`~drafter.checks.figures.match_count`), so this view and the figure
     findings always agree. Without a fact sheet every count is unsupported.
     """
-    from .checks.figures import fact_numbers, find_counts, match_count
+    from ..checks.figures import fact_numbers, find_counts, match_count
 
     text = normalize_newlines(text)
     numbers = fact_numbers(facts) if facts is not None else []

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from .settings import BUNDLED_KB
+from ..settings import BUNDLED_KB
 
 __all__ = ["DEFAULT_TERMS", "STOPWORDS", "BM25Index", "Tokenizer", "get_tokenizer"]
 

@@ -29,9 +29,9 @@ import yaml
 
 from . import embedding
 from .chunking import Chunk, chunk_document, chunk_policy_items
-from .errors import IngestError
+from ..errors import IngestError
 from .ingest import SUPPORTED_SUFFIXES, read_text
-from .settings import Settings
+from ..settings import Settings
 from .store import Store, delete_collection, open_store
 
 __all__ = [

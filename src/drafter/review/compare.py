@@ -5,7 +5,7 @@ every level, plus the opening before the first heading) becomes one *unit*. Unit
 are aligned in order by a dynamic programme that scores each pair on spec element,
 heading similarity and body similarity (:class:`difflib.SequenceMatcher` ratios), so
 a renamed or renumbered section still pairs with its counterpart. Paired units are
-then diffed by :mod:`drafter.textdiff`: word by word (jieba tokens; Chinese has no
+then diffed by :mod:`drafter.review.textdiff`: word by word (jieba tokens; Chinese has no
 spaces, a line diff is useless), a replaced run of words refined character by
 character, so a one-character edit shows as exactly that character.
 
@@ -16,7 +16,7 @@ character, so a one-character edit shows as exactly that character.
 The result serialises to ``{"similarity", "sections": [{"status", "old", "new",
 "similarity", "diff"}]}`` (:meth:`Comparison.to_dict`). :func:`diff_html` renders the
 two-column view, :func:`inline_diff` the 【+…】/【-…】 text form for the CLI.
-Number and stale-copy views for reviewers live in :mod:`drafter.review_views`
+Number and stale-copy views for reviewers live in :mod:`drafter.review.views`
 and are re-exported here.
 """
 
@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from .doctree import Document, Section, parse
-from .errors import DrafterError
-from .review_views import (
+from ..doctree import Document, Section, parse
+from ..errors import DrafterError
+from .views import (
     NumberRef,
     StaleSpan,
     highlight_html,
@@ -257,14 +257,14 @@ def _align(old: list[_Unit], new: list[_Unit]) -> list[tuple[int | None, int | N
 def _elements(doc: Document, spec: Any) -> dict[int, str]:
     if spec is None:
         return {id(s): s.element for s in doc.walk() if s.element}
-    from .specs import assign_elements
+    from ..specs import assign_elements
 
     return assign_elements(doc, spec)
 
 
 def _default_spec(genre: str | None) -> Any:
     try:
-        from .specs import load_spec
+        from ..specs import load_spec
 
         return load_spec(genre or "report")
     except (ImportError, DrafterError):

@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .doctree import Document, Paragraph, Section, parse
-from .specs import assign_elements, available_genres, load_spec
+from ..doctree import Document, Paragraph, Section, parse
+from ..specs import assign_elements, available_genres, load_spec
 
 __all__ = [
     "MAX_CHARS",

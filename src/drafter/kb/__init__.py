@@ -1,0 +1,1 @@
+"""Knowledge-base stage: ingest → chunk → embed → store (chromadb) + BM25 → retrieve."""

@@ -1,0 +1,99 @@
+"""What a report is: its unit, year, genre and title, read from its title and text.
+
+Every view, finding and source names a report as “单位 · 年度 · 标题”
+(:func:`display_name`), never by file name or hash. Detection is a best guess from
+the text; bundled reports carry exact values in ``metadata.yaml`` and users can
+correct a guess in the app or the CLI.
+
+>>> m = detect_meta("江源市水务局党组2024年度干部选拔任用工作报告\\n\\n2024年，…")
+>>> (m.unit, m.year, m.genre)
+('江源市水务局党组', 2024, 'report')
+>>> display_name(m)
+'江源市水务局党组 · 2024年度 · 江源市水务局党组2024年度干部选拔任用工作报告'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+__all__ = ["DocMeta", "detect_meta", "display_name"]
+
+#: How a title ends in this genre (the part after the unit and year).
+_TITLE_TAIL = re.compile(
+    r"(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?(?:的)?"
+    r"(?:干部选拔任用|选人用人)(?:工作)?(?:情况)?(?:的)?(?:报告|通报|总结|自查报告|情况报告)"
+)
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+#: The reporting bodies a unit name ends with, longest first.
+_BODY = re.compile(
+    r"^(?P<unit>(?:中共|中国共产党)?[\u4e00-\u9fffA-Za-z0-9（）()·\-]{1,40}?"
+    r"(?:党组|党委|党工委|委员会|常委会|县委|市委|区委|州委|盟委|旗委|镇党委|乡党委|支部|总支))"
+)
+_SPEECH = re.compile(r"^\s*(?:同志们|各位领导|各位同志)[：:，,]")
+_MAX_TITLE = 80
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """A report's identity. ``None`` where the text does not say."""
+
+    unit: str | None = None
+    year: int | None = None
+    title: str | None = None
+    genre: str = "report"
+
+    def with_overrides(self, **values: object) -> DocMeta:
+        """A copy with the given non-``None`` values (the writer's corrections)."""
+        kept = {k: v for k, v in values.items() if v is not None}
+        return replace(self, **kept)  # type: ignore[arg-type]
+
+
+def _title_line(lines: list[str]) -> str | None:
+    for line in lines[:3]:
+        s = line.strip()
+        if not s or len(s) > _MAX_TITLE:
+            continue
+        if _TITLE_TAIL.search(s) or (s.endswith(("报告", "通报")) and "。" not in s):
+            return s
+    return None
+
+
+def _unit_from(title: str) -> str | None:
+    head = _TITLE_TAIL.split(title, maxsplit=1)[0]
+    head = _YEAR.split(head, maxsplit=1)[0].strip()
+    head = re.sub(r"(?:关于|的)$", "", head).strip()
+    if not head:
+        return None
+    m = _BODY.match(head)
+    if m:
+        return m.group("unit")
+    return head if len(head) <= 40 else None
+
+
+def detect_meta(text: str, filename: str | None = None) -> DocMeta:
+    """Guess unit, year, genre and title from the first lines of *text* (and *filename*)."""
+    lines = [ln for ln in text.splitlines() if ln.strip()][:40]
+    genre = "speech" if lines and _SPEECH.match(lines[0]) else "report"
+    title = _title_line(lines)
+    if title is None and filename:
+        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", filename.rsplit("/", 1)[-1])
+        if _TITLE_TAIL.search(stem):
+            title = stem
+    unit = _unit_from(title) if title else None
+    year = None
+    for source in ([title] if title else []) + lines[:5]:
+        m = _YEAR.search(source)
+        if m:
+            year = int(m.group(1))
+            break
+    if title and ("通报" in title or "讲话" in title):
+        genre = "speech"
+    return DocMeta(unit=unit, year=year, title=title, genre=genre)
+
+
+def display_name(meta: DocMeta, fallback: str = "未命名报告") -> str:
+    """“单位 · 年度 · 标题”, leaving out what is unknown."""
+    parts = [meta.unit or "单位未知", f"{meta.year}年度" if meta.year else "年度未知"]
+    parts.append(meta.title or fallback)
+    return " · ".join(parts)

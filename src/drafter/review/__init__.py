@@ -1,0 +1,1 @@
+"""Reviewer side: section alignment and comparison, text diff, review views."""
