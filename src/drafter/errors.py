@@ -4,6 +4,8 @@
     ├── InputError               a file or value the user gave cannot be used
     │   ├── IngestError          one file cannot be read (names the file and why)
     │   └── FactSheetError       the fact sheet is invalid (lists each field and why)
+    ├── AccessDenied             the signed-in person may not see or change this
+    ├── SignInError              a sign-in was refused (wrong password, locked, expired)
     ├── ConfigError              a setting is missing or wrong
     ├── IndexError_              the knowledge index cannot be built or opened
     └── BackendError             the drafting model failed
@@ -23,6 +25,8 @@ __all__ = [
     "IngestError",
     "FactSheetError",
     "ConfigError",
+    "AccessDenied",
+    "SignInError",
     "IndexError_",
     "BackendError",
     "BackendUnavailable",
@@ -59,6 +63,14 @@ class FactSheetError(InputError):
 
 class ConfigError(DrafterError):
     """A setting is missing or wrong."""
+
+
+class AccessDenied(DrafterError):
+    """The signed-in person may not see or change this report (or page)."""
+
+
+class SignInError(DrafterError):
+    """A sign-in was refused: unknown name or wrong password, too many attempts, expired."""
 
 
 class IndexError_(DrafterError):

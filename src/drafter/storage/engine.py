@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from ..errors import ConfigError
+from . import account_models as _account_models  # noqa: F401  (registers the team-server tables)
 from .models import Base
 
 __all__ = ["dispose_engines", "get_engine"]
