@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from drafter.errors import AccessDenied
 from drafter_ui import (
+    admin_page,
+    auth_gate,
     checks_page,
     compare_page,
     draft_page,
@@ -23,7 +26,8 @@ from drafter_ui import (
 
 st.set_page_config(page_title="干部选拔任用工作报告 · 起草助手", page_icon="📝", layout="wide")
 
-ctx = state.init()
+who = auth_gate.require(state.resources.settings())  # stops here until signed in (team server)
+ctx = state.init(who)
 st.markdown("### 干部选拔任用工作报告 · 起草助手")
 st.caption(
     "① 数据填报：填单位、年度和本年度数据（自动保存）→ ② 起草：生成全文，逐节修改 → "
@@ -40,9 +44,19 @@ PAGES = {
     "对照": compare_page.render,
 }
 
+if who is not None and who.is_admin:
+    PAGES["管理"] = lambda c: admin_page.render(c, who)
+if who is not None and who.role == "reviewer":
+    st.info("你以审核人身份登录：可以查看所负责单位的报告，不能修改。")
+
 tabs = st.tabs(list(PAGES), key="nav", on_change="rerun")
 for tab, render in zip(tabs, PAGES.values()):
     if tab.open:
         with tab:
-            render(ctx)
+            try:
+                render(ctx)
+            except AccessDenied as err:
+                st.error(str(err))
+if who is not None:
+    auth_gate.sidebar_badge(who)
 sidebar.render(ctx)  # after the pages, so a report created on this run is listed

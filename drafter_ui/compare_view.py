@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drafter.facts import FactSheet
 from drafter.review.compare import (
     Comparison,
     compare_texts,
@@ -19,7 +20,6 @@ from drafter.review.compare import (
     numbers_view,
     stale_spans,
 )
-from drafter.facts import FactSheet
 
 __all__ = ["render_compare", "render_numbers", "render_stale"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from drafter.doctree import parse
@@ -17,8 +19,11 @@ def _docx(text: str) -> bytes:
     return docx_bytes(parse(text))
 
 
-def render(title: str, text: str, errors: list[str]) -> None:
-    """Download buttons for ``text``; ``errors`` are the unresolved error messages."""
+def render(title: str, text: str, errors: list[str], audit: Callable[[str, str], None] | None = None) -> None:
+    """Download buttons for ``text``; ``errors`` are the unresolved error messages.
+
+    ``audit(action, detail)`` is called when a file is downloaded (the team server's audit log).
+    """
     with st.expander("导出（Word / Markdown / 纯文本）", key="exp_export"):  # keyed: stays open across reruns
         if errors:
             st.warning(
@@ -37,8 +42,10 @@ def render(title: str, text: str, errors: list[str]) -> None:
                 file_name=f"{name}.docx",
                 mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 key="dl_docx",
+                on_click=audit,
+                args=("export", f"{name}.docx"),
             )
         c2.download_button("下载 .md", data=to_markdown(parse(text)).encode("utf-8"), file_name=f"{name}.md",
-                           mime="text/markdown", key="dl_md")
+                           mime="text/markdown", key="dl_md", on_click=audit, args=("export", f"{name}.md"))
         c3.download_button("下载 .txt", data=text.encode("utf-8"), file_name=f"{name}.txt", mime="text/plain",
-                           key="dl_txt")
+                           key="dl_txt", on_click=audit, args=("export", f"{name}.txt"))

@@ -117,7 +117,7 @@ def _listing(ctx: Ctx) -> None:
         c1, c2 = st.columns([5, 1])
         size = f.path.stat().st_size if f.path.exists() else 0
         c1.write(f"{f.source}（{size / 1024:.1f} KB）")
-        if c2.button("删除", key=f"kb_del_{f.source}"):
+        if ctx.may_manage_knowledge and c2.button("删除", key=f"kb_del_{f.source}"):
             f.path.unlink(missing_ok=True)
             st.session_state["kb_msgs"] = [("success", f"已删除 {f.source}")]
             _reindex(ctx)
@@ -152,9 +152,12 @@ def render(ctx: Ctx) -> None:
     """The 知识库 tab."""
     for kind, msg in st.session_state.pop("kb_msgs", []):
         getattr(st, kind)(msg)
-    _upload(ctx)
-    if st.button("重新索引", key="kb_reindex", help="扫描内置材料和上传目录，只处理新增或修改的文件"):
-        _reindex(ctx)
-        st.rerun()
+    if ctx.may_manage_knowledge:
+        _upload(ctx)
+        if st.button("重新索引", key="kb_reindex", help="扫描内置材料和上传目录，只处理新增或修改的文件"):
+            _reindex(ctx)
+            st.rerun()
+    else:  # team server: the knowledge base is shared by every unit
+        st.caption("知识库由全体用户共用，由管理员上传和删除材料；你可以查看和检索。")
     _listing(ctx)
     _search(ctx)

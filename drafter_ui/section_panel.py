@@ -218,6 +218,6 @@ def render_draft(ctx: Ctx, draft: StoredDraft, sheet: FactSheet | None) -> None:
         for f in s.findings
         if f.get("severity") == "error"
     ]
-    export_panel.render(draft.title, text, error_msgs)
+    export_panel.render(draft.title, text, error_msgs, audit=ctx.audit)
     for sec in draft.sections:
         _panel(ctx, draft, sec, sheet)

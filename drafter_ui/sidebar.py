@@ -24,14 +24,16 @@ def _remember_author() -> None:
 
 def render(ctx: Ctx) -> None:
     with st.sidebar:
-        st.text_input(
-            "署名",
-            key="author",
-            on_change=_remember_author,
-            placeholder=str(st.session_state.get("session_label") or ""),
-            help="保存每一版时记下的名字，便于多人协作时区分；不填则用本会话的编号",
-        )
-        st.button("新建报告", on_click=_open, args=("new",), key="new_report", width="stretch")
+        if ctx.who is None:  # on a team server the signed-in name is the author
+            st.text_input(
+                "署名",
+                key="author",
+                on_change=_remember_author,
+                placeholder=str(st.session_state.get("session_label") or ""),
+                help="保存每一版时记下的名字，便于多人协作时区分；不填则用本会话的编号",
+            )
+        if ctx.may_write:
+            st.button("新建报告", on_click=_open, args=("new",), key="new_report", width="stretch")
         st.subheader("已保存的报告")
         reports = ctx.repo.list_reports()
         if not reports:

@@ -21,6 +21,9 @@ import streamlit as st
 from drafter.factform import EMPTY_FORM
 from drafter.settings import Settings
 from drafter.storage import Repository
+from drafter.storage.access import ScopedRepository
+from drafter.storage.accounts import Principal
+from drafter.storage.team import open_accounts
 from drafter.templates import LEVELS, blank_figures
 
 from . import resources
@@ -61,17 +64,35 @@ class Ctx:
     """What every page needs."""
 
     settings: Settings
-    repo: Repository
+    repo: Repository | ScopedRepository
+    who: Principal | None = None
 
     @property
     def author(self) -> str:
-        """The name typed in the sidebar, else this session's own label."""
+        """The signed-in person's name; else the name typed in the sidebar, else this session's label."""
+        if self.who is not None:
+            return self.who.label
         typed = str(st.session_state.get("author") or "").strip()
         return typed or str(st.session_state.get("session_label") or "")
 
     @property
     def report_id(self) -> int | None:
         return st.session_state.get("report_id")
+
+    @property
+    def may_write(self) -> bool:
+        """False for a reviewer on the team server (reads only)."""
+        return self.who is None or self.who.role in ("writer", "admin")
+
+    @property
+    def may_manage_knowledge(self) -> bool:
+        """Uploading to or deleting from the shared knowledge base: local user or admin."""
+        return self.who is None or self.who.is_admin
+
+    def audit(self, action: str, detail: str = "") -> None:
+        """Record a page action (an export) in the team server's audit log."""
+        if isinstance(self.repo, ScopedRepository):
+            self.repo.record(action, self.report_id, detail)
 
 
 def form() -> dict[str, Any]:
@@ -161,15 +182,24 @@ def open_report(repo: Repository, report_id: int) -> bool:
     return True
 
 
-def init() -> Ctx:
-    """Set up the session on its first run; handle a pending report switch."""
+def init(who: Principal | None = None) -> Ctx:
+    """Set up the session on its first run; handle a pending report switch.
+
+    On a team server *who* is the signed-in person and every repository call goes
+    through their rights (:class:`~drafter.storage.access.ScopedRepository`).
+    """
     s = resources.settings()
-    repo = resources.repository(s)
+    repo: Repository | ScopedRepository = resources.repository(s)
+    if who is not None:
+        repo = ScopedRepository(repo, open_accounts(s), who)
     ss = st.session_state
     if not ss.get("ui_ready"):
         ss["session_label"] = f"会话{secrets.token_hex(2)}"
         # the 署名 typed earlier in this browser comes back with the page address
-        ss.setdefault("author", str(st.query_params.get("by") or ""))
+        if who is None:
+            ss.setdefault("author", str(st.query_params.get("by") or ""))
+        else:
+            st.query_params.pop("by", None)
         opened = False
         wanted = st.query_params.get("report")
         if wanted and str(wanted).isdigit():
@@ -185,4 +215,4 @@ def init() -> Ctx:
         new_form()
     elif pending is not None and not open_report(repo, int(pending)):
         ss["notice"] = "这份报告已不存在（可能已被删除）。"
-    return Ctx(settings=s, repo=repo)
+    return Ctx(settings=s, repo=repo, who=who)

@@ -81,6 +81,32 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(
         default=20.0, gt=0, description="Largest file accepted for ingestion, in MB."
     )
+    auth: Literal["none", "password", "header"] = Field(
+        default="none",
+        description=(
+            "Who may use the app. 'none': local single-user mode (only allowed on a loopback "
+            "address). 'password': team server, people sign in with accounts made by "
+            "`drafter user add`. 'header': team server behind the intranet's sign-in gateway, "
+            "which puts the account name in `auth_header` (the gateway must strip that header "
+            "from clients' requests)."
+        ),
+    )
+    auth_header: str = Field(
+        default="X-Forwarded-User",
+        description="Request header carrying the signed-in account name when auth='header'.",
+    )
+    session_idle_minutes: float = Field(
+        default=30.0, gt=0, description="A signed-in session ends after this long without use."
+    )
+    session_max_hours: float = Field(
+        default=10.0, gt=0, description="A signed-in session ends this long after sign-in, however busy."
+    )
+    login_max_attempts: int = Field(
+        default=5, ge=1, le=100, description="Failed sign-ins allowed per account within the lock-out window."
+    )
+    login_lockout_minutes: float = Field(
+        default=15.0, gt=0, description="The window for counting failed sign-ins, and how long an account stays locked."
+    )
 
     @field_validator("home", "knowledge_dir", "prompts_dir", mode="after")
     @classmethod

@@ -32,6 +32,7 @@ def _load_helper(name: str):  # type: ignore[no-untyped-def]
 
 openai_server = _load_helper("openai_server")
 pg_server = _load_helper("pg_server")
+streamlit_server = _load_helper("streamlit_server")
 
 
 @pytest.fixture

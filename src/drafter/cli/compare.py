@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..review.compare import Comparison, SectionDiff, compare_texts, inline_diff
 from ..kb.ingest import read_text
+from ..review.compare import Comparison, SectionDiff, compare_texts, inline_diff
 
 __all__ = ["format_comparison", "register", "run"]
 

@@ -21,7 +21,6 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from ..errors import AccessDenied

@@ -1,0 +1,45 @@
+"""``drafter audit``: read the team server's audit log (newest first)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from ..settings import get_settings
+from ..storage.team import open_accounts
+
+__all__ = ["register"]
+
+
+def local_time(at: datetime, settings: object) -> str:
+    """A stored (naive UTC) time in the configured time zone."""
+    zone = ZoneInfo(str(getattr(settings, "timezone", "Asia/Shanghai")))
+    return at.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    entries = open_accounts(settings).read_audit(limit=args.limit, username=args.user, report_id=args.report)
+    if args.json:
+        rows = [
+            {"at": local_time(e.at, settings), "user": e.username, "action": e.action,
+             "report": e.report_id, "detail": e.detail}
+            for e in entries
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for e in entries:
+        report = "" if e.report_id is None else f"报告{e.report_id}"
+        print(f"{local_time(e.at, settings)}\t{e.username}\t{e.action}\t{report}\t{e.detail}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("audit", help="查看审计日志 (read the audit log)")
+    p.add_argument("--user", help="只看此账号")
+    p.add_argument("--report", type=int, help="只看此报告编号")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_run)
