@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from drafter.errors import DrafterError
-from drafter.storage.accounts import ROLES, Principal
+from drafter.storage.accounts import ACTIONS, ROLES, Principal
 from drafter.storage.team import open_accounts
 
 from .highlight import local_time
@@ -45,24 +45,27 @@ def _edit_user_form(ctx: Ctx, who: Principal, usernames: list[str]) -> None:
         st.markdown("**修改账号**")
         c1, c2 = st.columns(2)
         username = c1.selectbox("账号", usernames)
-        action = c2.selectbox("操作", ["设置单位", "设置角色", "重置密码", "停用", "启用"])
+        action = c2.selectbox(
+            "操作", ["user_units", "user_role", "user_password", "user_disable", "user_enable"],
+            format_func=lambda a: ACTIONS[a],
+        )
         value = st.text_input("新值（单位用逗号分隔；角色填 writer / reviewer / admin；或新密码）")
         if st.form_submit_button("执行"):
             try:
-                if action == "设置单位":
+                if action == "user_units":
                     accounts.set_units(username, _units(value))
-                elif action == "设置角色":
+                elif action == "user_role":
                     accounts.set_role(username, value.strip())
-                elif action == "重置密码":
+                elif action == "user_password":
                     accounts.set_password(username, value)
                 else:
-                    accounts.set_active(username, action == "启用")
+                    accounts.set_active(username, action == "user_enable")
             except DrafterError as err:
                 st.error(str(err))
             else:
-                detail = username if action == "重置密码" else f"{username}: {value}"
-                accounts.audit(who.username, f"user_{action}", None, detail)
-                st.success(f"已{action}：{username}")
+                detail = username if action == "user_password" else f"{username}: {value}"
+                accounts.audit(who.username, action, None, detail)
+                st.success(f"已{ACTIONS[action]}：{username}")
 
 
 def render(ctx: Ctx, who: Principal) -> None:
@@ -96,7 +99,7 @@ def render(ctx: Ctx, who: Principal) -> None:
                 {
                     "时间": local_time(e.at),
                     "账号": e.username,
-                    "操作": e.action,
+                    "操作": ACTIONS.get(e.action, e.action),
                     "报告": "" if e.report_id is None else str(e.report_id),
                     "说明": e.detail,
                 }

@@ -80,7 +80,8 @@ def _sign_in_form(s: Settings) -> None:
             "drafter user add 账号 --role admin，然后刷新本页。"
         )
         st.stop()
-    with st.form("sign_in", clear_on_submit=False):
+    _, middle, _ = st.columns([1, 2, 1])  # a narrow form on wide screens; full width on phones
+    with middle, st.form("sign_in", clear_on_submit=False):
         st.subheader("登录")
         username = st.text_input("账号", key="signin_user")
         password = st.text_input("密码", type="password", key="signin_password")
@@ -89,12 +90,12 @@ def _sign_in_form(s: Settings) -> None:
         try:
             who = accounts.sign_in(username, password)
         except SignInError as err:
-            st.error(str(err))
+            middle.error(str(err))
         else:
             st.session_state.pop("signin_password", None)
             _remember(who, s)
             st.rerun()
-    st.caption("账号由管理员开通；忘记密码请联系管理员重置。")
+    middle.caption("账号由管理员开通；忘记密码请联系管理员重置。")
     st.stop()
 
 

@@ -99,7 +99,7 @@ def test_admin_manages_accounts_and_reads_the_audit_log(team, new_session) -> No
     users = frames[0]
     assert set(users["账号"]) == {"wang", "li", "zhao", "root"}
     audit = frames[-1]
-    assert "sign_in" in set(audit["操作"])
+    assert "登录" in set(audit["操作"])
 
 
 def test_sign_out_ends_the_session(team, new_session) -> None:  # type: ignore[no-untyped-def]

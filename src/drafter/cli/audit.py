@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from ..settings import get_settings
+from ..storage.accounts import ACTIONS
 from ..storage.team import open_accounts
 
 __all__ = ["register"]
@@ -32,7 +33,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     for e in entries:
         report = "" if e.report_id is None else f"报告{e.report_id}"
-        print(f"{local_time(e.at, settings)}\t{e.username}\t{e.action}\t{report}\t{e.detail}")
+        print(f"{local_time(e.at, settings)}\t{e.username}\t{ACTIONS.get(e.action, e.action)}\t{report}\t{e.detail}")
     return 0
 
 

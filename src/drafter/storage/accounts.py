@@ -30,10 +30,32 @@ from ..errors import InputError, SignInError
 from .account_models import AuditRow, LoginAttemptRow, ReportOwnerRow, UserRow, UserUnitRow
 from .passwords import hash_password, verify_password
 
-__all__ = ["ROLES", "Accounts", "AuditEntry", "Principal", "UserInfo"]
+__all__ = ["ACTIONS", "ROLES", "Accounts", "AuditEntry", "Principal", "UserInfo"]
 
 #: Role id → Chinese name.
 ROLES = {"writer": "撰写人", "reviewer": "审核人", "admin": "管理员"}
+#: Audit action → Chinese name (for the 管理 tab and ``drafter audit``).
+ACTIONS = {
+    "open": "打开报告",
+    "create": "新建报告",
+    "edit_facts": "修改数据表",
+    "edit_outline": "修改提纲",
+    "draft": "起草",
+    "edit_section": "修改章节",
+    "restore": "恢复版本",
+    "delete": "删除报告",
+    "export": "导出",
+    "sign_in": "登录",
+    "sign_in_failed": "登录失败",
+    "sign_in_locked": "登录被锁定",
+    "sign_out": "退出登录",
+    "user_add": "开通账号",
+    "user_password": "重置密码",
+    "user_units": "设置单位",
+    "user_role": "设置角色",
+    "user_disable": "停用账号",
+    "user_enable": "启用账号",
+}
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{1,64}$")
 
 
