@@ -219,7 +219,7 @@ class Accounts:
                     LoginAttemptRow.username == username, LoginAttemptRow.at >= since
                 )
             )
-            if failures >= self.max_attempts:
+            if (failures or 0) >= self.max_attempts:
                 minutes = max(1, int(self.window.total_seconds() // 60))
                 s.add(AuditRow(username=username, action="sign_in_locked", at=now))
                 refusal = f"登录失败次数过多，该账号已暂时锁定，请 {minutes} 分钟后再试"
