@@ -2,7 +2,8 @@
 
     streamlit run app.py
 
-Tabs: 数据填报 · 起草 · 检查 · 知识库 · 对照. Only the open tab runs on a rerun, and
+A fresh browser (no ``?report=``) sees the start page; then the tabs:
+数据填报 · 起草 · 检查 · 知识库 · 对照. Only the open tab runs on a rerun, and
 heavy resources (database engine, index, drafting engine) are created once per
 process in ``drafter_ui.resources``.
 """
@@ -20,12 +21,15 @@ from drafter_ui import (
     draft_page,
     facts_page,
     kb_page,
+    layout,
     sidebar,
+    start_page,
     state,
 )
 
 st.set_page_config(page_title="干部选拔任用工作报告 · 起草助手", page_icon="📝", layout="wide")
 
+layout.inject()  # Chinese for Streamlit's own words, narrow-screen layout
 who = auth_gate.require(state.resources.settings())  # stops here until signed in (team server)
 ctx = state.init(who)
 st.markdown("### 干部选拔任用工作报告 · 起草助手")
@@ -35,6 +39,13 @@ st.caption(
 )
 if notice := st.session_state.pop("notice", None):
     st.warning(notice)
+if st.session_state.get("start"):
+    start_page.render(ctx)
+    if who is not None:
+        auth_gate.sidebar_badge(who)
+    sidebar.render(ctx)
+    st.stop()
+start_page.ask_author(ctx)
 
 PAGES = {
     "数据填报": facts_page.render,

@@ -1,29 +1,67 @@
-"""Export of the current draft: GB/T 9704 .docx, Markdown, plain text — with a warning while errors remain."""
+"""Export of the current draft: GB/T 9704 .docx, Markdown, plain text — with a warning while errors remain.
+
+The .docx gets the 主送机关 line under the title and the signature block (落款单位,
+成文日期) from three fields prefilled from the fact sheet (the CLI's ``--unit`` and
+``--date``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as _dt
+from typing import Any
 
 import streamlit as st
 
-from drafter.doctree import parse
-from drafter.export import docx_bytes, to_markdown
+from drafter.doctree import Paragraph, parse
+from drafter.errors import InputError
+from drafter.export import Signature, docx_bytes, parse_date, to_markdown
 
 from .highlight import md_escape
+from .state import Ctx, form
 
-__all__ = ["render"]
+__all__ = ["build_docx", "render"]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _docx(text: str) -> bytes:
-    return docx_bytes(parse(text))
+def build_docx(text: str, addressee: str = "", unit: str = "", date: str = "") -> bytes:
+    """The .docx of ``text`` with the 主送机关 line and the signature block (``date`` as YYYY-MM-DD)."""
+    doc = parse(text)
+    addressee = addressee.strip().rstrip("：:")
+    if addressee:
+        doc.salutation = Paragraph(addressee + "：", 0, 0)
+    signature = Signature(unit=unit.strip() or None, date=parse_date(date) if date.strip() else None)
+    return docx_bytes(doc, signature=signature or None)
 
 
-def render(title: str, text: str, errors: list[str], audit: Callable[[str, str], None] | None = None) -> None:
-    """Download buttons for ``text``; ``errors`` are the unresolved error messages.
+def _defaults(draft: Any) -> dict[str, str]:
+    """主送机关, 落款单位 and 成文日期 as the fact sheet suggests them."""
+    f = form()
+    org = str(f.get("org") or "").strip()
+    unit = str(f.get("unit") or "").strip()
+    signer = unit if not org or org in unit else f"中共{unit}{org}" if org.endswith(("党组", "党委")) else unit
+    salutation = str(getattr(draft, "salutation", "") or "").strip().rstrip("：:")
+    return {
+        "exp_addressee": salutation or str(f.get("superior") or "").strip(),
+        "exp_unit": signer,
+        "exp_date": _dt.date.today().isoformat(),
+    }
 
-    ``audit(action, detail)`` is called when a file is downloaded (the team server's audit log).
-    """
+
+def _fields(draft: Any) -> tuple[str, str, str]:
+    ss = st.session_state
+    report = ss.get("report_id")
+    if ss.get("exp_for") != report:  # prefilled once per report; the writer's changes then stay
+        ss.update(_defaults(draft))
+        ss["exp_for"] = report
+    c1, c2, c3 = st.columns([2, 2, 1])
+    c1.text_input("主送机关", key="exp_addressee", help="标题下顶格的主送机关，如：市委组织部；可不填")
+    c2.text_input("落款单位", key="exp_unit", help="正文后的署名单位；默认取数据表的单位名称")
+    c3.text_input("成文日期", key="exp_date", help="按 YYYY-MM-DD 填写，如 2026-01-05；Word 中写作“2026年1月5日”")
+    return ss["exp_addressee"], ss["exp_unit"], ss["exp_date"]
+
+
+def render(ctx: Ctx, draft: Any, text: str, errors: list[str]) -> None:
+    """Download buttons for ``text``; ``errors`` are the unresolved error messages."""
     with st.expander("导出（Word / Markdown / 纯文本）", key="exp_export"):  # keyed: stays open across reruns
         if errors:
             st.warning(
@@ -31,21 +69,29 @@ def render(title: str, text: str, errors: list[str], audit: Callable[[str, str],
                 + "\n".join(f"- {md_escape(e)}" for e in errors[:10])
                 + ("\n- ……" if len(errors) > 10 else "")
             )
-        name = title or "草稿"
+        addressee, unit, date = _fields(draft)
+        name = draft.title or "草稿"
+        date_ok = True
+        if date.strip():
+            try:
+                parse_date(date)
+            except InputError:
+                st.error(f"成文日期“{date.strip()}”无法识别：请按 YYYY-MM-DD 填写，如 2026-01-05。")
+                date_ok = False
         c1, c2, c3 = st.columns(3)
-        if c1.button("生成 Word 文件（GB/T 9704 版式）", key="make_docx"):
+        if c1.button("生成 Word 文件（GB/T 9704 版式）", key="make_docx", disabled=not date_ok):
             st.session_state["docx_ready"] = True
-        if st.session_state.get("docx_ready"):
+        if st.session_state.get("docx_ready") and date_ok:
             c1.download_button(
                 "下载 .docx" + ("（仍有错误）" if errors else ""),
-                data=_docx(text),
+                data=build_docx(text, addressee, unit, date),
                 file_name=f"{name}.docx",
                 mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 key="dl_docx",
-                on_click=audit,
+                on_click=ctx.audit,  # the team server's audit log
                 args=("export", f"{name}.docx"),
             )
         c2.download_button("下载 .md", data=to_markdown(parse(text)).encode("utf-8"), file_name=f"{name}.md",
-                           mime="text/markdown", key="dl_md", on_click=audit, args=("export", f"{name}.md"))
+                           mime="text/markdown", key="dl_md", on_click=ctx.audit, args=("export", f"{name}.md"))
         c3.download_button("下载 .txt", data=text.encode("utf-8"), file_name=f"{name}.txt", mime="text/plain",
-                           key="dl_txt", on_click=audit, args=("export", f"{name}.txt"))
+                           key="dl_txt", on_click=ctx.audit, args=("export", f"{name}.txt"))

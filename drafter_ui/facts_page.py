@@ -22,8 +22,8 @@ from drafter.factform import (
 from drafter.facts import COUNT_UNITS, FIELD_LABELS, parse_facts
 from drafter.templates import LEVELS, blank_figures
 
-from . import state
-from .highlight import local_time
+from . import history, state
+from .completeness import missing_items
 from .state import FORM_WIDGETS, LIST_FIELDS, Ctx
 
 __all__ = ["current_check", "has_content", "render", "save_form"]
@@ -193,7 +193,7 @@ def _text_inputs(f: dict[str, Any]) -> dict[str, Any]:
     c1, c2, c3 = st.columns([3, 2, 1])
     c1.text_input("单位名称 *", key="f_unit", help=_HELP["unit"], placeholder=_HELP["unit"])
     c2.text_input("报告主体 *", key="f_org", help=_HELP["org"], placeholder=_HELP["org"])
-    c3.text_input("年度 *", key="f_year", help=_HELP["year"], placeholder="2025")
+    c3.text_input("年度 *", key="f_year", help=_HELP["year"], placeholder="四位年份")
     row = st.empty()
     slots.update(unit=row, org=row, year=row)
     c1, c2, c3 = st.columns([1, 2, 2])
@@ -226,7 +226,8 @@ def _figures_editor(f: dict[str, Any]) -> Any:
           "unit": _cell_text(r.get("unit")) or "人"} for r in rows],
         columns=["label", "value", "unit"],
     ).astype("string")
-    edited = st.data_editor(
+    table = st.container(key="figs_table")  # hidden on narrow screens (drafter_ui.layout)
+    edited = table.data_editor(
         base,
         key=key,
         num_rows="dynamic",
@@ -245,10 +246,31 @@ def _figures_editor(f: dict[str, Any]) -> Any:
         },
     )
     f["figures"] = _rows_from_editor(edited)
+    _compact_figures(f)
     c1, c2 = st.columns([1, 3], vertical_alignment="center")
     c1.button("补齐本层级常用行", on_click=_add_template_rows, help="按所选干部层级补上表中缺少的常用数据行")
     c2.caption("要添加表中没有的数据（如某项占比），点表格右上角的 ＋ 或表格最后一行；选中行后按 Delete 可删除。")
     return st.empty()
+
+
+def _compact_edit(i: int, key: str) -> None:
+    """A value typed in the compact editor goes into the form and the table (a fresh table key)."""
+    rows = [dict(r) for r in state.form().get("figures") or []]
+    if i < len(rows):
+        rows[i]["value"] = cell_value(str(st.session_state.get(key) or "").strip() or None)
+        state.reset_figures(rows)
+
+
+def _compact_figures(f: dict[str, Any]) -> None:
+    """On narrow screens (CSS in drafter_ui.layout): one field per figure, its unit in the label."""
+    nonce = st.session_state.get("fig_nonce", 0)
+    with st.container(key="figs_compact"):
+        for i, row in enumerate(f.get("figures") or []):
+            key = f"figc_{nonce}_{i}"
+            st.session_state[key] = _cell_text(row.get("value"))  # always the form's value (the table may have changed it)
+            st.text_input(f"{row.get('label') or f'第{i + 1}行'}（{row.get('unit') or '人'}）", key=key,
+                          placeholder="（未填写）", on_change=_compact_edit, args=(i, key))
+        st.caption("添加、删除数据行请在较宽的屏幕上操作。")
 
 
 def _lists(f: dict[str, Any]) -> dict[str, Any]:
@@ -295,10 +317,12 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
             yaml_text=yaml_text,
             author=ctx.author,
             base_revision=ss.get("facts_rev"),
+            replace_revision=history.sitting_revision(ss["report_id"]),
         )
     except InputError as err:
         st.error(f"保存失败：{err}")
         return None
+    history.saved(ss["report_id"], result)
     ss["saved_json"] = current
     ss["facts_rev"] = result.revision
     ss["name_taken"] = result.name_taken
@@ -307,6 +331,9 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
 
 def render(ctx: Ctx) -> None:
     """The 数据填报 tab."""
+    if not state.was_shown("facts"):  # coming from another tab: the widgets show the form again
+        state.push_text_widgets(state.form())
+    state.shown("facts")
     _import_export(ctx)
     f = state.form()  # after the import, which replaces the form
     slots = _text_inputs(f)
@@ -335,21 +362,26 @@ def render(ctx: Ctx) -> None:
         st.warning(
             f"已有“{taken.label}”的报告。本数据表已保存在当前报告中；若要继续那份报告，请在左侧“已保存的报告”中打开它。"
         )
-    if ctx.report_id is None:
-        st.caption("填写后自动保存。")
-    elif check.valid:
-        st.success(f"数据表完整，已自动保存（第{ss.get('facts_rev')}版）。可以到“起草”页生成全文。")
-    else:
-        n = sum(len(v) for v in check.problems.values())
-        st.info(f"已自动保存（第{ss.get('facts_rev')}版），但还有{n}处需要修正，修正后才能起草。")
+    _save_status(ctx, check, f)
     _history(ctx)
 
 
-def _history(ctx: Ctx) -> None:
+def _save_status(ctx: Ctx, check: FormCheck, f: dict[str, Any]) -> None:
+    """Saved or not, and what the sheet still lacks (never “完整” while a part is empty)."""
+    rev = st.session_state.get("facts_rev")
     if ctx.report_id is None:
-        return
-    with st.expander("数据表历史", key="exp_facts_history"):
-        history = ctx.repo.facts_history(ctx.report_id)[:20]
-        for item in history:
-            mark = "完整" if item.valid else "有待修正"
-            st.caption(f"第{item.revision}版 · {local_time(item.created_at, '%Y-%m-%d %H:%M:%S')} · {item.author or '—'} · {mark}")
+        st.caption("填写后自动保存。")
+    elif not check.valid:
+        n = sum(len(v) for v in check.problems.values())
+        st.info(f"已自动保存（第{rev}版），但还有{n}处需要修正，修正后才能起草。")
+    elif missing := missing_items(f):
+        st.info(
+            f"已自动保存（第{rev}版），可以起草，但还缺：{'、'.join(missing)}。"
+            "未填的内容在草稿中会标为“〔待补〕”，导出前需补上。"
+        )
+    else:
+        st.success(f"数据表完整，已自动保存（第{rev}版）。可以到“起草”页生成全文。")
+
+
+def _history(ctx: Ctx) -> None:
+    history.render(ctx)

@@ -38,7 +38,7 @@ def index_key(s: Settings) -> tuple[str, str, str, str]:
     return (str(s.home), str(s.knowledge_dir), s.chroma_url or "", s.collection)
 
 
-@st.cache_resource(show_spinner="正在载入知识库索引（首次使用需建立索引，约需一两分钟，请稍候）……")
+@st.cache_resource(show_spinner="正在载入知识库索引（首次使用需先建立索引，请稍候）……")
 def _retriever(key: tuple[str, str, str, str]) -> Any:
     from drafter.kb.retrieval import open_retriever
 

@@ -59,10 +59,27 @@ class QueueCallbacks(NullCallbacks):
         self.events.put(("error", section_id, str(error)))
 
 
-def run_job(job: Callable[[QueueCallbacks], Any], cb: QueueCallbacks, order: list[str]) -> Any:
-    """Run ``job(cb)`` in a thread, showing per-section progress and streamed text."""
+def run_job(
+    job: Callable[[QueueCallbacks], Any],
+    cb: QueueCallbacks,
+    order: list[str],
+    *,
+    bar: Any | None = None,
+    prefix: str = "正在起草",
+    start: float = 0.0,
+) -> Any:
+    """Run ``job(cb)`` in a thread, showing per-section progress and streamed text.
+
+    ``bar`` is an existing progress bar to continue (from ``start`` to 1.0), so a
+    page shows one progress display through all its stages; its text reads
+    ``{prefix}：k/n 节 · 当前一节的标题``.
+    """
     total = max(1, len(order))
-    bar = st.progress(0.0, text=f"正在起草：0/{total} 节")
+    own_bar = bar is None
+    if bar is None:
+        bar = st.progress(0.0, text=f"{prefix}：0/{total} 节")
+    else:
+        bar.progress(start, text=f"{prefix}：0/{total} 节")
     slots = {sid: st.empty() for sid in order}
     streamed: dict[str, str] = {sid: "" for sid in order}
     state: dict[str, str] = {sid: "等待" for sid in order}
@@ -106,14 +123,17 @@ def run_job(job: Callable[[QueueCallbacks], Any], cb: QueueCallbacks, order: lis
                 text = streamed[sid][-600:]
                 slots[sid].markdown(f"**{md_escape(heading)}** · {md_escape(state[sid])}\n\n{md_escape(text)}")
             done = sum(1 for v in state.values() if v == "完成" or v.startswith("失败"))
-            bar.progress(min(1.0, done / total), text=f"正在起草：{done}/{total} 节")
+            current = next((cb.headings.get(k) or "开头" for k, v in state.items() if v == "起草中"), "")
+            bar.progress(min(1.0, start + (1 - start) * done / total),
+                         text=f"{prefix}：{done}/{total} 节" + (f" · 正在写“{current}”" if current else ""))
             dirty.clear()
             last = now
         if not alive and cb.events.empty():
             break
         time.sleep(0.03)
     worker.join()
-    bar.empty()
+    if own_bar:
+        bar.empty()
     for slot in slots.values():
         slot.empty()
     if "error" in outcome:

@@ -6,26 +6,26 @@ from typing import Any
 
 import streamlit as st
 
-from drafter.checks import check_text
-from drafter.drafting.chain import check_section
-from drafter.drafting.types import Draft, SectionDraft, finding_to_dict
+from drafter.drafting.types import Draft, SectionDraft
 from drafter.errors import DrafterError
-from drafter.facts import FactSheet
+from drafter.facts import FactSheet, parse_facts
 from drafter.storage import SectionVersion, StoredDraft
 
 from . import backend, export_panel, resources
 from .highlight import (
     CATEGORY_ZH,
     SEVERITY_ZH,
+    author_label,
     backend_zh,
     highlight_html,
     local_time,
     md_escape,
 )
 from .runner import QueueCallbacks, run_job
+from .staleness import live_findings
 from .state import Ctx
 
-__all__ = ["render_draft", "section_findings"]
+__all__ = ["findings_now", "render_draft", "section_findings"]
 
 _KIND_ZH = {"generated": "生成", "edited": "修改", "restored": "恢复"}
 
@@ -35,12 +35,20 @@ def section_findings(heading: str, text: str, sheet: FactSheet | None, genre: st
 
     Without a valid fact sheet only placeholders can be checked.
     """
-    block = "\n".join(x for x in (heading, text.strip("\n")) if x)
-    if sheet is None:
-        found = check_text(block, genre=genre, categories={"placeholder"}).findings
-    else:
-        found = check_section(block, sheet, genre)
-    return [finding_to_dict(f) for f in found]
+    return live_findings(heading, text, sheet, genre)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_findings(heading: str, text: str, facts_yaml: str | None, genre: str) -> list[dict[str, Any]]:
+    return live_findings(heading, text, parse_facts(facts_yaml) if facts_yaml else None, genre)
+
+
+def findings_now(sec: SectionVersion, sheet: FactSheet | None) -> list[dict[str, Any]]:
+    """The section's findings against the CURRENT fact sheet (never the stored, possibly stale, ones)."""
+    if sec.status != "ok":
+        return list(sec.findings)
+    return _cached_findings(sec.heading, sec.text, sheet.to_yaml() if sheet else None,
+                            sheet.genre if sheet else "report")
 
 
 def _on_edit(ctx: Ctx, draft_id: int, sec: SectionVersion, key: str, sheet: FactSheet | None) -> None:
@@ -99,7 +107,7 @@ def _regenerate(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSh
             [sec.section_id],
         )
     except DrafterError as err:
-        msgs[sec.section_id] = ("error", f"重新生成失败：{err}。本节保持原样。")
+        msgs[sec.section_id] = ("error", f"重新生成失败：{backend.explain(err, s)}。本节保持原样。")
         return
     if new.status != "ok":
         msgs[sec.section_id] = ("error", f"重新生成失败：{new.error}。本节保持原样。")
@@ -136,7 +144,7 @@ def _versions(ctx: Ctx, draft_id: int, sec: SectionVersion) -> None:
     with st.expander(f"历史版本（{len(history)}）", key=f"exp_hist_{draft_id}_{sec.section_id}"):
         for v in history:
             line = (
-                f"第{v.version}版 · {_KIND_ZH.get(v.kind, v.kind)} · {backend_zh(v.backend)} · {v.author or '—'} · "
+                f"第{v.version}版 · {_KIND_ZH.get(v.kind, v.kind)} · {backend_zh(v.backend)} · {author_label(v.author)} · "
                 f"{local_time(v.created_at, '%m-%d %H:%M:%S')}" + (f" · 要求：{v.instruction}" if v.instruction else "")
             )
             c1, c2 = st.columns([5, 1])
@@ -147,13 +155,14 @@ def _versions(ctx: Ctx, draft_id: int, sec: SectionVersion) -> None:
                 c1.text(v.text[:200] + ("……" if len(v.text) > 200 else ""))
 
 
-def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet | None) -> None:
+def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet | None,
+           findings: list[dict[str, Any]], focus: str | None = None) -> None:
     sid = sec.section_id
     with st.container(border=True, key=f"panel_{sid}"):
         st.subheader(sec.heading or "开头", anchor=False)
         st.caption(
             f"第{sec.version}版 · {_KIND_ZH.get(sec.kind, sec.kind)} · {backend_zh(sec.backend)} · "
-            f"{sec.author or '—'} · {local_time(sec.created_at)}"
+            f"{author_label(sec.author)} · {local_time(sec.created_at)}"
         )
         kind, msg = st.session_state.setdefault("panel_msgs", {}).pop(sid, (None, None))
         if kind:
@@ -173,24 +182,24 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
                 args=(ctx, draft.id, sec, key, sheet),
             )
         with right:
-            if any(f.get("text") and str(f.get("text")) in sec.text for f in sec.findings):
+            if focus or any(f.get("text") and str(f.get("text")) in sec.text for f in findings):
                 st.markdown("**检查结果（问题处已标色，鼠标悬停看原因）**")
                 st.markdown(
-                    f'<div class="section-view" style="line-height:1.9">{highlight_html(sec.text, sec.findings)}</div>',
+                    f'<div class="section-view" style="line-height:1.9">'
+                    f"{highlight_html(sec.text, findings, focus=focus)}</div>",
                     unsafe_allow_html=True,
                 )
             else:
                 st.markdown("**检查结果**")
-            _findings(sec.findings)
+            _findings(findings)
         _sources(sec.sources, key=f"exp_src_{draft.id}_{sid}")
-        c1, c2 = st.columns([4, 1])
+        c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
         c1.text_input(
             "重新生成的要求（可不填）",
             key=f"instr_{draft.id}_{sid}",
-            placeholder="如：更精炼 / 突出年轻干部工作 / 加入某项亮点",
+            placeholder="例如：更精炼 / 突出年轻干部工作",
         )
-        c2.write("")
-        if c2.button("重新生成本节", key=f"regen_{draft.id}_{sid}", disabled=sheet is None):
+        if c2.button("重新生成本节", key=f"regen_{draft.id}_{sid}", disabled=sheet is None, width="stretch"):
             try:
                 _regenerate(ctx, draft, sec, sheet)  # type: ignore[arg-type]  # disabled without a sheet
             except DrafterError as err:
@@ -199,25 +208,31 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
         _versions(ctx, draft.id, sec)
 
 
-def render_draft(ctx: Ctx, draft: StoredDraft, sheet: FactSheet | None) -> None:
-    """The latest draft: the full text, then each section's panel."""
-    total = sum(len(s.findings) for s in draft.sections)
-    errors = sum(1 for s in draft.sections for f in s.findings if f.get("severity") == "error")
+def render_draft(ctx: Ctx, draft: StoredDraft, sheet: FactSheet | None,
+                 live: dict[str, list[dict[str, Any]]] | None = None) -> None:
+    """The latest draft: the full text, then each section's panel, findings as of the current sheet."""
+    live = live if live is not None else {s.section_id: findings_now(s, sheet) for s in draft.sections}
+    total = sum(len(v) for v in live.values())
+    errors = sum(1 for v in live.values() for f in v if f.get("severity") == "error")
     st.subheader(draft.title or "草稿", anchor=False)
     st.caption(
-        f"共{len(draft.sections)}节 · 各节发现问题{total}处（错误{errors}处）· "
+        f"共{len(draft.sections)}节 · 各节发现问题{total}处（错误{errors}处，按当前数据表核对）· "
         f"起草于 {local_time(draft.created_at)}（{backend_zh(draft.backend)}）· "
         "沿用旧稿、结构等全文检查见“检查”页"
     )
+    if sheet is None:
+        st.caption("数据表尚有问题，各节暂只核对占位符；数据表改正后即核对数字。")
     text = Draft.from_dict(draft.to_dict()).text()
     with st.expander("全文（纯文本）", key="exp_fulltext"):
         st.text(text)
     error_msgs = [
         f"{s.heading or '开头'}：{f.get('message', '')}"
         for s in draft.sections
-        for f in s.findings
+        for f in live.get(s.section_id, [])
         if f.get("severity") == "error"
     ]
-    export_panel.render(draft.title, text, error_msgs, audit=ctx.audit)
+    export_panel.render(ctx, draft, text, error_msgs)
+    focus = st.session_state.get("focus") or {}
     for sec in draft.sections:
-        _panel(ctx, draft, sec, sheet)
+        hit = focus.get("text") if focus.get("section") in (sec.heading, sec.section_id) else None
+        _panel(ctx, draft, sec, sheet, live.get(sec.section_id, []), focus=hit or None)

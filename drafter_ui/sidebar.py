@@ -15,6 +15,7 @@ def _open(report_id: int | str) -> None:
 
 
 def _remember_author() -> None:
+    st.session_state["author_asked"] = True
     name = str(st.session_state.get("author") or "").strip()
     if name:
         st.query_params["by"] = name
@@ -29,11 +30,14 @@ def render(ctx: Ctx) -> None:
                 "署名",
                 key="author",
                 on_change=_remember_author,
-                placeholder=str(st.session_state.get("session_label") or ""),
-                help="保存每一版时记下的名字，便于多人协作时区分；不填则用本会话的编号",
+                placeholder="（未填写）",
+                help="保存每一版时记下的名字，便于多人协作时区分；不填则记为“未署名”",
             )
+        c1, c2 = st.columns(2)
         if ctx.may_write:
-            st.button("新建报告", on_click=_open, args=("new",), key="new_report", width="stretch")
+            c1.button("新建报告", on_click=_open, args=("new",), key="new_report", width="stretch")
+        c2.button("全部报告", on_click=_open, args=("start",), key="to_start", width="stretch",
+                  help="回到开始页：新建报告，或从列表中选择")
         st.subheader("已保存的报告")
         reports = ctx.repo.list_reports()
         if not reports:

@@ -4,7 +4,8 @@ Widgets that are not on screen lose their values in Streamlit, so the form lives
 in ``st.session_state["form"]`` and is written back into the widget keys whenever
 a widget is (re)created. The open report's id is in the URL (``?report=7``), so a
 reload or a server restart comes back to it; a new session without one opens the
-most recently saved report.
+start page (:mod:`.start_page`: a new report, or one chosen from the list) — never
+whatever report someone else saved last.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import json
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,10 @@ __all__ = [
     "init",
     "new_form",
     "open_report",
+    "push_text_widgets",
     "reset_figures",
+    "shown",
+    "was_shown",
 ]
 
 #: Text widgets of the fact form: form field → widget key.
@@ -69,11 +72,11 @@ class Ctx:
 
     @property
     def author(self) -> str:
-        """The signed-in person's name; else the name typed in the sidebar, else this session's label."""
+        """The signed-in person's name on a team server; else the 署名 typed by the writer
+        ("" until given: shown as 未署名, never a session id)."""
         if self.who is not None:
             return self.who.label
-        typed = str(st.session_state.get("author") or "").strip()
-        return typed or str(st.session_state.get("session_label") or "")
+        return str(st.session_state.get("author") or "").strip()
 
     @property
     def report_id(self) -> int | None:
@@ -118,6 +121,27 @@ def reset_figures(rows: list[dict[str, Any]]) -> None:
     form()["figures"] = copy.deepcopy(rows)
     st.session_state["fig_base"] = copy.deepcopy(rows)
     bump("fig_nonce")
+
+
+def push_text_widgets(f: dict[str, Any]) -> None:
+    """The form's text and list fields into their widget keys (not the figure table)."""
+    for field, key in FORM_WIDGETS.items():
+        value = f.get(field)
+        st.session_state[key] = "" if value is None else str(value)
+    if st.session_state.get("f_level") not in (*LEVELS, ""):
+        st.session_state["f_level"] = ""
+    for field, key in LIST_FIELDS.items():
+        st.session_state[key] = "\n".join(f.get(field) or [])
+
+
+def was_shown(name: str) -> bool:
+    """Whether page ``name`` was on screen in the previous run (then call :func:`shown`)."""
+    return st.session_state.get(f"shown_{name}") == int(st.session_state.get("run_no", 0)) - 1
+
+
+def shown(name: str) -> None:
+    """Record that page ``name`` is on screen in this run."""
+    st.session_state[f"shown_{name}"] = int(st.session_state.get("run_no", 0))
 
 
 def _push_widgets(f: dict[str, Any]) -> None:
@@ -193,8 +217,8 @@ def init(who: Principal | None = None) -> Ctx:
     if who is not None:
         repo = ScopedRepository(repo, open_accounts(s), who)
     ss = st.session_state
+    ss["run_no"] = int(ss.get("run_no", 0)) + 1
     if not ss.get("ui_ready"):
-        ss["session_label"] = f"会话{secrets.token_hex(2)}"
         # the 署名 typed earlier in this browser comes back with the page address
         if who is None:
             ss.setdefault("author", str(st.query_params.get("by") or ""))
@@ -204,15 +228,22 @@ def init(who: Principal | None = None) -> Ctx:
         wanted = st.query_params.get("report")
         if wanted and str(wanted).isdigit():
             opened = open_report(repo, int(wanted))
-        if not opened:
-            reports = repo.list_reports()
-            opened = bool(reports) and open_report(repo, reports[0].id)
+            if not opened:
+                ss["notice"] = f"链接中的报告（编号{wanted}）已不存在（可能已被删除）；请新建或从列表中选择。"
         if not opened:
             new_form()
+            ss["start"] = True  # a fresh browser chooses what to open
         ss["ui_ready"] = True
     pending = ss.pop("pending_open", None)
-    if pending == "new":
+    if pending == "start":
         new_form()
-    elif pending is not None and not open_report(repo, int(pending)):
-        ss["notice"] = "这份报告已不存在（可能已被删除）。"
+        ss["start"] = True
+    elif pending == "new":
+        new_form()
+        ss["start"] = False
+    elif pending is not None:
+        if open_report(repo, int(pending)):
+            ss["start"] = False
+        else:
+            ss["notice"] = "这份报告已不存在（可能已被删除）。"
     return Ctx(settings=s, repo=repo, who=who)

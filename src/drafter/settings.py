@@ -107,6 +107,21 @@ class Settings(BaseSettings):
     login_lockout_minutes: float = Field(
         default=15.0, gt=0, description="The window for counting failed sign-ins, and how long an account stays locked."
     )
+    timezone: str = Field(
+        default="Asia/Shanghai",
+        description="IANA time zone in which every stored time (kept in UTC) is shown, e.g. Asia/Shanghai.",
+    )
+
+    @field_validator("timezone", mode="after")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ValueError(f"unknown time zone {value!r} (DRAFTER_TIMEZONE, e.g. Asia/Shanghai)") from err
+        return value
 
     @field_validator("home", "knowledge_dir", "prompts_dir", mode="after")
     @classmethod

@@ -54,11 +54,16 @@ def new_session():  # type: ignore[no-untyped-def]
     """A factory of fresh browser sessions (AppTest) on app.py."""
     from streamlit.testing.v1 import AppTest
 
-    def make(query: dict[str, str] | None = None) -> AppTest:
+    def make(query: dict[str, str] | None = None, *, start: bool = False) -> AppTest:
+        """A browser opening the app; without ``?report=`` it lands on the start page,
+        where (unless ``start``) it clicks 新建报告 as a writer beginning a report would."""
         at = AppTest.from_file(APP, default_timeout=240)
         for k, v in (query or {}).items():
             at.query_params[k] = v
-        return at.run()
+        at.run()
+        if not start and "start" in at.session_state and at.session_state["start"]:
+            at.button(key="start_new").click().run()
+        return at
 
     return make
 

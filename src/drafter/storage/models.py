@@ -1,8 +1,10 @@
 """SQLAlchemy tables: reports, fact sheets, drafts and section versions.
 
 Nothing here is ever updated in place except a report's bookkeeping columns
-(names, ``updated_at``, the outline): fact sheets and section versions are
-appended, so two writers on one report never overwrite each other. The newest row
+(names, ``updated_at``, the outline) and a fact sheet revision its own writer is
+still editing in one sitting (``save_facts(replace_revision=…)``, only while it is
+the latest): fact sheets and section versions are appended, so two writers on one
+report never overwrite each other. The newest row
 is what the app shows; older rows stay reachable.
 
 No column holds settings or credentials: an API key has nowhere to go.
@@ -80,7 +82,7 @@ class ReportRow(Base):
 
 
 class FactSheetRow(Base):
-    """One saved state of a report's fact sheet, valid or not (appended, never edited)."""
+    """One saved state of a report's fact sheet, valid or not (appended; edited only by its own sitting)."""
 
     __tablename__ = "fact_sheets"
     __table_args__ = (UniqueConstraint("report_id", "revision"), _NO_REUSE)

@@ -64,6 +64,8 @@ class FactsSaved:
     changed: bool
     conflict: StoredFacts | None = None
     name_taken: ReportInfo | None = None
+    #: True when the save updated the writer's own latest revision in place (one sitting).
+    coalesced: bool = False
 
 
 @dataclass(frozen=True)

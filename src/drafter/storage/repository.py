@@ -221,11 +221,17 @@ class Repository:
         yaml_text: str | None = None,
         author: str = "",
         base_revision: int | None = None,
+        replace_revision: int | None = None,
     ) -> FactsSaved:
         """Append the sheet as the writer left it (valid or not) unless unchanged.
 
         The report takes the sheet's unit and year as its name when both are given
         and no other report holds them.
+
+        ``replace_revision`` coalesces one sitting: when it is the revision this
+        writer saved last and still the latest (nobody saved since, so nothing of
+        anyone else's is lost), that row is updated in place instead of a new
+        revision being appended. Otherwise a new revision is appended as usual.
         """
         data = dict(data)
         data_json = _dumps(data)
@@ -245,6 +251,15 @@ class Repository:
                     conflict = None
                     if latest is not None and base_revision is not None and latest.revision != base_revision:
                         conflict = self._facts(latest)
+                    if (latest is not None and replace_revision is not None
+                            and latest.revision == replace_revision == base_revision):
+                        latest.data_json, latest.yaml, latest.valid = data_json, text, valid
+                        latest.problems_json, latest.author = _dumps(problems), author
+                        latest.created_at = utcnow()
+                        name_taken = self._rename(s, report, str(data.get("unit") or ""), _year_of(data))
+                        report.updated_at = utcnow()
+                        return FactsSaved(revision=latest.revision, changed=True, name_taken=name_taken,
+                                          coalesced=True)
                     revision = (latest.revision if latest else 0) + 1
                     s.add(
                         FactSheetRow(
