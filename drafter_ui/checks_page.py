@@ -18,7 +18,7 @@ from .facts_page import current_check
 from .highlight import CATEGORY_ZH, COLORS, SEVERITY_ZH, md_escape
 from .state import Ctx
 
-__all__ = ["check_report", "render"]
+__all__ = ["check_report", "errors_first", "goto_finding", "render"]
 
 _STATUS_ZH = {"present": "已有", "missing": "缺少", "misordered": "顺序不对", "opening": "已有（在开头段落中）"}
 
@@ -75,6 +75,41 @@ def _context(text: str, f: dict[str, Any]) -> str:
     return "<br>".join(out)
 
 
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def errors_first(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Errors, then warnings, then notes; in text order within each."""
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER.get(str(f.get("severity")), 3), int(f.get("line") or 0)))
+
+
+def goto_finding(f: dict[str, Any]) -> None:
+    """Open 起草 at the finding's section, its span marked (a button callback)."""
+    st.session_state["focus"] = {"section": str(f.get("section") or ""), "text": str(f.get("text") or "")}
+    st.session_state["focus_scroll"] = True
+    st.session_state["nav"] = "起草"
+
+
+def _error_list(findings: list[dict[str, Any]]) -> None:
+    """The errors, first and each one click away from its place in 起草."""
+    errs = [f for f in findings if f["severity"] == "error"]
+    if not errs:
+        return
+    with st.container(border=True, key="errors_first"):
+        st.markdown(f"**先改这些错误（{len(errs)}处）**")
+        for i, f in enumerate(errs[:30]):
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            snippet = f"「{f['text']}」" if f.get("text") else ""
+            c1.markdown(
+                f"{md_escape(f.get('section') or '开头')} · {CATEGORY_ZH.get(f['category'], f['category'])}："
+                f"{md_escape(snippet + f['message'])}"
+            )
+            c2.button("去修改", key=f"goto_err_{i}", on_click=goto_finding, args=(f,), width="stretch",
+                      help="打开起草页中这一处所在的一节，并标出这处文字")
+        if len(errs) > 30:
+            st.caption(f"另有{len(errs) - 30}处错误，见下方分类列表。")
+
+
 def render(ctx: Ctx) -> None:
     """The 检查 tab."""
     if ctx.report_id is None:
@@ -93,12 +128,13 @@ def render(ctx: Ctx) -> None:
     # the part the writer chose for each section in the outline, not only its wording
     elements = tuple((sec.heading, sec.element) for sec in stored.sections if sec.heading and sec.element)
     result = check_report(text, sheet.to_yaml() if sheet else None, roots, sources, elements)
-    findings: list[dict[str, Any]] = result["findings"]  # type: ignore[assignment]
+    findings: list[dict[str, Any]] = errors_first(result["findings"])  # type: ignore[arg-type]
     counts: dict[str, dict[str, int]] = result["counts"]  # type: ignore[assignment]
     errors = sum(1 for f in findings if f["severity"] == "error")
     st.subheader(f"全文检查：{len(findings)}处问题（错误{errors}处）", anchor=False)
     if sheet is None:
         st.caption("数据表尚不完整，数字核对未进行。")
+    _error_list(findings)
     cols = st.columns(len(CATEGORIES))
     for col, cat in zip(cols, CATEGORIES):
         n = sum(counts.get(cat, {}).values())
@@ -125,13 +161,17 @@ def render(ctx: Ctx) -> None:
     with right:
         if findings:
             labels = [
-                f"{i + 1}. [{CATEGORY_ZH.get(f['category'], f['category'])}] 第{f.get('line')}行 {f.get('text') or ''}"
+                f"{i + 1}. {SEVERITY_ZH.get(f['severity'], '')}·{CATEGORY_ZH.get(f['category'], f['category'])} · "
+                f"{f.get('section') or '开头'} · {f.get('text') or ''}"
                 for i, f in enumerate(findings)
             ]
             choice = st.selectbox("查看问题所在位置", range(len(findings)), format_func=lambda i: labels[i],
                                   key="finding_pick")
             f = findings[int(choice or 0)]
             st.markdown(f"**{md_escape(f['message'])}**")
+            st.button("到“起草”页查看这一处", key="goto_pick", on_click=goto_finding, args=(f,),
+                      help="打开起草页中这一处所在的一节，并标出这处文字")
+            st.caption(f"所在：{f.get('section') or '开头'}（下方左侧数字为全文行号）")
             st.markdown(
                 f'<div class="finding-context" style="line-height:1.9">{_context(text, f)}</div>',
                 unsafe_allow_html=True,

@@ -19,9 +19,10 @@ from drafter.storage import StoredDraft
 
 from . import compare_view
 from .facts_page import current_check
+from .highlight import author_label, backend_zh, local_time
 from .state import Ctx
 
-__all__ = ["render"]
+__all__ = ["draft_label", "render"]
 
 _MODES = {
     "kb": "草稿与往年报告",
@@ -71,13 +72,19 @@ def _section_versions(ctx: Ctx, draft: StoredDraft) -> None:
     )
 
 
+def draft_label(n: int, row: tuple[int, str, str, Any]) -> str:
+    """``第2稿 · 01-06 07:30 · 离线组合 · 王敏``: local time, the backend in Chinese, the 署名."""
+    _id, backend, author, created = row
+    return f"第{n}稿 · {local_time(created, '%m-%d %H:%M')} · {backend_zh(backend)} · {author_label(author)}"
+
+
 def _drafts(ctx: Ctx, draft: StoredDraft) -> None:
     drafts = ctx.repo.list_drafts(draft.report_id)
     if len(drafts) < 2:
         st.info("只起草过一次；再次“生成全文”后即可对照两稿。")
         return
     ids = [d[0] for d in drafts]
-    names = {d[0]: f"第{len(drafts) - i}稿 · {d[3]:%m-%d %H:%M} · {d[1]}" for i, d in enumerate(drafts)}
+    names = {d[0]: draft_label(len(drafts) - i, d) for i, d in enumerate(drafts)}
     c1, c2 = st.columns(2)
     old = c1.selectbox("原稿", ids, index=1, format_func=names.get, key="cmp_draft_old")
     new = c2.selectbox("新稿", ids, index=0, format_func=names.get, key="cmp_draft_new")

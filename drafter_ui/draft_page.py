@@ -408,3 +408,23 @@ def render(ctx: Ctx) -> None:
     _stale_banner(ctx, banner, draft, sheet, live)
     with area.container(key=f"draft_area_{draft.id}"):
         section_panel.render_draft(ctx, draft, sheet, live)
+    _scroll_to_focus()
+
+
+_SCROLL_JS = """<script>
+(function () {
+  let tries = 0;
+  const go = () => {
+    const el = document.querySelector('mark[data-focus]');
+    if (el) { el.scrollIntoView({block: "center"}); return; }
+    if (++tries < 40) setTimeout(go, 100);
+  };
+  go();
+})();
+</script>"""
+
+
+def _scroll_to_focus() -> None:
+    """Once, after a jump from 检查: bring the marked span into view."""
+    if st.session_state.pop("focus_scroll", False):
+        st.html(_SCROLL_JS, unsafe_allow_javascript=True)

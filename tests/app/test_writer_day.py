@@ -259,11 +259,41 @@ def test_times_are_shown_in_the_configured_zone(app_home: Path, new_session, mon
     assert local_time(when) == "2026-01-06 07:30"  # Asia/Shanghai by default
     monkeypatch.setenv("DRAFTER_TIMEZONE", "Europe/Berlin")
     assert local_time(when) == "2026-01-06 00:30"
+    monkeypatch.setenv("DRAFTER_TIMEZONE", "Pacific/Kiritimati")  # UTC+14: no view can pass by showing UTC
     at = new_session()
     fill_sheet(at)
     goto(at, "起草")
     at.button(key="generate").click().run()
+    at.button(key="generate").click().run()
+    at.button(key="confirm_regen_go").click().run()
+    drafts = repo().list_drafts(repo().list_reports()[0].id)
+    created = drafts[0][3]
+    expected = (created + dt.timedelta(hours=14)).strftime("%Y-%m-%d %H:%M")
+    assert any(f"起草于 {expected}" in c.value for c in at.caption), [c.value for c in at.caption][:5]
     goto(at, "对照")
     at.radio(key="cmp_mode").set_value("drafts").run()
+    options = at.selectbox(key="cmp_draft_new").options
+    assert any((created + dt.timedelta(hours=14)).strftime("%m-%d %H:%M") in o and "离线组合" in o for o in options), options
+    assert not any("composer" in o for o in options)
     assert not at.exception
-    assert HIGHLIGHT  # the sheet the draft used
+
+
+def test_checks_list_errors_first_and_jump_to_the_section(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    at = new_session()
+    report, draft = _draft(at)
+    sec = draft.sections[-1]
+    at.text_area(key=f"edit_{draft.id}_{sec.section_id}_1").input(sec.text + "另有**同志调任。").run()
+    goto(at, "检查")
+    assert any(m.value.startswith("**先改这些错误") for m in at.markdown)
+    options = at.selectbox(key="finding_pick").options
+    assert options[0].split(" ", 1)[1].startswith("错误")  # errors first
+    # the error about the placeholder, and its 去修改 button (same order as the list)
+    errs = [m.value for m in at.markdown if "：" in m.value and ("「" in m.value)]
+    idx = next(i for i, v in enumerate(errs) if "\\*\\*同志" in v or "**同志" in v)
+    jump = at.button(key=f"goto_err_{idx}")
+    jump.click().run()
+    assert at.session_state["nav"] == "起草"
+    marked = [m.value for m in at.markdown if 'data-focus="1"' in m.value]
+    assert len(marked) == 1 and "**同志" in marked[0]
+    assert (sec.heading or "") in at.session_state["focus"]["section"]
+    assert not at.exception
