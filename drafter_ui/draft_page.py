@@ -1,9 +1,9 @@
 """起草: backend, outline, "生成全文" with live progress, then one panel per section.
 
 Long jobs (生成全文, 重试失败的部分, 重新生成数据已变的各节) are started by a button's
-callback and run in the next script run inside ONE fixed slot (``area``) that
-otherwise holds the draft: the progress display replaces the old draft at once,
-so neither the old draft nor “还没有草稿” flashes while the new one is written.
+callback and run in the next script run in a fixed slot (``job_slot``) while the
+draft's own slot (``area``) is emptied at once: neither the old draft nor
+“还没有草稿” flashes while the new one is written.
 Every slot on the page is created on every run, in the same order, for the same
 reason (Streamlit replaces elements by position).
 """
@@ -389,9 +389,12 @@ def render(ctx: Ctx) -> None:
             st.caption("还没有草稿：点击“生成全文”，按提纲逐节起草，进度显示在下方。")
         else:
             st.caption(f"当前草稿共{len(draft.sections)}节。")
-    confirm_slot, flash, banner, area = st.empty(), st.empty(), st.empty(), st.empty()
+    confirm_slot, flash, banner, job_slot, area = st.empty(), st.empty(), st.empty(), st.empty(), st.empty()
     if running:
-        with area.container(key="job_area"):
+        # the old draft goes at once: its slot becomes an empty element (a container in the same slot
+        # would reuse the old block, and the old panels past the progress display would linger)
+        area.empty()
+        with job_slot.container(key="job_area"):
             try:
                 _run(ctx, job, draft, sheet)  # type: ignore[arg-type]  # running implies a sheet
             except DrafterError as err:

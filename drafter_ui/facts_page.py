@@ -295,6 +295,29 @@ def has_content(f: dict[str, Any]) -> bool:
     )
 
 
+#: Reports created by a session whose run was interrupted before it could note the id
+#: (any session-state access may stop a run when a newer one is requested): session id → report id.
+_CREATED: dict[str, int] = {}
+
+
+def _create_report(ctx: Ctx) -> int:
+    """A new report for this session, created once even if the run is interrupted halfway."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    sid = run.session_id if run is not None else ""
+    if sid in _CREATED:
+        rid = _CREATED[sid]
+        if ctx.repo.get_report(rid) is not None:
+            _CREATED.pop(sid, None)
+            return rid
+    rid = ctx.repo.create_report().id
+    _CREATED[sid] = rid  # a plain dict: no interruption point between creating and noting
+    st.session_state["report_id"] = rid
+    _CREATED.pop(sid, None)
+    return rid
+
+
 def save_form(ctx: Ctx, check: FormCheck) -> Any:
     """Save the form if it changed (creating the report on the first content)."""
     ss = st.session_state
@@ -305,7 +328,7 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
     if ctx.report_id is None:
         if not has_content(f):
             return None
-        ss["report_id"] = ctx.repo.create_report().id
+        ss["report_id"] = _create_report(ctx)
         st.query_params["report"] = str(ss["report_id"])
     yaml_text = check.sheet.to_yaml() if check.sheet is not None else None
     try:
