@@ -38,7 +38,10 @@ def _defaults(draft: Any) -> dict[str, str]:
     f = form()
     org = str(f.get("org") or "").strip()
     unit = str(f.get("unit") or "").strip()
-    signer = unit if not org or org in unit else f"中共{unit}{org}" if org.endswith(("党组", "党委")) else unit
+    signer = unit
+    if org and org not in unit and org.endswith(("党组", "党委")):
+        # 江城市交通运输局 + 局党组 → 中共江城市交通运输局党组 (the 局 not twice)
+        signer = f"中共{unit}{org[1:] if unit.endswith(org[0]) else org}"
     salutation = str(getattr(draft, "salutation", "") or "").strip().rstrip("：:")
     return {
         "exp_addressee": salutation or str(f.get("superior") or "").strip(),

@@ -68,12 +68,21 @@ TRANSLATIONS: dict[str, str] = {
     "Choose an option": "请选择",
     "No results": "没有符合的选项",
     "Copy to clipboard": "复制",
+    "Link to heading": "本标题的链接",
+    "Sidebar": "侧栏",
+    "Collapse sidebar": "收起侧栏",
+    "Expand sidebar": "展开侧栏",
+    "Main menu": "菜单",
+    "Clear": "清除",
+    "Show password text": "显示密码",
+    "Hide password text": "隐藏密码",
 }
 
 #: Strings with a variable part: (regular expression, replacement) for JavaScript's ``String.replace``.
 PATTERNS: list[tuple[str, str]] = [
     (r"^Limit (\S+) per file(?: • (.*))?$", "单个文件不超过 $1 $2"),
     (r"^(\S+) per file(?: • (.*))?$", "单个文件不超过 $1 $2"),
+    (r"^Help for (.+)$", "“$1”的说明"),
 ]
 
 I18N_JS = """
