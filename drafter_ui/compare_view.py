@@ -48,7 +48,7 @@ def render_compare(
     st = _st(st_module)
     result = compare_texts(old_text, new_text, genre=genre)
     counts = result.counts()
-    cols = st.columns(5)
+    cols = st.columns([1.5, 1, 1, 1, 1])  # room for “100.0%” at 1024 px
     cols[0].metric("相似度", f"{result.similarity:.1%}")
     for col, (status, name) in zip(
         cols[1:], (("same", "未改动"), ("changed", "有改动"), ("added", "新增"), ("removed", "删除")), strict=True

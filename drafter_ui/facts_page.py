@@ -237,7 +237,8 @@ def _figures_editor(f: dict[str, Any]) -> Any:
         height=35 * (max(len(rows), 1) + 3) + 3,
         placeholder="",
         column_config={
-            "label": st.column_config.TextColumn("名称", width="large", default=""),
+            # no fixed width: sized to the labels, so 数值 and 单位 stay on screen at 1024 px
+            "label": st.column_config.TextColumn("名称", default=""),
             # text, not a number column: a number column silently turns "abc" into 0
             "value": st.column_config.TextColumn(
                 "数值", help="人数、次数填整数；百分比填0–100", default="", alignment="right"

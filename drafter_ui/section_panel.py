@@ -193,7 +193,7 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
                 st.markdown("**检查结果**")
             _findings(findings)
         _sources(sec.sources, key=f"exp_src_{draft.id}_{sid}")
-        c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")  # wide enough for the button at 1024 px
         c1.text_input(
             "重新生成的要求（可不填）",
             key=f"instr_{draft.id}_{sid}",

@@ -205,9 +205,12 @@ new MutationObserver(() => {
 """
 
 
-def _shoot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def _shoot(page, name: str, at=None) -> Path:  # type: ignore[no-untyped-def]
+    """A screenshot into test-artifacts/ (the app scrolls inside its main area: ``at`` is scrolled to first)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    if at is not None:
+        at.scroll_into_view_if_needed()
     page.wait_for_timeout(600)
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
@@ -312,6 +315,7 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
                 box = button.bounding_box()
                 fits = page.evaluate("(b) => b.scrollWidth <= b.clientWidth + 1", button.element_handle())
                 assert fits and box is not None and box["x"] + box["width"] <= width, (width, box)
+                assert box["height"] < 48, (width, box)  # on one line, not broken into “重新生成本 / 节”
                 _shoot(page, f"draft-{width}")
                 page.get_by_role("tab", name="数据填报").click()
                 expect(unit).to_be_visible(timeout=30_000)
@@ -324,7 +328,14 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
                 else:
                     expect(table).to_be_visible()
                     expect(compact).to_be_hidden()
+                    # every column (名称, 数值, 单位) fits: the grid does not scroll sideways
+                    widths = page.evaluate(
+                        "() => { const s = document.querySelector('.st-key-figs_table .dvn-scroller');"
+                        " return s ? [s.scrollWidth, s.clientWidth] : null; }"
+                    )
+                    assert widths is not None and widths[0] <= widths[1] + 1, (width, widths)
                 _shoot(page, f"facts-{width}")
+                _shoot(page, f"facts-figures-{width}", compact if width <= 640 else table)
                 page.get_by_role("tab", name="对照").click()
                 page.get_by_text("两次起草的全文").click()
                 diff = page.locator("table.drafter-diff").first
@@ -337,6 +348,6 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
                 else:
                     assert cell_w < 0.6 * table_w, (cell_w, table_w)
                 _no_english(page)
-                _shoot(page, f"compare-{width}")
+                _shoot(page, f"compare-{width}", cell)
         finally:
             browser.close()
