@@ -328,3 +328,48 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_a_sitting_updates_its_own_revision_but_never_someone_elses(repo: Repository) -> None:
+    report = repo.create_report()
+    first = repo.save_facts(report.id, {"unit": "某局", "year": "2025"}, valid=False, author="王敏")
+    assert first.revision == 1 and not first.coalesced
+    # the same sitting: revision 1 updated in place
+    again = repo.save_facts(report.id, {"unit": "某局", "year": "2025", "org": "局党组"}, valid=True,
+                            author="王敏", base_revision=1, replace_revision=1)
+    assert again.revision == 1 and again.coalesced
+    history = repo.facts_history(report.id)
+    assert len(history) == 1 and history[0].data["org"] == "局党组" and history[0].valid
+    # someone else saves: the sitting may not write over that revision, it appends
+    other = repo.save_facts(report.id, {"unit": "某局", "year": "2025", "org": "党组"}, valid=True,
+                            author="李华", base_revision=1)
+    assert other.revision == 2 and not other.coalesced
+    late = repo.save_facts(report.id, {"unit": "某局", "year": "2025", "org": "局党组", "plans": ["甲"]},
+                           valid=True, author="王敏", base_revision=1, replace_revision=1)
+    assert late.revision == 3 and not late.coalesced and late.conflict is not None
+    assert [h.data.get("org") for h in repo.facts_history(report.id)] == ["局党组", "党组", "局党组"]
+
+
+def test_pure_helpers_of_the_writers_day() -> None:
+    """Number updates, the sheet diff and the missing-content list, on plain data."""
+    from drafter.facts import parse_facts
+    from drafter_ui.completeness import missing_items
+    from drafter_ui.history import form_diff
+    from drafter_ui.staleness import apply_updates, figure_updates, new_mismatches
+
+    sheet = parse_facts("unit: 某局\norg: 局党组\nyear: 2025\n"
+                        "figures:\n  - {label: 提拔正科级领导干部, value: 5, unit: 人}\n")
+    text = "全年提拔正科级领导干部4人，另有7人交流。"
+    updates = figure_updates(text, sheet)
+    assert [(u.old, u.new) for u in updates] == [("4人", "5人")]  # 7人 names no figure: left alone
+    assert apply_updates(text, updates) == "全年提拔正科级领导干部5人，另有7人交流。"
+    stored = [{"category": "figure", "code": "figure-unsupported", "text": "7人", "severity": "error"}]
+    live = stored + [{"category": "figure", "code": "figure-contradicts", "text": "4人", "severity": "error"}]
+    assert [f["text"] for f in new_mismatches(stored, live)] == ["4人"]
+
+    old = {"unit": "某局", "figures": [{"label": "交流轮岗干部", "value": 3, "unit": "人"}], "plans": ["甲"]}
+    new = {"unit": "某局", "figures": [{"label": "交流轮岗干部", "value": 4, "unit": "人"}], "plans": ["乙"]}
+    assert form_diff(old, new) == ["“交流轮岗干部”：3人 → 4人", "下一步打算：删去“甲”", "下一步打算：新增“乙”"]
+    assert missing_items({"figures": [{"label": "x", "value": None}]}) == [
+        "本年度数据（表中还没有填任何数值）", "工作亮点", "存在问题", "下一步工作打算"]
+    assert missing_items({"figures": [{"value": 1}], "highlights": ["a"], "problems": ["b"], "plans": ["c"]}) == []
