@@ -36,6 +36,12 @@ TRANSLATIONS: dict[str, str] = {
         "与服务器的连接中断，请等待自动重连后再试。",
     "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:":
         "起草助手的服务可能已停止或网络中断。请稍后刷新页面；若仍无法打开，请联系管理员重新启动服务：",
+    "Streamlit server is not responding. Are you connected to the internet?":
+        "起草助手的服务没有应答：请检查网络连接，稍后刷新页面。",
+    "Connection timed out.": "连接超时。",
+    "Unknown error": "未知错误",
+    "Unknown Error": "未知错误",
+    "streamlit run yourscript.py": "（请联系管理员）",
     "Close": "关闭",
     # file uploader
     "Upload": "上传",
@@ -76,6 +82,8 @@ TRANSLATIONS: dict[str, str] = {
     "Clear": "清除",
     "Show password text": "显示密码",
     "Hide password text": "隐藏密码",
+    "Open": "展开",
+    "file upload": "上传文件",
 }
 
 #: Strings with a variable part: (regular expression, replacement) for JavaScript's ``String.replace``.
@@ -83,6 +91,8 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Limit (\S+) per file(?: • (.*))?$", "单个文件不超过 $1 $2"),
     (r"^(\S+) per file(?: • (.*))?$", "单个文件不超过 $1 $2"),
     (r"^Help for (.+)$", "“$1”的说明"),
+    (r"^Cannot connect to Streamlit \(HTTP status: (\d+)\)\.?$", "无法连接起草助手的服务（HTTP $1）。"),
+    (r"^Connection failed with status (\d+).*$", "连接失败（HTTP $1）。"),
 ]
 
 I18N_JS = """

@@ -412,7 +412,8 @@ def test_model_backend_without_address_says_what_to_fill(app_home: Path, new_ses
     at.radio(key="backend").set_value("openai").run()
     at.button(key="test_conn").click().run()
     assert any("请先在“服务地址”一栏填写" in e.value for e in at.error), [e.value for e in at.error]
-    at.button(key="generate").click().run()
+    at.button(key="generate").click().run()  # 重新生成全文 asks first
+    at.button(key="confirm_regen_go").click().run()
     assert any(e.value.startswith("无法起草：请先在“起草方式”中填写模型的服务地址") for e in at.error)
     sid = draft.sections[1].section_id
     at.button(key=f"regen_{draft.id}_{sid}").click().run()

@@ -54,6 +54,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     raise AssertionError(f"streamlit did not come up:\n{log.read_text(errors='replace')}")
 
 
+class _Server(str):
+    """The app's address, with its process (a test may stop it to see the connection message)."""
+
+    proc: subprocess.Popen
+
+
 @pytest.fixture
 def server(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists():
@@ -73,7 +79,8 @@ def server(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
              "--server.address", "127.0.0.1", "--server.port", str(port)],
             cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    url = _Server(f"http://127.0.0.1:{port}")
+    url.proc = proc
     try:
         _wait_healthy(url, proc, log)
         yield url
@@ -263,6 +270,8 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
                 ".map(b => b.getAttribute('aria-label'))"
             )
             assert "添加一行" in toolbar and "全屏" in toolbar, toolbar
+            page.locator('[data-testid="stBaseButton-elementToolbar"]').first.hover()
+            expect(page.get_by_text("添加一行", exact=True).first).to_be_visible()  # the tooltip, in Chinese
             _no_english(page)
             _shoot(page, "facts-1440")
 
@@ -349,5 +358,12 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
                     assert cell_w < 0.6 * table_w, (cell_w, table_w)
                 _no_english(page)
                 _shoot(page, f"compare-{width}", cell)
+
+            # the server goes away: Streamlit's connection message is in Chinese too
+            server.proc.terminate()  # type: ignore[attr-defined]
+            expect(page.get_by_text("与服务器的连接中断").first).to_be_visible(timeout=60_000)
+            body = page.locator("body").inner_text()
+            assert "not responding" not in body and "Is Streamlit still running" not in body, body[:300]
+            _shoot(page, "connection-lost-390")
         finally:
             browser.close()
