@@ -16,6 +16,7 @@ from drafter.doctree import Paragraph, parse
 from drafter.errors import InputError
 from drafter.export import Signature, docx_bytes, parse_date, to_markdown
 
+from . import state
 from .highlight import md_escape
 from .state import Ctx, form
 
@@ -50,16 +51,31 @@ def _defaults(draft: Any) -> dict[str, str]:
     }
 
 
+_FIELDS = ("exp_addressee", "exp_unit", "exp_date")
+
+
+def _keep(key: str) -> None:
+    st.session_state["export_fields"][key] = st.session_state.get(key, "")
+
+
 def _fields(draft: Any) -> tuple[str, str, str]:
+    """The three fields; their values live in ``export_fields`` (widget state is dropped off screen)."""
     ss = st.session_state
     report = ss.get("report_id")
-    if ss.get("exp_for") != report:  # prefilled once per report; the writer's changes then stay
-        ss.update(_defaults(draft))
-        ss["exp_for"] = report
+    kept = ss.get("export_fields")
+    if not kept or kept.get("report") != report:  # prefilled once per report; the writer's changes then stay
+        kept = ss["export_fields"] = {"report": report, **_defaults(draft)}
+    if not state.was_shown("export"):  # the widgets were off screen: show the kept values again
+        for key in _FIELDS:
+            ss[key] = kept[key]
+    state.shown("export")
     c1, c2, c3 = st.columns([2, 2, 1])
-    c1.text_input("主送机关", key="exp_addressee", help="标题下顶格的主送机关，如：市委组织部；可不填")
-    c2.text_input("落款单位", key="exp_unit", help="正文后的署名单位；默认取数据表的单位名称")
-    c3.text_input("成文日期", key="exp_date", help="按 YYYY-MM-DD 填写，如 2026-01-05；Word 中写作“2026年1月5日”")
+    c1.text_input("主送机关", key="exp_addressee", on_change=_keep, args=("exp_addressee",),
+                  help="标题下顶格的主送机关，如：市委组织部；可不填")
+    c2.text_input("落款单位", key="exp_unit", on_change=_keep, args=("exp_unit",),
+                  help="正文后的署名单位；默认取数据表的单位名称")
+    c3.text_input("成文日期", key="exp_date", on_change=_keep, args=("exp_date",),
+                  help="按 YYYY-MM-DD 填写，如 2026-01-05；Word 中写作“2026年1月5日”")
     return ss["exp_addressee"], ss["exp_unit"], ss["exp_date"]
 
 

@@ -297,7 +297,7 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
             # export: the three fields reach the Word file
             page.get_by_text("导出（Word / Markdown / 纯文本）").click()
             signer = page.get_by_role("textbox", name="落款单位")
-            assert signer.input_value() == "中共江城市交通运输局党组"  # prefilled from the fact sheet
+            expect(signer).to_have_value("中共江城市交通运输局党组", timeout=30_000)  # prefilled from the fact sheet
             for name, value in (("主送机关", "市委组织部"), ("落款单位", "江城市交通运输局"), ("成文日期", "2026-01-05")):
                 _idle(page)
                 page.get_by_role("textbox", name=name).fill(value)
@@ -358,6 +358,19 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
                     assert cell_w < 0.6 * table_w, (cell_w, table_w)
                 _no_english(page)
                 _shoot(page, f"compare-{width}", cell)
+
+            # another browser, on a phone: the start page lists the report, nothing cut
+            phone = browser.new_page(viewport={"width": 390, "height": 900})
+            phone.goto(server)
+            open_button = phone.get_by_role("button", name="打开").first
+            expect(open_button).to_be_visible(timeout=60_000)
+            expect(phone.get_by_test_id("stMain").get_by_text("江城市交通运输局 · 2025年度", exact=False)).to_be_visible()
+            box = open_button.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 390, box
+            _shoot(phone, "start-390")
+            phone.set_viewport_size({"width": 1024, "height": 900})
+            _shoot(phone, "start-1024")
+            phone.close()
 
             # the server goes away: Streamlit's connection message is in Chinese too
             server.proc.terminate()  # type: ignore[attr-defined]

@@ -192,6 +192,10 @@ def test_export_fields_reach_the_docx(app_home: Path, new_session) -> None:  # t
     at.text_input(key="exp_addressee").input("市委组织部")
     at.text_input(key="exp_unit").input("中共江城市交通运输局党组")
     at.text_input(key="exp_date").input("2026年1月5日").run()
+    goto(at, "数据填报")  # off screen and back: what the writer typed is still there
+    goto(at, "起草")
+    assert at.text_input(key="exp_addressee").value == "市委组织部"
+    assert at.text_input(key="exp_date").value == "2026年1月5日"
     at.button(key="make_docx").click().run()
     assert at.download_button(key="dl_docx")
     # the bytes the button serves are build_docx(text, the three fields); the browser test downloads them
