@@ -39,6 +39,8 @@ st.caption(
 )
 if notice := st.session_state.pop("notice", None):
     st.warning(notice)
+if who is not None and who.role == "reviewer":
+    st.info("你以审核人身份登录：可以查看所负责单位的报告，不能修改。")
 if st.session_state.get("start"):
     start_page.render(ctx)
     if who is not None:
@@ -57,8 +59,6 @@ PAGES = {
 
 if who is not None and who.is_admin:
     PAGES["管理"] = lambda c: admin_page.render(c, who)
-if who is not None and who.role == "reviewer":
-    st.info("你以审核人身份登录：可以查看所负责单位的报告，不能修改。")
 
 tabs = st.tabs(list(PAGES), key="nav", on_change="rerun")
 for tab, render in zip(tabs, PAGES.values()):

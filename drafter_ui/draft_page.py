@@ -326,6 +326,8 @@ def _stale_banner(ctx: Ctx, slot: Any, draft: StoredDraft, sheet: FactSheet | No
         items = [f for v in new.values() for f in v]
         st.markdown("\n".join(f"- {md_escape(str(f.get('message', '')))}" for f in items[:6])
                     + ("\n- ……" if len(items) > 6 else ""))
+        if not ctx.may_write:  # a reviewer on the team server reads only
+            return
         c1, c2, _ = st.columns([1, 1, 2])
         c1.button("按新数据更新这些句子", key="stale_update", type="primary",
                   on_click=_update_sentences, args=(ctx, draft.id, list(new), sheet.to_yaml()),

@@ -229,7 +229,13 @@ def init(who: Principal | None = None) -> Ctx:
         if wanted and str(wanted).isdigit():
             opened = open_report(repo, int(wanted))
             if not opened:
-                ss["notice"] = f"链接中的报告（编号{wanted}）已不存在（可能已被删除）；请新建或从列表中选择。"
+                why = "已不存在（可能已被删除）" if who is None else "已不存在，或不属于你可查看的单位"
+                ss["notice"] = f"链接中的报告（编号{wanted}）无法打开：{why}。请新建或从列表中选择。"
+        if not opened and who is not None:
+            # team server: someone who may see exactly one report gets it (it is theirs, not
+            # whoever used the server last); with more, the start page lets them choose
+            visible = repo.list_reports()
+            opened = len(visible) == 1 and open_report(repo, visible[0].id)
         if not opened:
             new_form()
             ss["start"] = True  # a fresh browser chooses what to open

@@ -91,6 +91,8 @@ def test_reviewer_reads_assigned_unit_only(team, new_session) -> None:  # type: 
 
 def test_admin_manages_accounts_and_reads_the_audit_log(team, new_session) -> None:  # type: ignore[no-untyped-def]
     at = sign_in(new_session(), "root", "password-x")
+    assert not at.tabs  # the admin sees every unit's reports: the start page lets them choose
+    at.button(key=f"start_open_{team[UNIT_A]}").click().run()
     assert "管理" in [t.label for t in at.tabs]
     at.session_state["nav"] = "管理"
     at = at.run()

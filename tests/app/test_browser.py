@@ -134,6 +134,7 @@ def test_fill_draft_and_see_findings_in_a_real_browser(server: str, tmp_path: Pa
             # the report text is on screen: the title and the closing section heading …
             expect(page.get_by_text("江城市交通运输局2025年度干部选拔任用工作报告").first).to_be_visible()
             expect(page.get_by_role("heading", name=re.compile("下一步工作打算"))).to_be_visible()
+            expect(page.locator("textarea").last).to_have_value(re.compile("局党组"), timeout=30_000)
             body = page.locator("textarea").last.input_value()
             assert "局党组" in body and len(body) > 40
             # … and so are the findings: no figures were entered, so facts are marked missing
