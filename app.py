@@ -20,6 +20,7 @@ from drafter_ui import (
     draft_page,
     facts_page,
     kb_page,
+    resources,
     sidebar,
     state,
 )
@@ -35,6 +36,8 @@ st.caption(
 )
 if notice := st.session_state.pop("notice", None):
     st.warning(notice)
+resources.start_knowledge_base(ctx.settings)  # first page load: index build/model load in the background
+resources.knowledge_banner(ctx.settings)  # its progress, until the knowledge base is ready
 
 PAGES = {
     "数据填报": facts_page.render,

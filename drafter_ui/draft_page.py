@@ -198,7 +198,7 @@ def render(ctx: Ctx) -> None:
             st.session_state["draft_msg"] = ("error", f"无法起草：{err}")
         st.rerun()  # the buttons above (label, retry) reflect the new draft
     if draft is None:
-        c2.caption("还没有草稿：点击“生成全文”，约需十几秒（离线组合）。")
+        c2.caption(f"还没有草稿：点击“生成全文”，{resources.draft_time_hint(ctx.settings)}。")
     failed = [sec for sec in draft.sections if sec.status != "ok"] if draft is not None else []
     if failed and c2.button(f"重试失败的部分（{len(failed)}节）", key="retry_failed", disabled=sheet is None):
         try:

@@ -43,6 +43,7 @@ __all__ = [
     "DEFAULT_CHARS_PER_SECOND",
     "IndexReport",
     "IndexStatus",
+    "build_lock",
     "ProgressCallback",
     "SourceFile",
     "chunks_of",
@@ -415,6 +416,7 @@ def index_knowledge(
     embed_started = time.perf_counter()
     batch_size = max(1, settings.embed_batch)
     pending: list[tuple[Chunk, str, int]] = []
+    stale_after_commit: list[str] = []
     deletions = 0
 
     def commit() -> None:
@@ -436,6 +438,9 @@ def index_knowledge(
                 status.chars_total - status.chars_done
             ) / status.chars_per_second
         pending.clear()
+        if stale_after_commit:
+            store.delete(list(stale_after_commit))
+            stale_after_commit.clear()
         tell(status.summary(), status.chunks_done, status.chunks_total)
 
     tell(status.summary(), 0, status.chunks_total)
@@ -461,9 +466,12 @@ def index_knowledge(
                 pending.append((c, plan.fingerprint, n))
                 if len(pending) >= batch_size:
                     commit()
-        commit()  # the file is whole in the store before its stale chunks go
+        # stale chunks go once the file's new ones are committed (with the next batch)
         stale = [cid for cid in old if cid not in new_ids]
-        store.delete(stale)
+        if pending:
+            stale_after_commit.extend(stale)
+        else:
+            store.delete(stale)
         deletions += len(stale)
         if plan.new:
             report_.added.append(sf.source)
@@ -472,6 +480,7 @@ def index_knowledge(
         else:
             report_.unchanged += 1
         status.files_done += 1
+    commit()
     removed_ids = [cid for source in report_.removed for cid in existing.get(source, {})]
     store.delete(removed_ids)
     deletions += len(removed_ids)
@@ -522,7 +531,7 @@ _build_lock = threading.Lock()
 
 
 @contextmanager
-def _home_lock(settings: Settings) -> Iterator[None]:
+def build_lock(settings: Settings) -> Iterator[None]:
     """One index build at a time per DRAFTER_HOME, across threads and processes."""
     with _build_lock:
         settings.home.mkdir(parents=True, exist_ok=True)
@@ -554,7 +563,7 @@ def ensure_index(
     store = open_store(settings)
     if index_complete(store):
         return None
-    with _home_lock(settings):
+    with build_lock(settings):
         store = open_store(settings)
         if index_complete(store):
             return None
