@@ -8,6 +8,10 @@ once ``--kill-at`` of the chunks are committed, then run again to finish (resume
 then once more with nothing changed. Reports wall times, the peak resident memory of
 each run, and whether the resumed index is complete.
 
+``bm25``: every chunk of the corpus tokenised and indexed for BM25 (no embeddings
+needed): the cost of rebuilding it at every process start (as before) against
+loading the saved index, and keyword query time, new sparse index vs rank_bm25.
+
 ``query``: in this process, opening the retriever (chunk records from chromadb), the
 BM25 index built from scratch and loaded from its saved file, and hybrid query
 latency p50/p95 over distinct writer queries (query-vector cache cleared each time,
@@ -149,15 +153,65 @@ def query(kb: Path, home: Path) -> None:
     print(f"this process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
+def bm25(kb: Path) -> None:
+    """BM25 over every chunk of the corpus (no embeddings needed): old vs new cost per process start."""
+    import tempfile
+
+    from drafter.kb.bm25 import BM25Index, get_tokenizer
+    from drafter.kb.indexer import chunks_of, discover
+    from drafter.settings import Settings
+
+    settings = Settings(home=Path(tempfile.mkdtemp()) / "home", knowledge_dir=kb)
+    files, _ = discover(settings)
+    t = time.perf_counter()
+    chunks = [c for sf in files for c in chunks_of(sf)]
+    print(f"{len(files)} files → {len(chunks)} chunks read and chunked: {time.perf_counter() - t:.1f} s")
+    tok = get_tokenizer()
+    tok.tokenize("预热")
+    texts = [c.embed_text() for c in chunks]
+    t = time.perf_counter()
+    tokens = [tok.tokenize(x) for x in texts]
+    t_tok = time.perf_counter() - t
+    t = time.perf_counter()
+    index = BM25Index([c.id for c in chunks], tokenizer=tok, tokens=tokens)
+    t_build = time.perf_counter() - t
+    from rank_bm25 import BM25Okapi
+
+    t = time.perf_counter()
+    old = BM25Okapi(tokens)
+    t_old = time.perf_counter() - t
+    path = settings.home / "bm25.npz"
+    index.save(path, "bench")
+    t = time.perf_counter()
+    loaded = BM25Index.load(path, "bench", tok)
+    t_load = time.perf_counter() - t
+    assert loaded is not None
+    lat_new, lat_old = [], []
+    for q in QUERIES:
+        t = time.perf_counter()
+        loaded.top(q, 50)
+        lat_new.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        old.get_scores(tok.tokenize(q))
+        lat_old.append(time.perf_counter() - t)
+    print(f"jieba tokenisation of all chunks: {t_tok:.1f} s; sparse BM25 build: {t_build:.2f} s "
+          f"(rank_bm25 build: {t_old:.2f} s)")
+    print(f"saved index {path.stat().st_size / 1e6:.1f} MB, load: {t_load * 1000:.0f} ms")
+    print(f"keyword query median: sparse {statistics.median(lat_new) * 1000:.2f} ms, "
+          f"rank_bm25 {statistics.median(lat_old) * 1000:.1f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("kb", type=Path)
     ap.add_argument("home", type=Path)
     ap.add_argument("--kill-at", type=float, default=0.3)
-    ap.add_argument("--part", choices=["build", "query", "all"], default="all")
+    ap.add_argument("--part", choices=["build", "query", "bm25", "all"], default="all")
     args = ap.parse_args()
     if args.part in ("build", "all"):
         build(args.kb, args.home, args.kill_at)
+    if args.part in ("bm25", "all"):
+        bm25(args.kb)
     if args.part in ("query", "all"):
         query(args.kb, args.home)
 

@@ -20,7 +20,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -230,13 +230,20 @@ class BM25Index:
         self._build(tokens)
 
     def _build(self, docs: Sequence[Sequence[str]]) -> None:
-        vocab: dict[str, int] = {}
+        self.vocab = {}
+        row, col, tf = self._count(docs, 0)
+        lens = np.asarray([len(d) for d in docs], dtype=np.float64)
+        self._finish(row, col, tf, lens)
+
+    def _count(
+        self, docs: Sequence[Sequence[str]], first: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(term, document, term frequency) triplets of ``docs`` numbered from ``first``."""
+        vocab = self.vocab
         rows: list[int] = []
         cols: list[int] = []
         tfs: list[int] = []
-        lens = np.zeros(len(docs), dtype=np.float64)
-        for d, doc in enumerate(docs):
-            lens[d] = len(doc)
+        for d, doc in enumerate(docs, start=first):
             counts: dict[int, int] = {}
             for w in doc:
                 t = vocab.setdefault(w, len(vocab))
@@ -244,27 +251,71 @@ class BM25Index:
             rows.extend(counts)
             cols.extend([d] * len(counts))
             tfs.extend(counts.values())
-        self.vocab = vocab
-        n_docs = len(docs)
-        if not n_docs or not vocab:
-            self.ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        return (
+            np.asarray(rows, dtype=np.int64),
+            np.asarray(cols, dtype=np.int32),
+            np.asarray(tfs, dtype=np.int32),
+        )
+
+    def _finish(self, row: np.ndarray, col: np.ndarray, tf: np.ndarray, lens: np.ndarray) -> None:
+        """Weights and the term-sorted layout from (term, document, tf) triplets."""
+        n_terms = len(self.vocab)
+        self.lens = lens
+        n_docs = len(lens)
+        if not n_docs or not n_terms or not len(row):
+            self.ptr = np.zeros(n_terms + 1, dtype=np.int64)
             self.doc = np.zeros(0, dtype=np.int32)
+            self.tf = np.zeros(0, dtype=np.int32)
             self.weight = np.zeros(0, dtype=np.float64)
             return
-        row = np.asarray(rows, dtype=np.int64)
-        col = np.asarray(cols, dtype=np.int32)
-        tf = np.asarray(tfs, dtype=np.float64)
-        df = np.bincount(row, minlength=len(vocab)).astype(np.float64)
+        df = np.bincount(row, minlength=n_terms).astype(np.float64)
         idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
-        eps = self.EPSILON * float(idf.mean())
+        present = df > 0
+        eps = self.EPSILON * float(idf[present].mean())
         idf = np.where(idf < 0, eps, idf)
         avgdl = float(lens.mean()) or 1.0
+        tff = tf.astype(np.float64)
         norm = self.K1 * (1 - self.B + self.B * lens[col] / avgdl)
-        weight = idf[row] * tf * (self.K1 + 1) / (tf + norm)
-        order = np.argsort(row, kind="stable")
-        self.ptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=len(vocab)))])
+        weight = idf[row] * tff * (self.K1 + 1) / (tff + norm)
+        order = np.lexsort((col, row))
+        self.ptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=n_terms))]).astype(np.int64)
         self.doc = col[order]
+        self.tf = tf[order]
         self.weight = weight[order]
+
+    def updated(self, ids: Sequence[str], text_of: Callable[[int], str]) -> BM25Index:
+        """A new index over ``ids``: documents already here keep their counts, only new
+        ones are tokenised (``text_of(i)`` gives the text of ``ids[i]``)."""
+        new = BM25Index.__new__(BM25Index)
+        new.ids = list(ids)
+        new.tokenizer = self.tokenizer
+        new.vocab = dict(self.vocab)
+        old_pos = {cid: i for i, cid in enumerate(self.ids)}
+        remap = np.full(len(self.ids), -1, dtype=np.int64)
+        fresh: list[int] = []
+        lens = np.zeros(len(new.ids), dtype=np.float64)
+        for d, cid in enumerate(new.ids):
+            i = old_pos.get(cid)
+            if i is None:
+                fresh.append(d)
+            else:
+                remap[i] = d
+                lens[d] = self.lens[i]
+        row_old = np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int64), np.diff(self.ptr))
+        col_old = remap[self.doc] if len(self.doc) else np.zeros(0, dtype=np.int64)
+        keep = col_old >= 0
+        tokens = [self.tokenizer.tokenize(text_of(d)) for d in fresh]
+        row_new, col_new, tf_new = new._count(tokens, 0)
+        col_new = np.asarray(fresh, dtype=np.int64)[col_new] if len(col_new) else col_new
+        for d, tok in zip(fresh, tokens, strict=True):
+            lens[d] = len(tok)
+        new._finish(
+            np.concatenate([row_old[keep], row_new]),
+            np.concatenate([col_old[keep], col_new]).astype(np.int32),
+            np.concatenate([self.tf[keep], tf_new]),
+            lens,
+        )
+        return new
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -296,7 +347,7 @@ class BM25Index:
         return [(int(i), float(scores[i])) for i in order[:n]]
 
     # ---- persistence -------------------------------------------------------------
-    def save(self, path: Path, signature: str) -> None:
+    def save(self, path: Path, signature: str, tokenizer_sig: str = "") -> None:
         """Write the index to ``path`` (``.npz``), tagged with ``signature``; atomic."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
@@ -304,28 +355,36 @@ class BM25Index:
             np.savez(
                 fh,
                 signature=np.array(signature),
+                tokenizer_sig=np.array(tokenizer_sig),
                 ids=np.array(self.ids, dtype=object),
                 vocab=np.array(list(self.vocab), dtype=object),
                 ptr=self.ptr,
                 doc=self.doc,
+                tf=self.tf,
+                lens=self.lens,
                 weight=self.weight,
             )
         os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: Path, signature: str, tokenizer: Tokenizer | None = None) -> BM25Index | None:
-        """The index saved at ``path`` if its signature matches (else None)."""
+    def load(
+        cls, path: Path, signature: str | None, tokenizer: Tokenizer | None = None
+    ) -> BM25Index | None:
+        """The index saved at ``path`` if its signature matches (any, with None); else None."""
         try:
             with np.load(path, allow_pickle=True) as data:
-                if str(data["signature"]) != signature:
+                if signature is not None and str(data["signature"]) != signature:
                     return None
                 self = cls.__new__(cls)
-                self.ids = list(data["ids"])
-                self.vocab = {w: i for i, w in enumerate(data["vocab"])}
+                self.tokenizer_sig = str(data["tokenizer_sig"])
+                self.ids = [str(i) for i in data["ids"]]
+                self.vocab = {str(w): i for i, w in enumerate(data["vocab"])}
                 self.ptr = data["ptr"]
                 self.doc = data["doc"]
+                self.tf = data["tf"]
+                self.lens = data["lens"]
                 self.weight = data["weight"]
-        except (OSError, KeyError, ValueError, EOFError) as err:
+        except Exception as err:  # missing, damaged or an older format: rebuilt by the caller
             _log.info("BM25 index at %s not used: %s", path, err)
             return None
         self.tokenizer = tokenizer or get_tokenizer()

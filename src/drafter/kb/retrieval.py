@@ -111,6 +111,7 @@ class HybridRetriever:
         self._records: list[Record] = []
         self._by_id: dict[str, int] = {}
         self._bm25: BM25Index | None = None
+        self._previous_bm25: BM25Index | None = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -129,30 +130,47 @@ class HybridRetriever:
             self._bm25 = None
 
     def _keyword_index(self) -> BM25Index:
-        """The BM25 index of the current records: loaded if saved for them, else built and saved."""
+        """The BM25 index of the current records.
+
+        Loaded from its file when saved for exactly these chunks; otherwise updated
+        from the saved (or previous) one, tokenising only chunks it does not have,
+        and saved again. Only a first build tokenises every chunk.
+        """
         with self._lock:
             if self._bm25 is not None:
                 return self._bm25
             records = self._records
             tokenizer = get_tokenizer()
-            h = hashlib.sha256(tokenizer_signature(tokenizer).encode())
+            tok_sig = tokenizer_signature(tokenizer)
+            h = hashlib.sha256(tok_sig.encode())
             for r in records:
                 h.update(r.id.encode())
                 h.update(b"\x1f")
             signature = h.hexdigest()
-            bm25 = BM25Index.load(self.bm25_path, signature, tokenizer) if self.bm25_path else None
+            path = self.bm25_path
+            bm25 = BM25Index.load(path, signature, tokenizer) if path else None
             if bm25 is None:
-                bm25 = BM25Index(
-                    [r.id for r in records],
-                    [embed_text(r.text, str(r.metadata.get("heading", ""))) for r in records],
-                    tokenizer,
-                )
-                if self.bm25_path is not None:
+                base = self._previous_bm25
+                if base is None and path is not None:
+                    base = BM25Index.load(path, None, tokenizer)
+                    if base is not None and getattr(base, "tokenizer_sig", "") != tok_sig:
+                        base = None
+
+                def text_of(i: int) -> str:
+                    r = records[i]
+                    return embed_text(r.text, str(r.metadata.get("heading", "")))
+
+                if base is not None:
+                    bm25 = base.updated([r.id for r in records], text_of)
+                else:
+                    bm25 = BM25Index([r.id for r in records], [text_of(i) for i in range(len(records))], tokenizer)
+                if path is not None:
                     try:
-                        bm25.save(self.bm25_path, signature)
+                        bm25.save(path, signature, tok_sig)
                     except OSError:
                         pass  # a read-only home: keep it in memory only
             self._bm25 = bm25
+            self._previous_bm25 = bm25
             return bm25
 
     def __len__(self) -> int:
