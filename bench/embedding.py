@@ -47,7 +47,7 @@ lat.sort()
 texts = []
 for p in sorted((BUNDLED_KB / "reports").glob("*.txt")):
     texts += [c.embed_text() for c in chunk_document(read_text(p).text, source=p.name)]
-texts = texts[:64]
+texts = texts[:32]
 chars = sum(len(t) for t in texts)
 thr = {}
 for b in batches:
@@ -64,7 +64,7 @@ SETTINGS = [
     ("passive", 1, "1 thread, passive"),
     ("passive", 2, "2 threads, passive"),
 ]
-BATCHES = [1, 8, 16, 32, 64]
+BATCHES = [1, 8, 32]
 
 
 def run(policy: str, threads: int, n_queries: int) -> dict[str, object]:

@@ -225,12 +225,13 @@ class BM25Index:
     ) -> None:
         self.ids = list(ids)
         self.tokenizer = tokenizer or get_tokenizer()
+        self.tokenizer_sig = ""
         if tokens is None:
             tokens = [self.tokenizer.tokenize(t) for t in (texts or [])]
         self._build(tokens)
 
     def _build(self, docs: Sequence[Sequence[str]]) -> None:
-        self.vocab = {}
+        self.vocab: dict[str, int] = {}
         row, col, tf = self._count(docs, 0)
         lens = np.asarray([len(d) for d in docs], dtype=np.float64)
         self._finish(row, col, tf, lens)
@@ -289,6 +290,7 @@ class BM25Index:
         new = BM25Index.__new__(BM25Index)
         new.ids = list(ids)
         new.tokenizer = self.tokenizer
+        new.tokenizer_sig = self.tokenizer_sig
         new.vocab = dict(self.vocab)
         old_pos = {cid: i for i, cid in enumerate(self.ids)}
         remap = np.full(len(self.ids), -1, dtype=np.int64)
