@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from .store import Store
 
 __all__ = [
-    "DEFAULT_CHARS_PER_SECOND",
     "IndexReport",
     "IndexStatus",
     "build_lock",
@@ -270,7 +269,7 @@ class IndexStatus:
     """Where an indexing run stands, for progress bars: files, chunks and an estimate.
 
     ``eta_seconds`` comes from the throughput measured so far in this run, or before
-    the first batch from the last run's (kept in the index), or from a default.
+    the first batch from this index's last run (kept in the index); None until measured.
     """
 
     phase: str  # "scan" | "embed" | "done"
@@ -297,6 +296,8 @@ class IndexStatus:
         )
         if self.eta_seconds is not None:
             line += f" · 约剩 {format_seconds(self.eta_seconds)}"
+        elif self.chunks_done < self.chunks_total:
+            line += " · 正在估算剩余时间"
         return line
 
 
@@ -308,11 +309,6 @@ def format_seconds(seconds: float) -> str:
     if s < 3600:
         return f"{s // 60} 分 {s % 60} 秒"
     return f"{s // 3600} 小时 {s % 3600 // 60} 分"
-
-
-#: Characters embedded per second before anything was measured (2 cores, passive
-#: wait policy; docs/benchmarks.md, issue 10).
-DEFAULT_CHARS_PER_SECOND = 1500.0
 
 
 @dataclass
@@ -358,7 +354,8 @@ def index_knowledge(
     extras = [Path(p) for p in kb_dirs_of(settings, [*remembered, *extra_kb])[1:]]
     notify = progress or (lambda done, total, message: None)
     status = IndexStatus(phase="scan")
-    measured_cps = float(state.get("chars_per_second") or 0) or DEFAULT_CHARS_PER_SECOND
+    # the estimate comes from measured throughput: this home's last run, then this run's
+    measured_cps = float(state.get("chars_per_second") or 0) or None
 
     def tell(message: str, done: int, total: int) -> None:
         status.elapsed = time.perf_counter() - started
@@ -412,7 +409,9 @@ def index_knowledge(
     status.files_done = 0
     status.chunks_total = sum(p.fresh for p in plans)
     status.chars_total = sum(p.chars for p in plans)
-    status.eta_seconds = status.chars_total / measured_cps if status.chars_total else 0.0
+    status.eta_seconds = (
+        (status.chars_total / measured_cps if measured_cps else None) if status.chars_total else 0.0
+    )
     embed_started = time.perf_counter()
     batch_size = max(1, settings.embed_batch)
     pending: list[tuple[Chunk, str, int]] = []

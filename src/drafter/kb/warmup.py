@@ -76,6 +76,8 @@ class Readiness:
             )
             if s.eta_seconds is not None:
                 line += f"，预计还需 {format_seconds(s.eta_seconds)}"
+            elif s.chunks_done < s.chunks_total:
+                line += "，正在估算剩余时间"
             return line
         return "正在载入知识库……"
 
