@@ -27,6 +27,8 @@ from drafter_ui import (
 
 st.set_page_config(page_title="干部选拔任用工作报告 · 起草助手", page_icon="📝", layout="wide")
 
+# first page load (even the sign-in page): index build / model load start in the background
+resources.start_knowledge_base(resources.settings())
 who = auth_gate.require(state.resources.settings())  # stops here until signed in (team server)
 ctx = state.init(who)
 st.markdown("### 干部选拔任用工作报告 · 起草助手")
@@ -36,7 +38,6 @@ st.caption(
 )
 if notice := st.session_state.pop("notice", None):
     st.warning(notice)
-resources.start_knowledge_base(ctx.settings)  # first page load: index build/model load in the background
 resources.knowledge_banner(ctx.settings)  # its progress, until the knowledge base is ready
 
 PAGES = {
