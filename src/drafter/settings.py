@@ -130,7 +130,7 @@ class Settings(BaseSettings):
         default="passive",
         description=(
             "OpenMP wait policy of the embedding engine (OMP_WAIT_POLICY). 'passive' threads sleep "
-            "between parallel regions; 'active' threads spin, which is 20-70x slower per query "
+            "between parallel regions; 'active' threads spin, which made a query 10-70x slower "
             "whenever another process holds a core. Applied before the engine loads."
         ),
     )
