@@ -22,6 +22,7 @@ from drafter_ui import (
     facts_page,
     kb_page,
     layout,
+    resources,
     sidebar,
     start_page,
     state,
@@ -30,6 +31,8 @@ from drafter_ui import (
 st.set_page_config(page_title="干部选拔任用工作报告 · 起草助手", page_icon="📝", layout="wide")
 
 layout.inject()  # Chinese for Streamlit's own words, narrow-screen layout
+# first page load (even the sign-in page): index build / model load start in the background
+resources.start_knowledge_base(resources.settings())
 who = auth_gate.require(state.resources.settings())  # stops here until signed in (team server)
 ctx = state.init(who)
 st.markdown("### 干部选拔任用工作报告 · 起草助手")
@@ -39,6 +42,7 @@ st.caption(
 )
 if notice := st.session_state.pop("notice", None):
     st.warning(notice)
+resources.knowledge_banner(ctx.settings)  # its progress, until the knowledge base is ready
 if who is not None and who.role == "reviewer":
     st.info("你以审核人身份登录：可以查看所负责单位的报告，不能修改。")
 if st.session_state.get("start"):

@@ -116,7 +116,7 @@ def apptest_rerun(home: Path) -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
     from drafter.drafting.engine import DraftEngine
-    from drafter.kb.retrieval import Retriever
+    from drafter.kb.retrieval import HybridRetriever as Retriever
     from drafter.settings import get_settings
     from drafter.storage import Repository, get_engine
 

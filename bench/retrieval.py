@@ -230,9 +230,9 @@ def main() -> int:
     args = parser.parse_args()
 
     from drafter.kb.indexer import index_knowledge
-    from drafter.kb.retrieval import Retriever
-    from drafter.settings import Settings
+    from drafter.kb.retrieval import HybridRetriever as Retriever
     from drafter.kb.store import open_store
+    from drafter.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(home=Path(tmp) / "home")

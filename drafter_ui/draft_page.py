@@ -388,7 +388,7 @@ def render(ctx: Ctx) -> None:
             st.button(f"重试失败的部分（{len(failed)}节）", key="retry_failed", disabled=sheet is None,
                       on_click=_start, args=({"kind": "retry"},))
         elif draft is None:
-            st.caption("还没有草稿：点击“生成全文”，按提纲逐节起草，进度显示在下方。")
+            st.caption(f"还没有草稿：点击“生成全文”，按提纲逐节起草，进度显示在下方（{resources.draft_time_hint(ctx.settings)}）。")
         else:
             st.caption(f"当前草稿共{len(draft.sections)}节。")
     confirm_slot, flash, banner, job_slot, area = st.empty(), st.empty(), st.empty(), st.empty(), st.empty()

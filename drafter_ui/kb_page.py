@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from drafter.errors import DrafterError, IngestError
-from drafter.kb.indexer import discover, index_knowledge
+from drafter.kb.indexer import IndexStatus, build_lock, discover, index_knowledge
 from drafter.kb.ingest import SUPPORTED_SUFFIXES, read_text
 
 from . import resources
@@ -54,11 +54,18 @@ def accept_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> 
 def _reindex(ctx: Ctx) -> None:
     bar = st.progress(0.0, text="正在更新索引……")
 
-    def progress(done: int, total: int, message: str) -> None:
-        bar.progress(min(1.0, done / total) if total else 1.0, text=f"{message}（{done}/{total}）")
+    def progress(status: IndexStatus) -> None:
+        if status.phase == "scan":
+            share = 0.05 * (status.files_done / status.files_total if status.files_total else 1.0)
+        elif status.chunks_total:
+            share = 0.05 + 0.95 * status.chunks_done / status.chunks_total
+        else:
+            share = 1.0
+        bar.progress(min(1.0, share), text=f"正在更新索引：{status.summary()}")
 
     try:
-        report = index_knowledge(ctx.settings, progress=progress)
+        with build_lock(ctx.settings):  # not while the start-up build of this home runs
+            report = index_knowledge(ctx.settings, on_status=progress)
     except DrafterError as err:
         bar.empty()
         st.session_state["kb_msgs"] = [("error", f"索引失败：{err}")]

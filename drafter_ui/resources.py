@@ -2,20 +2,45 @@
 
 Cache keys are the settings that identify the resource (database URL, index
 location), so tests with different ``DRAFTER_HOME`` never share one by accident.
+
+The knowledge base is made ready by a background job (:mod:`drafter.kb.warmup`)
+started on the first page load: build the index if this home has none (once per
+``DRAFTER_HOME``), open it, load the model and BM25. Pages never build it as a side
+effect: they show the job's progress (:func:`knowledge_banner`) or wait for it
+with a progress bar (:func:`retriever`).
 API keys are never part of a cache key or a cached object: an OpenAI-backed
 engine is built per request from the session's settings.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from drafter.errors import DrafterError, IndexError_
+from drafter.kb.indexer import format_seconds
+from drafter.kb.warmup import WarmupJob, warm_retriever
 from drafter.settings import Settings, get_settings
 from drafter.storage import Repository, get_engine
 
-__all__ = ["composer_engine", "engine_for", "index_key", "repository", "retriever", "settings"]
+if TYPE_CHECKING:
+    from drafter.kb.retrieval import HybridRetriever
+
+__all__ = [
+    "composer_engine",
+    "draft_time_hint",
+    "engine_for",
+    "index_key",
+    "knowledge_banner",
+    "knowledge_base_ready",
+    "repository",
+    "retriever",
+    "retry_knowledge_base",
+    "settings",
+    "start_knowledge_base",
+]
 
 
 def settings() -> Settings:
@@ -38,27 +63,90 @@ def index_key(s: Settings) -> tuple[str, str, str, str]:
     return (str(s.home), str(s.knowledge_dir), s.chroma_url or "", s.collection)
 
 
-@st.cache_resource(show_spinner="正在载入知识库索引（首次使用需先建立索引，请稍候）……")
-def _retriever(key: tuple[str, str, str, str]) -> Any:
-    from drafter.kb.retrieval import open_retriever
+def start_knowledge_base(s: Settings) -> WarmupJob:
+    """Start getting the index ready in the background (once per index and process).
 
-    home, knowledge_dir, chroma_url, collection = key
-    s = get_settings(home=home, knowledge_dir=knowledge_dir, chroma_url=chroma_url or None, collection=collection)
-    return open_retriever(s, build_if_missing=True)
-
-
-def retriever(s: Settings) -> Any:
-    """The retriever over the bundled and uploaded documents (built on first use)."""
-    return _retriever(index_key(s))
+    Called at the top of every run of app.py: the first page load of a fresh
+    server starts the build (first run only), the model and BM25 loading, so they
+    are done or under way before the writer's first click.
+    """
+    return warm_retriever(s)
 
 
-def reset_retriever() -> None:
-    """Forget the cached retriever (after re-indexing, so searches see new files)."""
-    _retriever.clear()
+def knowledge_base_ready(s: Settings) -> bool:
+    return warm_retriever(s).done and warm_retriever(s).snapshot().ready
+
+
+def _wait_with_progress(job: WarmupJob) -> None:
+    """Block this run until the job is done, with a progress bar that says what it does."""
+    if job.done:
+        return
+    box = st.empty()
+    while not job.done:
+        snap = job.snapshot()
+        box.progress(snap.fraction(), text=snap.line())
+        time.sleep(0.4)
+    box.empty()
+
+
+def retriever(s: Settings) -> HybridRetriever:
+    """The retriever over the bundled and uploaded documents (waits for the warm-up, showing it)."""
+    job = warm_retriever(s)
+    _wait_with_progress(job)
+    try:
+        return job.result()
+    except DrafterError:
+        raise
+    except Exception as err:
+        raise IndexError_(f"知识库未能载入：{err}") from err
+
+
+def retry_knowledge_base(s: Settings) -> None:
+    """Start the warm-up again after it failed (the 重试 button)."""
+    warm_retriever(s, restart_failed=True)
+
+
+def knowledge_banner(s: Settings) -> None:
+    """While the knowledge base is being built or loaded: one progress bar that updates itself.
+
+    Renders nothing once it is ready; when it becomes ready the whole page reruns,
+    so every tab sees the finished index.
+    """
+    job = warm_retriever(s)
+    if job.done and job.snapshot().ready:
+        return
+
+    @st.fragment(run_every=1.0)
+    def banner() -> None:
+        snap = job.snapshot()
+        if snap.state == "failed":
+            st.error(snap.line())
+            if st.button("重试建立索引", key="kb_retry"):
+                retry_knowledge_base(s)
+                st.rerun()
+            return
+        if snap.ready:
+            st.rerun()  # the whole app, now with the index
+        st.progress(snap.fraction(), text=snap.line())
+
+    banner()
+
+
+def draft_time_hint(s: Settings) -> str:
+    """What 生成全文 will take, truthfully (the index may still be building)."""
+    job = warm_retriever(s)
+    snap = job.snapshot()
+    if snap.ready:
+        return "约需几秒（离线组合）"
+    if snap.state == "failed":
+        return "知识库未能载入，请查看页面上方的提示"
+    if snap.state == "building" and snap.status is not None and snap.status.eta_seconds:
+        return f"知识库索引还需约 {format_seconds(snap.status.eta_seconds)}，完成后起草约需几秒"
+    return "知识库正在载入，完成后起草约需几秒"
 
 
 @st.cache_resource(show_spinner=False)
-def _composer(key: tuple[str, str, str, str], prompts_dir: str) -> Any:
+def _composer(key: tuple[str, str, str, str], prompts_dir: str, _retriever: HybridRetriever) -> Any:
     from drafter.drafting.engine import DraftEngine
 
     home, knowledge_dir, chroma_url, collection = key
@@ -70,13 +158,12 @@ def _composer(key: tuple[str, str, str, str], prompts_dir: str) -> Any:
         prompts_dir=prompts_dir,
         backend="composer",
     )
-    return DraftEngine(s, retriever=_retriever(key))
+    return DraftEngine(s, retriever=_retriever)
 
 
 def composer_engine(s: Settings) -> Any:
     """The offline composer engine, one per process."""
-    retriever(s)  # first, on its own: a cached call nested in another shows no spinner
-    return _composer(index_key(s), str(s.prompts_dir))
+    return _composer(index_key(s), str(s.prompts_dir), retriever(s))
 
 
 def engine_for(s: Settings) -> Any:

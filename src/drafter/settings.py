@@ -107,6 +107,39 @@ class Settings(BaseSettings):
     login_lockout_minutes: float = Field(
         default=15.0, gt=0, description="The window for counting failed sign-ins, and how long an account stays locked."
     )
+    embed_query_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description=(
+            "Threads the embedding engine uses for one search query (spread over matrix rows). "
+            "With the passive wait policy 2 threads stay fast when another process holds a core; "
+            "see docs/benchmarks.md (issue 10)."
+        ),
+    )
+    embed_passage_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description=(
+            "Threads for embedding documents while indexing (one text per thread); "
+            "set it to the number of cores the index build may use."
+        ),
+    )
+    embed_wait_policy: Literal["passive", "active"] = Field(
+        default="passive",
+        description=(
+            "OpenMP wait policy of the embedding engine (OMP_WAIT_POLICY). 'passive' threads sleep "
+            "between parallel regions; 'active' threads spin, which made a query 10-70x slower "
+            "whenever another process holds a core. Applied before the engine loads."
+        ),
+    )
+    embed_batch: int = Field(
+        default=32,
+        ge=1,
+        le=512,
+        description="Documents embedded per engine call while indexing (also the index commit unit).",
+    )
     timezone: str = Field(
         default="Asia/Shanghai",
         description="IANA time zone in which every stored time (kept in UTC) is shown, e.g. Asia/Shanghai.",

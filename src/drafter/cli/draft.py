@@ -89,7 +89,11 @@ def run(args: argparse.Namespace) -> int:
     facts = load_facts(args.facts)
 
     from ..drafting import DraftEngine
+    from ..kb.indexer import ensure_index
+    from .index import IndexProgressBar
 
+    with IndexProgressBar() as bar:  # first use: build the index, with progress on stderr
+        ensure_index(settings, on_status=bar)
     engine = DraftEngine(settings)
     if args.from_file or args.section:
         return _regenerate(args, engine, facts)

