@@ -92,6 +92,10 @@ class UnitType(BaseModel):
     signer_prefix: str = ""
     rules: list[str] = Field(min_length=1, description="Rule titles to cite, the primary first.")
     required_counts: list[str] = Field(default_factory=list, description="Overview groups demanded when absent.")
+    count_labels: dict[str, str] = Field(
+        default_factory=lambda: {"select": "提拔领导干部", "rank": "职级晋升"},
+        description="How the overview names a required count group when demanding it.",
+    )
     forbidden: list[str] = Field(default_factory=list, description="Words that do not belong in its reports.")
     figure_rows: dict[str, list[FigureRowSpec]] = Field(default_factory=dict)
     practices: list[str] = Field(default_factory=list)
