@@ -253,7 +253,8 @@ def _overview(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
     sentences = overview_sentences(f, profile)
     if f.level:
-        sentences.insert(0, f"{f.year}年，{f.org}按照干部管理权限做好{f.level}{profile.cadres}选拔任用工作。")
+        who = f"{f.level}{profile.cadres}" if profile.cadres == "干部" else f"{profile.cadres}（{f.level}）"
+        sentences.insert(0, f"{f.year}年，{f.org}严格按照管理权限和规定程序选任{who}。")
     elif sentences:
         sentences[0] = f"{f.year}年，{f.org}按照干部管理权限，" + sentences[0].removeprefix("全年")
     if not sentences:

@@ -317,8 +317,9 @@ def _slots(facts: FactSheet, cat: Catalogue, highlights: list[str]) -> dict[tupl
         if practice is not None:
             slots.setdefault((practice.part, practice.sub), _Slot()).practices.append(item.id)
     loose: list[str] = []
+    practice_keys = {(part.id, sub.id) for part in cat.parts if part.id != "rectification" for sub in part.subs}
     for text in highlights:
-        key = _best_sub(text, cat, applicable | set(slots)) or _best_sub(text, cat)
+        key = _best_sub(text, cat, (applicable | set(slots)) & practice_keys) or _best_sub(text, cat, practice_keys)
         if key is None:
             loose.append(text)
         else:
@@ -347,9 +348,9 @@ def _node_for(part: Part, sub_id: str, slot: _Slot, level: int) -> OutlineSectio
 
 
 def _practice_sections(
-    facts: FactSheet, cat: Catalogue, slots: dict[tuple[str, str], _Slot]
+    facts: FactSheet, cat: Catalogue, slots: dict[tuple[str, str], _Slot], minimum: int = 2
 ) -> list[OutlineSection]:
-    """One section per part that has something to say; at least two (the core parts, honestly empty)."""
+    """One section per part that has something to say; at least ``minimum`` (the core parts, honestly empty)."""
     sections: list[OutlineSection] = []
     for part in cat.parts:
         if part.id == "rectification":
@@ -366,7 +367,7 @@ def _practice_sections(
         node.children = [_node_for(part, sid, slot, 2) for sid, slot in filled]
         sections.append(node)
     for core in _CORE_PARTS:
-        if len(sections) >= 2:
+        if len(sections) >= minimum:
             break
         part = cat.part(core)
         if part is None or any(s.key.split("/")[0] == core for s in sections):
@@ -456,7 +457,7 @@ def build_outline(
                         practices=[p for n in [s, *s.children] for p in n.practices],
                         key=s.key,
                     )
-                    for s in _practice_sections(facts, cat, speech_slots)
+                    for s in _practice_sections(facts, cat, speech_slots, minimum=0)
                 ]
         if element.id == "rectification":
             node.practices = rect_practices

@@ -120,9 +120,7 @@ class Draft:
             block = s.block()
             if block:
                 lines.append(block)
-        if self.signature:
-            lines.append("")
-            lines.extend(self.signature)
+        lines.extend(self.signature)  # the 落款 block closes the text
         return "\n".join(lines) + "\n"
 
     def section(self, section_id: str) -> SectionDraft:
