@@ -86,6 +86,7 @@ SPEECH: dict[str, Any] = {
     "year": 2025,
     "genre": "speech",
     "figures": [{"label": "提拔县处级干部", "value": 5}, {"label": "职级晋升", "value": 9}],
+    "practices": [{"id": "talk_recommend"}, {"id": "training", "value": 800}],
     "problems": ["个别考察材料不规范"],
     "plans": ["严格执行选拔任用程序"],
 }
