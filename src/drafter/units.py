@@ -31,7 +31,9 @@ from .errors import ConfigError
 from .settings import BUNDLED_KB
 
 __all__ = [
+    "CATALOGUE_PATH",
     "DEFAULT_UNIT_TYPE",
+    "UNITS_DIR",
     "Catalogue",
     "Inference",
     "Part",
