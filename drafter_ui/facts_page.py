@@ -384,7 +384,8 @@ def _unit_type_field(f: dict[str, Any]) -> None:
     last = ss.get("ut_last")
     if last in types and last != now and all(r.get("value") in (None, "") for r in f.get("figures") or []):
         # another type and nothing typed in the table yet: its own levels and rows
-        if (ss.get("f_level") or "") in ("", types[last].default_level):
+        level = str(ss.get("f_level") or "")
+        if level in ("", types[last].default_level) or (level in types[last].levels and level not in types[now].levels):
             ss["f_level"] = types[now].default_level
             f["level"] = ss["f_level"]
         state.reset_figures(blank_figures(ss.get("f_level") or None, now))
@@ -392,7 +393,7 @@ def _unit_type_field(f: dict[str, Any]) -> None:
     if chosen:
         c2.caption(f"已选定：{types[chosen].name}。{types[chosen].description}")
     else:
-        c2.caption(f"未选择时自动判断：{guess.reason}。如不对，请在左侧选定。")
+        c2.caption(f"未选择时自动判断：{guess.reason}。如不对，请在“单位类型”中选定。")
 
 
 def _level_field(f: dict[str, Any]) -> None:
@@ -448,10 +449,11 @@ def _practice_checklist(f: dict[str, Any]) -> None:
                     ss[key] = p.id in entered
                     ss[practice_key("v", p.id)] = _cell_text(entered.get(p.id, {}).get("value"))
                     ss[practice_key("n", p.id)] = str(entered.get(p.id, {}).get("note") or "")
+                if not ss.get(key):  # unticked: the box alone (no empty columns on a narrow screen)
+                    st.checkbox(p.label_for(type_id), key=key)
+                    continue
                 c1, c2, c3 = st.columns([3, 1, 3], vertical_alignment="center")
                 c1.checkbox(p.label_for(type_id), key=key)
-                if not ss.get(key):
-                    continue
                 if p.count is not None:
                     c2.text_input(
                         f"数量（{p.count.unit}）", key=practice_key("v", p.id), placeholder=p.count.unit,
