@@ -54,7 +54,8 @@ from drafter.drafting.grounding import (
     shared_sentences,
 )
 from drafter.drafting.signature import split_signature
-from drafter.drafting.similarity import body_sentences
+from drafter.drafting.composer import ComposeRequest, compose
+from drafter.drafting.similarity import DraftMemory, body_sentences
 from drafter.facts import FactSheet, facts_from_data
 from drafter.markers import MISSING_RE
 from drafter.settings import Settings
@@ -145,11 +146,21 @@ def main() -> int:
             fresh.draft(facts, outline)
             runs.append(time.perf_counter() - t)
         times[name] = statistics.median(runs)
+    compose_ms: list[float] = []
+    for name, facts in sheets.items():
+        outline = engine.outline(facts)
+        t = time.perf_counter()
+        memory = DraftMemory()
+        for node in outline.sections:
+            compose(ComposeRequest(node=node, facts=facts, genre=outline.genre, memory=memory))
+        compose_ms.append((time.perf_counter() - t) * 1000)
     rows = measure(texts, sheets)
     print("\n## composer, this checkout\n")
     print(table(rows, times))
     print(f"\noutline + draft (warm index, cached engine): median {statistics.median(full_times):.2f} s over six sheets")
     print(f"draft from outline, fresh engine (uncached searches): median {statistics.median(times.values()):.2f} s")
+    print(f"writing alone (composer, no retrieval): median {statistics.median(compose_ms):.1f} ms per draft")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     if args.verbose:
         for name, text in texts.items():
             print(f"\n===== {name}\n{text}")
