@@ -45,6 +45,7 @@ from drafting_factsheets import UNIT_SHEETS
 
 from drafter.checks import check_text
 from drafter.drafting import DraftEngine
+from drafter.drafting.composer import ComposeRequest, compose
 from drafter.drafting.grounding import (
     body_chars,
     borrowed_activities,
@@ -54,7 +55,6 @@ from drafter.drafting.grounding import (
     shared_sentences,
 )
 from drafter.drafting.signature import split_signature
-from drafter.drafting.composer import ComposeRequest, compose
 from drafter.drafting.similarity import DraftMemory, body_sentences
 from drafter.facts import FactSheet, facts_from_data
 from drafter.markers import MISSING_RE
@@ -147,7 +147,7 @@ def main() -> int:
             runs.append(time.perf_counter() - t)
         times[name] = statistics.median(runs)
     compose_ms: list[float] = []
-    for name, facts in sheets.items():
+    for facts in sheets.values():
         outline = engine.outline(facts)
         t = time.perf_counter()
         memory = DraftMemory()

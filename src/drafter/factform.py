@@ -16,6 +16,7 @@ are not part of the sheet.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,8 +193,8 @@ def form_from_sheet(sheet: FactSheet | dict[str, Any]) -> dict[str, Any]:
     for key in ("unit", "org", "level", "superior", "region", "unit_type", "signer"):
         form[key] = str(data.get(key) or "")  # a level the app does not list is kept as typed
     form["year"] = str(data.get("year") or "")
-    date = data.get("date")
-    form["date"] = date.isoformat() if hasattr(date, "isoformat") else str(date or "")
+    date: Any = data.get("date")
+    form["date"] = date.isoformat() if isinstance(date, _dt.date) else str(date or "")
     form["practices"] = _entered_practices(list(data.get("practices") or []))
     form["figures"] = [
         {

@@ -15,7 +15,6 @@ from drafter.checks import check_text
 from drafter.drafting import DraftEngine
 from drafter.drafting.composer import figure_phrase
 from drafter.drafting.localise import localise
-from drafter.drafting.signature import split_signature
 from drafter.drafting.quality import (
     enumeration_problems,
     foreign_specifics,
@@ -24,6 +23,7 @@ from drafter.drafting.quality import (
     repeated_sentences,
     user_texts,
 )
+from drafter.drafting.signature import split_signature
 from drafter.drafting.similarity import (
     DraftMemory,
     body_sentences,

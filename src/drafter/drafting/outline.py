@@ -369,10 +369,10 @@ def _practice_sections(
     for core in _CORE_PARTS:
         if len(sections) >= minimum:
             break
-        part = cat.part(core)
-        if part is None or any(s.key.split("/")[0] == core for s in sections):
+        core_part = cat.part(core)
+        if core_part is None or any(s.key.split("/")[0] == core for s in sections):
             continue
-        sections.append(OutlineSection("", "practices", 1, part.title, part.title, key=part.id))
+        sections.append(OutlineSection("", "practices", 1, core_part.title, core_part.title, key=core_part.id))
     order = {p.id: i for i, p in enumerate(cat.parts)}
     sections.sort(key=lambda s: order.get(s.key.split("/")[0], 99))
     return sections
@@ -425,8 +425,9 @@ def build_outline(
             target = "practices"
         if target not in present_for_highlights:
             where = _relocate(target, present_for_highlights, spec)
-            name = spec.element(target).name if spec.element(target) else target
-            dest = spec.element(where).name if spec.element(where) else where
+            el_from, el_to = spec.element(target), spec.element(where)
+            name = el_from.name if el_from is not None else target
+            dest = el_to.name if el_to is not None else where
             notices.append(f"亮点“{h.text[:30]}”所属的“{name}”部分不在提纲中，已写入“{dest}”部分。")
             target = where
         placed.setdefault(target, []).append(h.text)
