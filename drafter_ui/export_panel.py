@@ -34,8 +34,8 @@ def build_docx(text: str, addressee: str = "", unit: str = "", date: str = "") -
     return docx_bytes(doc, signature=signature or None)
 
 
-def _defaults(draft: Any) -> dict[str, str]:
-    """主送机关, 落款单位 and 成文日期 as the fact sheet suggests them."""
+def _defaults(draft: Any, signature: Signature | None = None) -> dict[str, str]:
+    """主送机关, 落款单位 and 成文日期 as the fact sheet suggests them (its 落款 and date first)."""
     f = form()
     org = str(f.get("org") or "").strip()
     unit = str(f.get("unit") or "").strip()
@@ -44,10 +44,13 @@ def _defaults(draft: Any) -> dict[str, str]:
         # 江城市交通运输局 + 局党组 → 中共江城市交通运输局党组 (the 局 not twice)
         signer = f"中共{unit}{org[1:] if unit.endswith(org[0]) else org}"
     salutation = str(getattr(draft, "salutation", "") or "").strip().rstrip("：:")
+    if signature is not None and signature.unit:
+        signer = signature.unit
+    date = signature.date if signature is not None and signature.date else _dt.date.today()
     return {
         "exp_addressee": salutation or str(f.get("superior") or "").strip(),
         "exp_unit": signer,
-        "exp_date": _dt.date.today().isoformat(),
+        "exp_date": date.isoformat(),
     }
 
 
@@ -58,13 +61,13 @@ def _keep(key: str) -> None:
     st.session_state["export_fields"][key] = st.session_state.get(key, "")
 
 
-def _fields(draft: Any) -> tuple[str, str, str]:
+def _fields(draft: Any, signature: Signature | None = None) -> tuple[str, str, str]:
     """The three fields; their values live in ``export_fields`` (widget state is dropped off screen)."""
     ss = st.session_state
     report = ss.get("report_id")
     kept = ss.get("export_fields")
     if not kept or kept.get("report") != report:  # prefilled once per report; the writer's changes then stay
-        kept = ss["export_fields"] = {"report": report, **_defaults(draft)}
+        kept = ss["export_fields"] = {"report": report, **_defaults(draft, signature)}
     if not state.was_shown("export"):  # the widgets were off screen: show the kept values again
         for key in _FIELDS:
             ss[key] = kept[key]
@@ -79,8 +82,12 @@ def _fields(draft: Any) -> tuple[str, str, str]:
     return ss["exp_addressee"], ss["exp_unit"], ss["exp_date"]
 
 
-def render(ctx: Ctx, draft: Any, text: str, errors: list[str]) -> None:
-    """Download buttons for ``text``; ``errors`` are the unresolved error messages."""
+def render(ctx: Ctx, draft: Any, text: str, errors: list[str], signature: Signature | None = None) -> None:
+    """Download buttons for ``text``; ``errors`` are the unresolved error messages.
+
+    ``signature`` is the 落款 block the draft ends with (from the fact sheet): it prefills
+    落款单位 and 成文日期, and ``text`` comes without it (the exporters lay it out).
+    """
     with st.expander("导出（Word / Markdown / 纯文本）", key="exp_export"):  # keyed: stays open across reruns
         if errors:
             st.warning(
@@ -110,7 +117,10 @@ def render(ctx: Ctx, draft: Any, text: str, errors: list[str]) -> None:
                 on_click=ctx.audit,  # the team server's audit log
                 args=("export", f"{name}.docx"),
             )
-        c2.download_button("下载 .md", data=to_markdown(parse(text)).encode("utf-8"), file_name=f"{name}.md",
-                           mime="text/markdown", key="dl_md", on_click=ctx.audit, args=("export", f"{name}.md"))
-        c3.download_button("下载 .txt", data=text.encode("utf-8"), file_name=f"{name}.txt", mime="text/plain",
+        chosen = Signature(unit=unit.strip() or None, date=parse_date(date) if date.strip() and date_ok else None)
+        c2.download_button("下载 .md", data=to_markdown(parse(text), signature=chosen or None).encode("utf-8"),
+                           file_name=f"{name}.md", mime="text/markdown", key="dl_md",
+                           on_click=ctx.audit, args=("export", f"{name}.md"))
+        plain = text.rstrip("\n") + "\n" + "".join(f"{t}\n" for t in (chosen.unit, chosen.date_text) if t)
+        c3.download_button("下载 .txt", data=plain.encode("utf-8"), file_name=f"{name}.txt", mime="text/plain",
                            key="dl_txt", on_click=ctx.audit, args=("export", f"{name}.txt"))

@@ -20,7 +20,8 @@ from drafter.factform import (
     sheet_data,
 )
 from drafter.facts import COUNT_UNITS, FIELD_LABELS, parse_facts
-from drafter.templates import LEVELS, blank_figures
+from drafter.templates import blank_figures
+from drafter.units import catalogue, infer_unit_type, split_levels, unit_type, unit_types
 
 from . import history, state
 from .completeness import missing_items
@@ -131,8 +132,6 @@ def _import_yaml(uploaded: Any) -> None:
             return
         new = form_from_sheet(data)
         msg = ("warning", f"已导入 {uploaded.name}，但数据表有误，请在下方逐项修正：{err}")
-    level = new.get("level") or ""
-    new["level"] = level if level in LEVELS else ""
     current = state.form()
     if st.session_state.get("report_id") is not None and has_content(current) and not _same_report(current, new):
         # another unit or year: a report of its own, never written over the open one
@@ -172,14 +171,17 @@ def _on_level_change() -> None:
     f = state.form()
     level = st.session_state.get("f_level") or ""
     f["level"] = level
+    f["unit_type"] = st.session_state.get("f_unit_type") or ""
     if all(r.get("value") in (None, "") for r in f.get("figures") or []):
-        state.reset_figures(blank_figures(level or None))
+        state.reset_figures(blank_figures(level or None, _resolved_type(f)))
 
 
 def _add_template_rows() -> None:
     f = state.form()
     have = {r.get("label") for r in f.get("figures") or []}
-    rows = list(f.get("figures") or []) + [r for r in blank_figures(f.get("level") or None) if r["label"] not in have]
+    rows = list(f.get("figures") or []) + [
+        r for r in blank_figures(f.get("level") or None, _resolved_type(f)) if r["label"] not in have
+    ]
     state.reset_figures(rows)
 
 
@@ -196,19 +198,14 @@ def _text_inputs(f: dict[str, Any]) -> dict[str, Any]:
     c3.text_input("年度 *", key="f_year", help=_HELP["year"], placeholder="四位年份")
     row = st.empty()
     slots.update(unit=row, org=row, year=row)
+    _unit_type_field(f)
     c1, c2, c3 = st.columns([1, 2, 2])
-    c1.selectbox(
-        "干部层级",
-        options=[*LEVELS, ""],
-        key="f_level",
-        format_func=lambda x: x or "（不填）",
-        on_change=_on_level_change,
-        help="决定表格中预填的常用数据行",
-    )
+    with c1:
+        _level_field(f)
     c2.text_input("上级组织部门", key="f_superior", help=_HELP["superior"], placeholder=_HELP["superior"])
     c3.text_input("所在地区", key="f_region", help=_HELP["region"], placeholder=_HELP["region"])
     row = st.empty()
-    slots.update(level=row, superior=row, region=row)
+    slots.update(level=row, superior=row, region=row, unit_type=row)
     for field, key in FORM_WIDGETS.items():
         f[field] = ss.get(key, "")
     return slots
@@ -362,7 +359,9 @@ def render(ctx: Ctx) -> None:
     f = state.form()  # after the import, which replaces the form
     slots = _text_inputs(f)
     fig_slot = _figures_editor(f)
+    _practice_checklist(f)
     list_slots = _lists(f)
+    slots.update(_signature_fields(f))
     check = current_check()
     if ctx.report_id is None and not has_content(f):
         st.caption("带 * 的为必填项；填写后自动保存。")
@@ -409,3 +408,144 @@ def _save_status(ctx: Ctx, check: FormCheck, f: dict[str, Any]) -> None:
 
 def _history(ctx: Ctx) -> None:
     history.render(ctx)
+
+
+# ---- unit type, level, practice checklist, 落款 (issue 9) ----------------------------
+def _resolved_type(f: dict[str, Any]) -> str:
+    """The form's unit type: as chosen, else inferred from the unit and reporting body."""
+    chosen = str(f.get("unit_type") or "")
+    if chosen in unit_types():
+        return chosen
+    return infer_unit_type(str(f.get("unit") or ""), str(f.get("org") or "")).unit_type
+
+
+def _unit_type_field(f: dict[str, Any]) -> None:
+    """单位类型: a choice, or automatic (the inferred type is shown)."""
+    ss = st.session_state
+    types = unit_types()
+    guess = infer_unit_type(str(ss.get("f_unit") or f.get("unit") or ""), str(ss.get("f_org") or f.get("org") or ""))
+    if ss.get("f_unit_type") not in ("", *types):
+        ss["f_unit_type"] = ""
+    c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
+    c1.selectbox(
+        "单位类型",
+        options=["", *types],
+        key="f_unit_type",
+        format_func=lambda x: types[x].name if x else f"自动判断（{types[guess.unit_type].name}）",
+        on_change=_on_level_change,
+        help="决定报告的自称、会议名称、依据的规定、预填的数据行和做法清单",
+    )
+    chosen = ss.get("f_unit_type") or ""
+    now = chosen or guess.unit_type
+    last = ss.get("ut_last")
+    if last in types and last != now and all(r.get("value") in (None, "") for r in f.get("figures") or []):
+        # another type and nothing typed in the table yet: its own levels and rows
+        level = str(ss.get("f_level") or "")
+        if level in ("", types[last].default_level) or (level in types[last].levels and level not in types[now].levels):
+            ss["f_level"] = types[now].default_level
+            f["level"] = ss["f_level"]
+        state.reset_figures(blank_figures(ss.get("f_level") or None, now))
+    ss["ut_last"] = now
+    if chosen:
+        c2.caption(f"已选定：{types[chosen].name}。{types[chosen].description}")
+    else:
+        c2.caption(f"未选择时自动判断：{guess.reason}。如不对，请在“单位类型”中选定。")
+
+
+def _level_field(f: dict[str, Any]) -> None:
+    """干部层级: the type's levels and their combinations; any other level typed is kept."""
+    ss = st.session_state
+    ut = unit_type(_resolved_type({**f, "unit": ss.get("f_unit"), "org": ss.get("f_org"),
+                                   "unit_type": ss.get("f_unit_type")}))
+    current = str(ss.get("f_level") or "")
+    options = list(ut.levels)
+    if len(ut.levels) >= 2:
+        options.append("、".join(ut.levels[:2]))
+    for extra in [current, *split_levels(current)]:
+        if extra and extra not in options:
+            options.append(extra)  # an imported level the type does not list stays as it was
+    st.selectbox(
+        "干部层级",
+        options=[*options, ""],
+        key="f_level",
+        format_func=lambda x: x or "（不填）",
+        on_change=_on_level_change,
+        accept_new_options=True,
+        help="可选多个层级的组合，也可直接输入；决定表格中预填的常用数据行",
+    )
+
+
+def practice_key(kind: str, practice_id: str) -> str:
+    """Widget key of a checklist item (renewed when the form is replaced, e.g. on import)."""
+    return f"pr{kind}_{st.session_state.get('fig_nonce', 0)}_{practice_id}"
+
+
+def _practice_checklist(f: dict[str, Any]) -> None:
+    """做法清单: the practices of the unit type, grouped by part; a count beside each ticked item."""
+    ss = st.session_state
+    type_id = _resolved_type(f)
+    ut = unit_type(type_id)
+    cat = catalogue()
+    entered = {p["id"]: p for p in (f.get("practices") or []) if isinstance(p, dict) and p.get("id")}
+    offered = [cat.practice(i) for i in ut.practices]
+    offered += [cat.practice(i) for i in entered if i not in ut.practices]  # ticked earlier, kept
+    st.markdown(
+        f"**本年度做法清单**（{ut.name}）· 只勾选本年度确实做过的；草稿只写勾选的做法，往年报告只作参考写法"
+    )
+    ticked: list[dict[str, Any]] = []
+    for part in cat.parts:
+        items = [p for p in offered if p is not None and p.part == part.id]
+        if not items:
+            continue
+        n = sum(1 for p in items if ss.get(practice_key("", p.id), p.id in entered))
+        with st.expander(f"{part.short}（已勾选{n}项）", key=f"exp_pr_{part.id}"):
+            for p in items:
+                key = practice_key("", p.id)
+                if key not in ss:
+                    ss[key] = p.id in entered
+                    ss[practice_key("v", p.id)] = _cell_text(entered.get(p.id, {}).get("value"))
+                    ss[practice_key("n", p.id)] = str(entered.get(p.id, {}).get("note") or "")
+                if not ss.get(key):  # unticked: the box alone (no empty columns on a narrow screen)
+                    st.checkbox(p.label_for(type_id), key=key)
+                    continue
+                c1, c2, c3 = st.columns([3, 1, 3], vertical_alignment="center")
+                c1.checkbox(p.label_for(type_id), key=key)
+                if p.count is not None:
+                    c2.text_input(
+                        f"数量（{p.count.unit}）", key=practice_key("v", p.id), placeholder=p.count.unit,
+                        help=f"{p.count.label or p.label}的数量，可不填", label_visibility="collapsed",
+                    )
+                c3.text_input(
+                    "说明", key=practice_key("n", p.id), placeholder="补充说明（可不填）",
+                    label_visibility="collapsed",
+                )
+                ticked.append({
+                    "id": p.id,
+                    "value": cell_value(ss.get(practice_key("v", p.id))) if p.count is not None else None,
+                    "note": str(ss.get(practice_key("n", p.id)) or "").strip() or None,
+                })
+    f["practices"] = ticked
+    check = current_check()
+    for msg in check.at("practices"):
+        st.error(f"做法清单：{msg}")
+
+
+def _signature_fields(f: dict[str, Any]) -> dict[str, Any]:
+    """落款 and 成文日期: the block that ends the draft and the exported document."""
+    ss = st.session_state
+    c1, c2 = st.columns([3, 2])
+    derived = ""
+    try:
+        from drafter.units import profile_for
+
+        ut = unit_type(_resolved_type(f))
+        derived = profile_for(ut, str(f.get("unit") or ""), str(f.get("org") or "")).signer if f.get("unit") else ""
+    except Exception:  # noqa: BLE001 - a hint only
+        derived = ""
+    c1.text_input("落款", key="f_signer", placeholder=derived or "如：中共某某局党组",
+                  help="报告末尾的署名；不填则按单位名称和报告主体生成" + (f"：{derived}" if derived else ""))
+    c2.text_input("成文日期", key="f_date", placeholder="如：2026-01-10", help="报告末尾的日期，格式 2026-01-10；可不填")
+    f["signer"] = ss.get("f_signer", "")
+    f["date"] = ss.get("f_date", "")
+    row = st.empty()
+    return {"signer": row, "date": row}

@@ -6,6 +6,8 @@ from typing import Any
 
 import streamlit as st
 
+from drafter.drafting.outline import build_outline
+from drafter.drafting.signature import signature_lines, split_signature
 from drafter.drafting.types import Draft, SectionDraft
 from drafter.errors import DrafterError
 from drafter.facts import FactSheet, parse_facts
@@ -25,7 +27,7 @@ from .runner import QueueCallbacks, run_job
 from .staleness import live_findings
 from .state import Ctx
 
-__all__ = ["findings_now", "render_draft", "section_findings"]
+__all__ = ["findings_now", "pull_in", "references", "render_draft", "section_findings"]
 
 _KIND_ZH = {"generated": "生成", "edited": "修改", "restored": "恢复"}
 
@@ -130,15 +132,6 @@ def _findings(findings: list[dict[str, Any]]) -> None:
         st.markdown(f"- {sev}·{cat}：{md_escape(snippet + str(f.get('message', '')))}")
 
 
-def _sources(sources: list[dict[str, Any]], key: str) -> None:
-    with st.expander(f"依据（{len(sources)}段往年材料）", key=key):
-        if not sources:
-            st.caption("本节未引用知识库材料（完全依据数据表）。")
-        for src in sources:
-            st.markdown(md_escape(f"[{src.get('id', '')}] {src.get('source', '')} · {src.get('heading', '')}"))
-            st.caption(str(src.get("text", ""))[:400])
-
-
 def _versions(ctx: Ctx, draft_id: int, sec: SectionVersion) -> None:
     history = ctx.repo.section_history(draft_id, sec.section_id)
     with st.expander(f"历史版本（{len(history)}）", key=f"exp_hist_{draft_id}_{sec.section_id}"):
@@ -192,7 +185,7 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
             else:
                 st.markdown("**检查结果**")
             _findings(findings)
-        _sources(sec.sources, key=f"exp_src_{draft.id}_{sid}")
+            references(ctx, draft.id, sec, key, sheet)
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")  # wide enough for the button at 1024 px
         c1.text_input(
             "重新生成的要求（可不填）",
@@ -222,7 +215,11 @@ def render_draft(ctx: Ctx, draft: StoredDraft, sheet: FactSheet | None,
     )
     if sheet is None:
         st.caption("数据表尚有问题，各节暂只核对占位符；数据表改正后即核对数字。")
-    text = Draft.from_dict(draft.to_dict()).text()
+    whole = Draft.from_dict(draft.to_dict())
+    _draft_notices(sheet)
+    if sheet is not None:
+        whole.signature = signature_lines(sheet)  # the 落款 block, as the export writes it
+    text = whole.text()
     with st.expander("全文（纯文本）", key="exp_fulltext"):
         st.text(text)
     error_msgs = [
@@ -231,8 +228,64 @@ def render_draft(ctx: Ctx, draft: StoredDraft, sheet: FactSheet | None,
         for f in live.get(s.section_id, [])
         if f.get("severity") == "error"
     ]
-    export_panel.render(ctx, draft, text, error_msgs)
+    body, signature = split_signature(text, sheet)
+    export_panel.render(ctx, draft, body, error_msgs, signature=signature)
     focus = st.session_state.get("focus") or {}
     for sec in draft.sections:
         hit = focus.get("text") if focus.get("section") in (sec.heading, sec.section_id) else None
         _panel(ctx, draft, sec, sheet, live.get(sec.section_id, []), focus=hit or None)
+
+
+# ---- 参考写法 beside each section, with one-click pull-in (issue 9) -------------------
+def pull_in(ctx: Ctx, draft_id: int, sec: SectionVersion, key: str, sheet: FactSheet | None, index: int) -> None:
+    """Append reference passage ``index`` to the section text and save it as a new version."""
+    sources = sec.sources or []
+    if not 0 <= index < len(sources):
+        return
+    src = sources[index]
+    passage = " ".join(str(src.get("text", "")).split())
+    current = str(st.session_state.get(key, sec.text) or "")
+    st.session_state[key] = (current.rstrip("\n") + "\n" + passage) if current.strip() else passage
+    _on_edit(ctx, draft_id, sec, key, sheet)
+    msgs = st.session_state.setdefault("panel_msgs", {})
+    kind, saved = msgs.get(sec.section_id, ("success", ""))
+    title = str(src.get("title") or src.get("source") or "")
+    msgs[sec.section_id] = (
+        "warning",
+        f"已把“{title}”的参考写法引入正文末尾（{saved.rstrip('。')}）。这是其他单位的报告："
+        "请改写成本单位本年度的实际做法，删去不属于本单位的活动、数字和名称。",
+    )
+
+
+def references(ctx: Ctx, draft_id: int, sec: SectionVersion, key: str, sheet: FactSheet | None) -> None:
+    """The section's 参考写法: other units' passages, named by unit and year, each with 引用到正文."""
+    sources = sec.sources or []
+    with st.expander(f"参考写法（{len(sources)}段，其他单位的报告）", key=f"exp_src_{draft_id}_{sec.section_id}"):
+        if not sources:
+            st.caption("本节没有参考写法（完全依据数据表）。")
+            return
+        st.caption("以下是其他单位往年报告中的写法，只借鉴表述，不是本单位的事实；引用后请按本单位实际改写。")
+        for i, src in enumerate(sources):
+            title = str(src.get("title") or src.get("source") or "")
+            heading = str(src.get("heading") or "")
+            st.markdown(md_escape(f"{src.get('id', '')} · {title}" + (f" · {heading}" if heading else "")))
+            st.caption(md_escape(str(src.get("text", ""))[:400]))
+            st.button(
+                "引用到正文",
+                key=f"pull_{draft_id}_{sec.section_id}_{sec.version}_{i}",
+                on_click=pull_in,
+                args=(ctx, draft_id, sec, key, sheet, i),
+                help="把这段参考写法加到本节正文末尾，保存为新版本",
+            )
+
+
+def _draft_notices(sheet: FactSheet | None) -> None:
+    """What the writer should know about where entered items went (a highlight moved …)."""
+    if sheet is None:
+        return
+    try:
+        notices = build_outline(sheet).notices
+    except DrafterError:
+        return
+    for notice in notices:
+        st.info(notice)

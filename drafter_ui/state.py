@@ -52,6 +52,9 @@ FORM_WIDGETS = {
     "level": "f_level",
     "superior": "f_superior",
     "region": "f_region",
+    "unit_type": "f_unit_type",
+    "signer": "f_signer",
+    "date": "f_date",
 }
 #: List fields, edited one item per line: form field → widget key.
 LIST_FIELDS = {
@@ -128,8 +131,7 @@ def push_text_widgets(f: dict[str, Any]) -> None:
     for field, key in FORM_WIDGETS.items():
         value = f.get(field)
         st.session_state[key] = "" if value is None else str(value)
-    if st.session_state.get("f_level") not in (*LEVELS, ""):
-        st.session_state["f_level"] = ""
+    # a level the app does not list (副厅级, 县处级、乡科级 …) is kept and shown, never blanked
     for field, key in LIST_FIELDS.items():
         st.session_state[key] = "\n".join(f.get(field) or [])
 
@@ -145,13 +147,7 @@ def shown(name: str) -> None:
 
 
 def _push_widgets(f: dict[str, Any]) -> None:
-    for field, key in FORM_WIDGETS.items():
-        value = f.get(field)
-        st.session_state[key] = "" if value is None else str(value)
-    if st.session_state.get("f_level") not in (*LEVELS, ""):
-        st.session_state["f_level"] = ""
-    for field, key in LIST_FIELDS.items():
-        st.session_state[key] = "\n".join(f.get(field) or [])
+    push_text_widgets(f)
     reset_figures(list(f.get("figures") or []))
 
 

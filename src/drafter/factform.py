@@ -16,6 +16,7 @@ are not part of the sheet.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,10 @@ EMPTY_FORM: dict[str, Any] = {
     "problems": [],
     "plans": [],
     "rectification": [],
+    "unit_type": "",
+    "practices": [],
+    "signer": "",
+    "date": "",
 }
 
 _LISTS = ("highlights", "problems", "plans", "rectification")
@@ -121,17 +126,38 @@ def _entered_figures(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
     return out, where
 
 
+def _entered_practices(items: list[Any]) -> list[dict[str, Any]]:
+    """Ticked practices as fact-sheet dicts: ``{id, value?, note?}`` (blank value/note dropped)."""
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            item = {"id": item}
+        if not isinstance(item, dict) or _blank(item.get("id")):
+            continue
+        entry: dict[str, Any] = {"id": str(item["id"])}
+        value = cell_value(item.get("value"))
+        if value is not None:
+            entry["value"] = value
+        if not _blank(item.get("note")):
+            entry["note"] = str(item["note"]).strip()
+        out.append(entry)
+    return out
+
+
 def sheet_data(form: dict[str, Any]) -> dict[str, Any]:
     """The fact-sheet dict the form stands for (blank optional fields dropped)."""
     data: dict[str, Any] = {}
     for key in ("unit", "org", "year"):
         value = form.get(key)
         data[key] = "" if value is None else value
-    for key in ("level", "superior", "region"):
+    for key in ("level", "superior", "region", "unit_type", "signer", "date"):
         value = form.get(key)
         if not _blank(value):
             data[key] = value
     data["figures"] = _entered_figures(list(form.get("figures") or []))[0]
+    practices = _entered_practices(form.get("practices") or [])
+    if practices:
+        data["practices"] = practices
     for key in _LISTS:
         data[key] = [x for x in (form.get(key) or []) if isinstance(x, str) and x.strip()]
     return data
@@ -164,9 +190,12 @@ def form_from_sheet(sheet: FactSheet | dict[str, Any]) -> dict[str, Any]:
     """A form pre-filled from a sheet (e.g. an imported YAML file)."""
     data = sheet.model_dump(exclude_none=True) if isinstance(sheet, FactSheet) else dict(sheet)
     form = dict(EMPTY_FORM)
-    for key in ("unit", "org", "level", "superior", "region"):
-        form[key] = data.get(key) or ""
+    for key in ("unit", "org", "level", "superior", "region", "unit_type", "signer"):
+        form[key] = str(data.get(key) or "")  # a level the app does not list is kept as typed
     form["year"] = str(data.get("year") or "")
+    date: Any = data.get("date")
+    form["date"] = date.isoformat() if isinstance(date, _dt.date) else str(date or "")
+    form["practices"] = _entered_practices(list(data.get("practices") or []))
     form["figures"] = [
         {
             "label": f.get("label", ""),

@@ -6,7 +6,8 @@ figure) and drafting (every figure is stated, nothing else is invented)::
     unit: 广州市交通运输局        # required
     org: 局党组                    # required: the reporting body
     year: 2025                     # required
-    level: 乡科级
+    unit_type: organ               # optional: inferred from unit/org when absent
+    level: 乡科级                  # the type's levels, or several: 县处级、乡科级
     figures:
       - {label: 提拔正科级领导干部, value: 4, unit: 人}
     highlights:
@@ -14,6 +15,10 @@ figure) and drafting (every figure is stated, nothing else is invented)::
     problems: [...]
     plans: [...]
     rectification: [...]
+    practices:                     # the 做法清单 items ticked (knowledge/practices.yaml)
+      - {id: fanti_sibi, value: 8, note: 全部实行“双签字”}
+    signer: 中共广州市交通运输局党组   # 落款 (optional: derived from unit/org)
+    date: 2026-01-10               # 成文日期 (optional)
 
 Invalid input raises :class:`~drafter.errors.FactSheetError` whose problems are in
 Chinese and name the field (``figures[2].value``) and what to do.
@@ -21,6 +26,7 @@ Chinese and name the field (``figures[2].value``) and what to do.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from pathlib import Path
@@ -34,6 +40,7 @@ from .errors import FactSheetError
 __all__ = [
     "Figure",
     "Highlight",
+    "PracticeItem",
     "FactSheet",
     "COUNT_UNITS",
     "load_facts",
@@ -64,6 +71,12 @@ FIELD_LABELS = {
     "rectification": "上年度评议整改情况",
     "text": "内容",
     "section": "所属部分",
+    "unit_type": "单位类型",
+    "practices": "做法清单",
+    "id": "做法",
+    "note": "说明",
+    "signer": "落款",
+    "date": "成文日期",
 }
 
 
@@ -137,6 +150,65 @@ class Highlight(BaseModel):
         return v.strip() if isinstance(v, str) else v
 
 
+class PracticeItem(BaseModel):
+    """A ticked entry of the 做法清单: ``{id: fanti_sibi, value: 8, note: …}``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, description="The catalogue id (knowledge/practices.yaml).")
+    value: float | None = Field(default=None, description="The count, in the catalogue's unit.")
+    note: str | None = Field(default=None, description="The writer's own words about it.")
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _strip_id(cls, v: Any) -> Any:
+        return v.strip() if isinstance(v, str) else v
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _strip_note(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return v.strip() or None
+        return v
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _count(cls, v: Any) -> Any:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        return Figure._number(v)
+
+    @model_validator(mode="after")
+    def _known(self) -> PracticeItem:
+        from .units import catalogue
+
+        if catalogue().practice(self.id) is None:
+            raise ValueError(f"做法清单中没有“{self.id}”")
+        if self.value is not None and (self.value < 0 or self.value != int(self.value)):
+            raise ValueError(f"做法“{self.id}”的数量应为非负整数（填写的是{_fmt(self.value)}）")
+        return self
+
+    @property
+    def practice(self) -> Any:
+        from .units import catalogue
+
+        return catalogue().practice(self.id)
+
+    def phrase(self) -> str:
+        """``4人`` (with the catalogue's unit), or "" without a count."""
+        if self.value is None:
+            return ""
+        count = self.practice.count
+        return f"{_fmt(self.value)}{count.unit if count else '人'}"
+
+    def fact_text(self, unit_type: str | None = None) -> str:
+        """The item as the writer stated it: label, count and note (numbers in it count as facts)."""
+        p = self.practice
+        label = (p.count.label if p.count and p.count.label and self.value is not None else p.label_for(unit_type or ""))
+        text = label + self.phrase()
+        return text + (f"：{self.note}" if self.note else "")
+
+
 def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
@@ -155,7 +227,8 @@ class FactSheet(BaseModel):
     unit: str = Field(min_length=1, description="The reporting organ, e.g. 广州市交通运输局.")
     org: str = Field(min_length=1, description="The reporting body, e.g. 局党组.")
     year: int = Field(ge=1990, le=2100, description="The year reported on.")
-    level: str | None = Field(default=None, description="乡科级 / 县处级 …")
+    unit_type: str | None = Field(default=None, description="organ / local_committee / township / soe / university / institution")
+    level: str | None = Field(default=None, description="乡科级 / 县处级 / 县处级、乡科级 … (kept as entered)")
     superior: str | None = None
     region: str | None = None
     genre: str = "report"
@@ -164,13 +237,60 @@ class FactSheet(BaseModel):
     problems: list[str] = Field(default_factory=list)
     plans: list[str] = Field(default_factory=list)
     rectification: list[str] = Field(default_factory=list)
+    practices: list[PracticeItem] = Field(default_factory=list)
+    signer: str | None = Field(default=None, description="落款; derived from unit and org when absent.")
+    date: _dt.date | None = Field(default=None, description="成文日期, e.g. 2026-01-10.")
+
+    @field_validator("unit_type", mode="before")
+    @classmethod
+    def _unit_type(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = v.strip() or None
+        if v is None:
+            return None
+        from .units import unit_types
+
+        types = unit_types()
+        if v not in types:
+            by_name = {u.name: u.id for u in types.values()}
+            if v in by_name:
+                return by_name[v]
+            raise ValueError(
+                f"不认识的单位类型“{v}”，可选：" + "、".join(f"{u.id}（{u.name}）" for u in types.values())
+            )
+        return v
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            s = v.strip()
+            if not s:
+                return None
+            m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", s)
+            if not m:
+                raise ValueError(f"“{v}”不是日期，请按 2026-01-10 的格式填写")
+            try:
+                return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                raise ValueError(f"“{v}”不是有效日期") from None
+        return v
+
+    @field_validator("practices", mode="before")
+    @classmethod
+    def _practices(cls, v: Any) -> Any:
+        if v is None:
+            return []
+        if isinstance(v, list):
+            return [{"id": x} if isinstance(x, str) else x for x in v]
+        return v
 
     @field_validator("unit", "org", mode="before")
     @classmethod
     def _strip_required(cls, v: Any) -> Any:
         return v.strip() if isinstance(v, str) else v
 
-    @field_validator("level", "superior", "region", mode="before")
+    @field_validator("level", "superior", "region", "signer", mode="before")
     @classmethod
     def _blank_none(cls, v: Any) -> Any:
         if isinstance(v, str):
@@ -229,7 +349,34 @@ class FactSheet(BaseModel):
 
     def free_texts(self) -> list[str]:
         """Highlights, problems, plans and rectification: numbers in them count as facts."""
-        return [h.text for h in self.highlights] + self.problems + self.plans + self.rectification
+        return (
+            [h.text for h in self.highlights] + self.problems + self.plans + self.rectification
+            + [p.fact_text(self.unit_type) for p in self.practices]
+        )
+
+    # ---- unit type ---------------------------------------------------------
+    @property
+    def inferred_unit_type(self) -> Any:
+        """:class:`~drafter.units.Inference` from unit/org (what ``unit_type`` defaults to)."""
+        from .units import infer_unit_type
+
+        return infer_unit_type(self.unit, self.org)
+
+    @property
+    def resolved_unit_type(self) -> str:
+        """``unit_type`` as entered, else inferred from the unit and reporting body."""
+        return self.unit_type or self.inferred_unit_type.unit_type
+
+    def profile(self) -> Any:
+        """The unit type applied to this sheet (:class:`~drafter.units.Profile`)."""
+        from .units import profile_for, unit_type
+
+        return profile_for(unit_type(self.resolved_unit_type), self.unit, self.org, self.superior)
+
+    @property
+    def signature_unit(self) -> str:
+        """The 落款: as entered, else the reporting body's full name."""
+        return self.signer or self.profile().signer
 
     def highlights_for(self, element: str) -> list[Highlight]:
         return [h for h in self.highlights if (h.section or "practices") == element]
@@ -246,6 +393,14 @@ class FactSheet(BaseModel):
         data["highlights"] = [
             h["text"] if not h.get("section") else h for h in data.get("highlights", [])
         ]
+        for item in data.get("practices", []):
+            if item.get("value") is not None and float(item["value"]).is_integer():
+                item["value"] = int(item["value"])
+        if "date" in data:
+            data["date"] = data["date"].isoformat()
+        for key in ("practices",):
+            if not data.get(key):
+                data.pop(key, None)
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 

@@ -1,4 +1,7 @@
-"""The usual rows of a fact sheet's figure table, per cadre level.
+"""The usual rows of a fact sheet's figure table, per unit type and cadre level.
+
+The rows come from the unit type's file (``knowledge/units/<id>.yaml``,
+``figure_rows``); a combined level (``县处级、乡科级``) gets the rows of each.
 
 The web app pre-fills its editable figure table with these rows (values empty) so
 a writer fills in numbers rather than inventing labels; custom rows may be added.
@@ -59,11 +62,25 @@ _ROWS: dict[str, tuple[FigureRow, ...]] = {
 }
 
 
-def figure_rows(level: str | None) -> list[FigureRow]:
-    """The usual rows for ``level`` (乡科级 when the level is unknown or custom)."""
-    return list(_ROWS.get(level or "", _ROWS["乡科级"]))
+def figure_rows(level: str | None, unit_type: str | None = None) -> list[FigureRow]:
+    """The usual rows for ``level`` of ``unit_type`` (its default level when unknown or custom)."""
+    from .units import split_levels
+    from .units import unit_type as get_type
+
+    if unit_type is None and (level or "") in _ROWS:
+        return list(_ROWS[level or ""])
+    ut = get_type(unit_type)
+    levels = [lv for lv in split_levels(level) if lv in ut.figure_rows] or [ut.default_level]
+    rows: list[FigureRow] = []
+    seen: set[str] = set()
+    for lv in levels:
+        for spec in ut.figure_rows.get(lv, []):
+            if spec.label not in seen:
+                seen.add(spec.label)
+                rows.append(FigureRow(spec.label, spec.unit, lv))
+    return rows
 
 
-def blank_figures(level: str | None) -> list[dict[str, object]]:
+def blank_figures(level: str | None, unit_type: str | None = None) -> list[dict[str, object]]:
     """The template as fact-sheet figure dicts with empty values."""
-    return [{"label": r.label, "value": None, "unit": r.unit} for r in figure_rows(level)]
+    return [{"label": r.label, "value": None, "unit": r.unit} for r in figure_rows(level, unit_type)]

@@ -113,8 +113,9 @@ def test_speech_genre(bundled_index) -> None:
         "unit": "江源市委", "org": "市委", "year": 2025, "genre": "speech",
         "figures": [{"label": "提拔县处级干部", "value": 5}, {"label": "职级晋升", "value": 9}],
         "problems": ["个别考察材料不规范"], "plans": ["严格执行选拔任用程序"],
+        "practices": [{"id": "fanti_sibi", "value": 5}, {"id": "young_cadres", "value": 3}],
     })
     draft = DraftEngine(settings, retriever=retriever).draft(facts)
     text = draft.text()
-    assert text.splitlines()[1] == "同志们：" and "通报如下" in text
+    assert text.splitlines()[1] == "同志们：" and "通报如下" in text and "现将我市" in text
     assert check_text(text, facts=facts, genre="speech").findings == []

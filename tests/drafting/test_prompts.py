@@ -117,3 +117,48 @@ def test_regenerate_prompt_carries_instruction_and_tokenised_previous(
 def test_settings_prompts_dir_is_used(tmp_path: Path, fake_model) -> None:
     with pytest.raises(PromptError, match="DRAFTER_PROMPTS_DIR"):
         DraftEngine(Settings(home=tmp_path, prompts_dir=tmp_path / "none"), retriever=object(), model=fake_model)
+
+
+def test_model_prompt_carries_the_unit_profile_and_only_that_sections_figures(bundled_index, fake_model) -> None:
+    """Issue 9: profile, canonical formulations, this section's figures only, practices, budget, 参考 rule."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from drafting_factsheets import UNIT_SHEETS
+
+    from drafter.facts import facts_from_data
+
+    settings, retriever = bundled_index
+    facts = facts_from_data(UNIT_SHEETS["soe"])
+    engine = DraftEngine(settings, retriever=retriever, model=fake_model)
+    outline = engine.outline(facts)
+    fake_model.default = "坚持党委会前置研究干部人事事项。[S1]"
+    draft = engine.draft(facts, outline)
+    prompts = {m[-1]["content"].split("本部分：", 1)[1].split("\n", 1)[0]: m for m in fake_model.history}
+    system = next(iter(prompts.values()))[0]["content"]
+    assert "其他单位往年的报告" in system and "不能当作本单位的工作" in system
+
+    training = next(v for k, v in prompts.items() if "教育培训" in k)[-1]["content"]
+    # the unit type's profile
+    assert "单位类型：国有企业" in training and "自称：集团" in training
+    assert "集团党委会议" in training and "《国有企业领导人员管理规定》" in training
+    assert "公务员" in training.split("本类单位报告中不应出现的词：", 1)[1].split("\n", 1)[0]
+    # canonical formulations, quoted from knowledge/policies
+    assert "信念坚定、为民服务、勤政务实、敢于担当、清正廉洁" in training
+    # only this section's figures: 管理人员教育培训 is F3; the selection counts F1/F2 are not offered
+    figures_block = training.split("本部分可用的数据", 1)[1].split("可以原样引用", 1)[0]
+    assert "{{F3}}" in figures_block and "管理人员教育培训" in figures_block
+    assert "{{F1}}" not in figures_block and "{{F2}}" not in figures_block
+    assert "420" not in training  # values never reach the model
+    # a length budget and the 参考 rule
+    assert "不超过" in training and "字" in training.split("不超过", 1)[1][:6]
+    assert "其他单位往年的报告" in training and "（其他单位的报告：" in training
+
+    overview = next(v for k, v in prompts.items() if "总体情况" in k)[-1]["content"]
+    assert all(f"{{{{F{i}}}}}" in overview for i in (1, 2, 3))  # the overview states every figure
+    practices = next(v for k, v in prompts.items() if "严格程序" in k)[-1]["content"]
+    assert "公开竞聘" in practices and "数量：5人" in practices  # the ticked practices with counts
+    assert "市场化选聘职业经理人" in practices
+    assert "{{F1}}" not in practices.split("本部分可用的数据", 1)[1].split("可以原样引用", 1)[0]
+    assert all(s.backend == "fake" for s in draft.sections)

@@ -107,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
         _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.output)
     else:
         _write(text, args.output)
+    for notice in draft.notices:  # e.g. a highlight written into another part
+        print(f"提示 (note)：{notice}", file=sys.stderr)
     print(summary(draft.findings, draft.failed), file=sys.stderr)
     return 1 if draft.failed else 0
 

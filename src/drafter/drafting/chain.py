@@ -1,9 +1,14 @@
-"""The per-section chain: retrieve → prompt → generate → parse → check.
+"""The per-section chain: retrieve → write → check.
 
-Both backends share this langchain runnable; only the ``generate`` step differs
-(the offline composer, or a :class:`~drafter.llm.ChatModel` streaming tokens).
-``Runnable.batch`` with ``max_concurrency`` drafts sections in parallel. Progress
-and streamed text travel as langchain custom events (``drafter.section_start``,
+Both backends share this langchain runnable; only the ``write`` step differs, and
+it is a :class:`~drafter.drafting.writers.SectionWriter` (the offline composer or a
+chat model), so the chain has no backend branches. ``retrieve`` finds passages of
+past reports for the section (all searches go through :meth:`SectionPipeline.search`);
+they are offered beside the section as 参考写法, named by unit and year, and never
+pasted in as this unit's facts. ``check`` runs the section checks.
+
+``Runnable.batch`` with ``max_concurrency`` drafts sections in parallel. Progress and
+streamed text travel as langchain custom events (``drafter.section_start``,
 ``drafter.token``, ``drafter.section_done``, ``drafter.section_error``);
 :class:`CallbackBridge` turns them into :class:`~drafter.drafting.types.DraftCallbacks`
 calls, so a front end only implements those.
@@ -27,16 +32,13 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 from ..checks import check_text
 from ..errors import DrafterError
 from ..facts import FactSheet
-from ..llm import ChatModel, Message
-from ..markers import missing
 from ..settings import Settings
 from ..specs import Spec
-from .composer import ComposeRequest, compose
-from .ledger import NumberLedger
 from .outline import Outline, OutlineSection
-from .prompts import PromptSet
+from .references import reference_title
 from .similarity import DraftMemory
 from .types import DraftCallbacks, SectionDraft, Source
+from .writers import SectionWriter, Written, map_citations, parse_answer
 
 __all__ = [
     "SECTION_CHECKS",
@@ -52,8 +54,6 @@ log = logging.getLogger(__name__)
 
 #: Checker categories run on each section as it is written.
 SECTION_CHECKS = frozenset({"placeholder", "figure", "numbering"})
-_MAX_PROMPT_PASSAGES = 8
-_CITE_RE = re.compile(r"\s*[\[［【]\s*((?:S\d+\s*[,，、]?\s*)+)[\]］】]")
 
 
 @dataclass
@@ -75,12 +75,8 @@ class SectionJob:
 @dataclass
 class _State:
     job: SectionJob
-    sources: dict[str, list[Source]] = field(default_factory=dict)  # by outline node id
-    offered: list[Source] = field(default_factory=list)
-    messages: list[Message] = field(default_factory=list)
-    raw: str = ""
-    text: str = ""
-    used: list[str] = field(default_factory=list)
+    references: list[Source] = field(default_factory=list)
+    written: Written | None = None
 
 
 class CallbackBridge(BaseCallbackHandler):
@@ -117,40 +113,6 @@ def _emit(name: str, data: dict[str, Any], config: RunnableConfig | None) -> Non
         log.exception("回调处理出错：%s", name)
 
 
-def map_citations(text: str, offered: list[Source]) -> tuple[str, list[str]]:
-    """Strip ``[S1]`` citations from ``text``; return the text and the known ids cited, in order."""
-    known = {s.id for s in offered}
-    cited: list[str] = []
-
-    def repl(m: re.Match[str]) -> str:
-        for sid in re.findall(r"S\d+", m.group(1)):
-            if sid in known and sid not in cited:
-                cited.append(sid)
-        return ""
-
-    return _CITE_RE.sub(repl, text), cited
-
-
-_MD_RE = re.compile(r"^\s*(?:#{1,6}\s*|[-*•]\s+|>\s*)")
-
-
-def parse_answer(text: str, heading: str) -> str:
-    """A model's answer as native body text: no Markdown, no echoed heading, no blank lines."""
-    lines: list[str] = []
-    title = re.sub(r"^[一二三四五六七八九十]+、", "", heading).strip()
-    for raw in text.replace("\r\n", "\n").split("\n"):
-        line = raw.strip().replace("**", "").replace("__", "")
-        if line.startswith("```"):
-            continue
-        line = _MD_RE.sub("", line).strip()
-        if not line:
-            continue
-        if not lines and title and re.sub(r"^[一二三四五六七八九十]+、", "", line).strip("。 ") == title:
-            continue  # the model repeated the section heading
-        lines.append(line)
-    return "\n".join(lines)
-
-
 def check_section(block: str, facts: FactSheet, genre: str) -> list[Any]:
     """Findings on one section's block (heading line + body); offsets are into ``block``."""
     result = check_text(block, facts=facts, genre=genre, categories=set(SECTION_CHECKS))
@@ -163,26 +125,18 @@ def check_section(block: str, facts: FactSheet, genre: str) -> list[Any]:
 
 
 class SectionPipeline:
-    """Builds the per-section runnable for one backend."""
+    """Builds the per-section runnable around one :class:`SectionWriter`."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        spec: Spec,
-        retriever: Any | None,
-        model: ChatModel | None,
-        prompts: PromptSet | None,
-    ) -> None:
+    def __init__(self, settings: Settings, *, spec: Spec, retriever: Any | None, writer: SectionWriter) -> None:
         self.settings = settings
         self.spec = spec
         self.retriever = retriever
-        self.model = model
-        self.prompts = prompts
-        self.backend = model.name if model is not None else "composer"
+        self.writer = writer
+        self.backend = writer.name
 
     # ---- steps -------------------------------------------------------------
-    def _search(self, query: str, job: SectionJob, kinds: list[str] | None) -> list[Any]:
+    def search(self, query: str, job: SectionJob, kinds: list[str] | None = None) -> list[Any]:
+        """The one place the chain asks the knowledge base (a prefetch hook may answer it)."""
         if self.retriever is None or not query.strip():
             return []
         return list(
@@ -194,126 +148,54 @@ class SectionPipeline:
     def retrieve(self, job: SectionJob, config: RunnableConfig) -> _State:
         _emit("drafter.section_start", {"section_id": job.node.id, "heading": job.heading}, config)
         state = _State(job)
-        element = job.node.element
-        if element == "opening" or (self.model is None and element in ("problems", "plans", "rectification", "other")):
-            return state  # the composer writes these from the fact sheet alone
+        if job.node.element == "opening":
+            return state
         focus = " ".join(_focus_words(job.instruction))
         by_id: dict[str, Source] = {}
+        per_target: list[list[Source]] = []
         targets = job.node.children or [job.node]
-        kinds = None if element == "practices" or job.node.children else [element]
         for target in targets:
             query = f"{target.query or target.title} {focus}".strip()
             found: list[Source] = []
-            for p in self._search(query, job, kinds):
+            for p in self.search(query, job):
+                if str(p.source).startswith("policies/"):
+                    continue  # a rule digest is not a report: its phrases reach the prompt as canonical text
                 src = by_id.get(p.id)
                 if src is None:
-                    src = Source(f"S{len(by_id) + 1}", p.source, p.heading, p.text)
+                    src = Source(f"S{len(by_id) + 1}", p.source, p.heading, p.text, reference_title(p))
                     by_id[p.id] = src
                 found.append(src)
-            state.sources[target.id] = found
-        state.offered = list(by_id.values())
+            per_target.append(found)
+        # the best of each target in turn, so every paragraph gets its 参考写法
+        ordered: list[Source] = []
+        for i in range(max((len(x) for x in per_target), default=0)):
+            for lst in per_target:
+                if i < len(lst) and lst[i] not in ordered:
+                    ordered.append(lst[i])
+        state.references = [
+            Source(f"S{i}", s.source, s.heading, s.text, s.title) for i, s in enumerate(ordered, start=1)
+        ]
         return state
 
-    def prompt(self, state: _State) -> _State:
-        if self.model is None or self.prompts is None:
-            return state
+    def write(self, state: _State, config: RunnableConfig) -> _State:
         job = state.job
-        ledger = NumberLedger(job.facts)
-        # passages for the prompt: the best of each target in turn, capped
-        offered: list[Source] = []
-        lists = list(state.sources.values())
-        for i in range(max((len(x) for x in lists), default=0)):
-            for lst in lists:
-                if i < len(lst) and lst[i] not in offered and len(offered) < _MAX_PROMPT_PASSAGES:
-                    offered.append(lst[i])
-        # short ids in the order the model sees them: [S1] … [S8]
-        state.offered = [Source(f"S{i}", s.source, s.heading, s.text) for i, s in enumerate(offered, start=1)]
-        offered = state.offered
-        passages = "\n".join(f"[{s.id}] {' '.join(s.text.split())}" for s in offered) or "（无）"
-        element = self.spec.element(job.node.element)
-        description = element.description if element else "开头段：说明年度、指导思想和总体要求，最后一句引出下文"
-        subsections = ""
-        if job.node.children:
-            subsections = "本部分的小标题（依次写出，每个小标题单独一行，如“（一）……”）：\n" + "\n".join(
-                f"（{_cn(i)}）{c.title}" for i, c in enumerate(job.node.children, start=1)
-            )
-        values = {
-            "title": job.outline.title,
-            "unit": job.facts.unit,
-            "org": job.facts.org,
-            "year": job.facts.year,
-            "outline": "\n".join(
-                f"{('' if n.level == 0 else '  ')}{n.title}" for n in job.outline.sections
-            ),
-            "heading": job.heading or "开头段（无标题）",
-            "element_description": description,
-            "subsections": subsections,
-            "facts": _facts_block(job),
-            "figures": ledger.describe(),
-            "passages": passages,
-            "guidance": _guidance(job),
-        }
-        system = self.prompts.system.render(
-            genre_name=self.spec.name, marker_example=missing("……")
-        )
-        if job.previous is not None or job.instruction:
-            values["instruction"] = job.instruction or "重写本部分，换一种写法"
-            values["previous"] = ledger.tokenize(job.previous.text) if job.previous else "（无）"
-            tpl = self.prompts.regenerate
-            user = tpl.render(**{k: v for k, v in values.items() if k in tpl.variables})
-        else:
-            tpl = self.prompts.section
-            user = tpl.render(**{k: v for k, v in values.items() if k in tpl.variables})
-        state.messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-        return state
 
-    def generate(self, state: _State, config: RunnableConfig) -> _State:
-        job = state.job
-        if self.model is None:
-            done = compose(
-                ComposeRequest(
-                    node=job.node,
-                    facts=job.facts,
-                    passages=state.sources,
-                    instruction=job.instruction,
-                    variant=job.variant,
-                    genre=self.spec.id,
-                    memory=job.memory,
-                )
-            )
-            state.raw, state.used = done.text, done.used
-            _emit("drafter.token", {"section_id": job.node.id, "text": done.text}, config)
-            return state
-
-        def on_text(piece: str) -> None:
+        def emit(piece: str) -> None:
             _emit("drafter.token", {"section_id": job.node.id, "text": piece}, config)
 
-        state.raw = self.model.stream(state.messages, on_text)
-        return state
-
-    def parse(self, state: _State) -> _State:
-        if self.model is None:
-            state.text = state.raw
-            return state
-        job = state.job
-        body = parse_answer(state.raw, job.heading)
-        body, cited = map_citations(body, state.offered)
-        sub = NumberLedger(job.facts).substitute(body)
-        state.text = sub.text
-        state.used = cited or [s.id for s in state.offered]
+        state.written = self.writer.write(job, state.references, emit)
         return state
 
     def check(self, state: _State, config: RunnableConfig) -> SectionDraft:
         job = state.job
-        by_id = {s.id: s for s in state.offered}
-        sources = [by_id[i] for i in state.used if i in by_id]
+        written = state.written or Written("", [])
         section = SectionDraft(
             id=job.node.id,
             element=job.node.element,
             heading=job.heading,
             level=job.node.level,
-            text=state.text,
-            sources=sources,
+            text=written.text,
+            sources=written.sources,
             backend=self.backend,
             instruction=job.instruction,
         )
@@ -324,9 +206,7 @@ class SectionPipeline:
     def inner(self) -> Runnable[SectionJob, SectionDraft]:
         return (
             RunnableLambda(self.retrieve, name="retrieve")
-            | RunnableLambda(self.prompt, name="prompt")
-            | RunnableLambda(self.generate, name="generate")
-            | RunnableLambda(self.parse, name="parse")
+            | RunnableLambda(self.write, name="write")
             | RunnableLambda(self.check, name="check")
         )
 
@@ -359,56 +239,7 @@ class SectionPipeline:
         return RunnableLambda(guarded, name="section")
 
 
-def _cn(n: int) -> str:
-    from ..doctree import int_to_chinese
-
-    return int_to_chinese(n)
-
-
 def _focus_words(instruction: str | None) -> list[str]:
     if not instruction:
         return []
     return [m.group(1) for m in re.finditer(r"(?:突出|强调|侧重|加入|增加|补充)([^，。；,;]{2,20})", instruction)]
-
-
-def _facts_block(job: SectionJob) -> str:
-    f = job.facts
-    node = job.node
-    lines = [f"干部层级：{f.level}"] if f.level else []
-    if f.superior:
-        lines.append(f"上级组织部门：{f.superior}")
-    highlights = list(node.highlights) + [h for c in node.children for h in c.highlights]
-    if node.children:
-        for c in node.children:
-            for h in c.highlights:
-                lines.append(f"亮点（写入“{c.title}”）：{h}")
-    else:
-        lines.extend(f"亮点：{h}" for h in node.highlights)
-    element = node.element
-    if element == "problems":
-        lines.extend(f"存在问题：{p}" for p in f.problems)
-        if not f.problems:
-            lines.append(f"存在问题：数据表未填写，请写缺项标记 {missing('本年度存在的主要问题')}")
-    elif element == "plans":
-        lines.extend(f"下一步打算：{p}" for p in f.plans)
-    elif element == "rectification":
-        lines.extend(f"整改情况：{p}" for p in f.rectification)
-    elif element == "opening" and not highlights:
-        lines.append("（开头段不需要具体数据）")
-    return "\n".join(lines) or "（无）"
-
-
-def _guidance(job: SectionJob) -> str:
-    element = job.node.element
-    base = "语言符合公文规范，每段首行不要空格。"
-    if element == "opening":
-        return "写一段开头，说明本年度选人用人工作的总体思路，末句写“现将……情况报告如下：”。" + base
-    if element == "overview":
-        return "用数据编号逐项写明全部数据，一个都不能漏；不要写数据表以外的数字。" + base
-    if element == "problems":
-        return "只写数据表列出的问题，用“一是……二是……”表述；不要编造问题。" + base
-    if element == "plans":
-        return "以“下一步，……”开头，结合数据表中的打算，用“一是……二是……”表述。" + base
-    if job.node.children:
-        return "每个小标题下写一段，结合本单位亮点和往年报告的写法，用“一是……二是……”展开。" + base
-    return base

@@ -29,8 +29,10 @@ from .chain import CallbackBridge, SectionJob, SectionPipeline
 from .outline import Outline, OutlineSection, build_outline
 from .prompts import load_prompts
 from .restore import node_from_section, outline_from_draft
+from .signature import signature_lines
 from .similarity import DraftMemory
 from .types import Draft, DraftCallbacks, NullCallbacks, SectionDraft
+from .writers import ComposerWriter, ModelWriter, SectionWriter
 
 __all__ = ["CachedRetriever", "DraftEngine", "numbered_headings"]
 
@@ -139,10 +141,14 @@ class DraftEngine:
             self._retriever = CachedRetriever(open_retriever(self.settings, build_if_missing=True))
         return self._retriever
 
+    def writer(self, spec: Spec) -> SectionWriter:
+        """The section writer of this engine's backend."""
+        if self.model is not None and self.prompts is not None:
+            return ModelWriter(self.model, self.prompts, spec)
+        return ComposerWriter()
+
     def _pipeline(self, spec: Spec) -> SectionPipeline:
-        return SectionPipeline(
-            self.settings, spec=spec, retriever=self.retriever, model=self.model, prompts=self.prompts
-        )
+        return SectionPipeline(self.settings, spec=spec, retriever=self.retriever, writer=self.writer(spec))
 
     def _config(self, callbacks: DraftCallbacks | None) -> RunnableConfig:
         return {
@@ -206,20 +212,23 @@ class DraftEngine:
             salutation=outline.salutation,
             outline=outline.to_dict(),
             exclude_sources=exclude,
+            notices=list(outline.notices),
+            signature=signature_lines(facts),
         )
 
     def _run(
         self, spec: Spec, jobs: list[SectionJob], callbacks: DraftCallbacks | None, memory: DraftMemory
     ) -> list[SectionDraft]:
-        """Run the jobs: a model's in parallel; the composer's in document order with one memory.
+        """Run the jobs: in parallel if the writer allows, else in document order with one memory.
 
         The composer takes a few milliseconds per section, so running it in order
         costs nothing and lets each section skip what the earlier ones said (the
-        result is deterministic, and no past-report sentence is used twice).
+        result is deterministic).
         """
-        runnable = self._pipeline(spec).runnable()
+        pipeline = self._pipeline(spec)
+        runnable = pipeline.runnable()
         config = self._config(callbacks)
-        if self.model is not None:
+        if pipeline.writer.parallel:
             return list(runnable.batch(jobs, config=config))
         out: list[SectionDraft] = []
         for job in jobs:
@@ -271,9 +280,12 @@ class DraftEngine:
             previous=old if old.status == "ok" and old.text else None,
             variant=len(draft.history.get(section_id, [])) + 1,
             exclude_sources=draft.exclude_sources,
-            memory=self._memory_without(draft, {section_id}) if self.model is None else None,
+            memory=self._memory_without(draft, {section_id}),
         )
-        runnable = self._pipeline(spec).runnable(raise_errors=True)
+        pipeline = self._pipeline(spec)
+        if pipeline.writer.parallel:
+            job.memory = None
+        runnable = pipeline.runnable(raise_errors=True)
         try:
             return runnable.invoke(job, config=self._config(callbacks))
         except DrafterError:

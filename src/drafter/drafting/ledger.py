@@ -39,12 +39,15 @@ class NumberLedger:
     def token(key: str) -> str:
         return "{{" + key + "}}"
 
-    def describe(self) -> str:
-        """One line per figure for the prompt: token, label and unit, never the value."""
-        if not self.figures:
+    def describe(self, keys: list[str] | None = None) -> str:
+        """One line per figure for the prompt (only ``keys`` if given): token, label and unit, never the value."""
+        figures = {k: f for k, f in self.figures.items() if keys is None or k in keys}
+        if not figures:
+            if keys is not None and self.figures:
+                return "（本部分不写数字；需要数字的地方写缺项标记）"
             return "（本单位没有提供数据；需要数字的地方写缺项标记）"
         lines = []
-        for key, fig in self.figures.items():
+        for key, fig in figures.items():
             kind = "百分比" if fig.unit == "%" else f"单位“{fig.unit}”"
             lines.append(f"{self.token(key)}：{fig.label}（{kind}，写作“{fig.label}{self.token(key)}”）")
         return "\n".join(lines)

@@ -1,11 +1,16 @@
 """The editable outline: a tree of sections, built from the spec and the fact sheet.
 
-:func:`build_outline` makes, in the spec's order: an opening; the overview; two to
-four practices sections (``二、…``) whose ``（一）（二）…`` subsections come from
-the themes (:mod:`drafter.drafting.themes`) that the user's highlights and the
-retrieved past reports cover; the rectification of last year's appraisal when the
-fact sheet gives it; problems; plans. Each node knows its spec ``element`` and its
-retrieval ``query``; highlights are attached to the subsection they belong to.
+:func:`build_outline` makes, in the spec's order: an opening; the overview; one
+practices section (``二、…``) per part of the practice catalogue
+(:mod:`drafter.units`) that the sheet gives something for — ticked practices,
+highlights, figures — with one ``（一）…`` paragraph per catalogue paragraph (a part
+with a single paragraph has no lone ``（一）``), and at least two parts (the core
+ones left honestly empty, for the writer to fill); the rectification of last year's
+appraisal when the sheet gives it; problems; plans. What past reports cover never
+decides the outline. Each node knows its ``element``, retrieval ``query``, the
+``practices``, ``highlights`` and ``figures`` it states and its catalogue ``key``.
+A highlight filed under a part the outline lacks goes to the nearest part present,
+and :attr:`Outline.notices` says so.
 
 An outline round-trips through plain dicts (:meth:`Outline.to_dict`) and an indented
 text form a user can edit (:meth:`Outline.to_text` / :meth:`Outline.from_text`)::
@@ -28,7 +33,7 @@ from typing import Any
 from ..errors import InputError
 from ..facts import FactSheet
 from ..specs import Spec, classify_heading, load_spec
-from .themes import CORE_THEMES, THEMES, Theme, subtheme_score, theme_for_highlight
+from ..units import Catalogue, Part, catalogue
 
 __all__ = ["DEFAULT_TITLES", "CoverageFn", "Outline", "OutlineSection", "assign_ids", "build_outline"]
 
@@ -69,6 +74,12 @@ class OutlineSection:
     query: str = ""
     children: list[OutlineSection] = field(default_factory=list)
     highlights: list[str] = field(default_factory=list)
+    #: ticked practice ids (knowledge/practices.yaml) written up here
+    practices: list[str] = field(default_factory=list)
+    #: keys of the entered figures stated here
+    figures: list[str] = field(default_factory=list)
+    #: catalogue place: ``procedure`` (a part) or ``procedure/recommend`` (one paragraph)
+    key: str = ""
 
     def walk(self) -> Iterable[OutlineSection]:
         yield self
@@ -83,6 +94,9 @@ class OutlineSection:
             "title": self.title,
             "query": self.query,
             "highlights": list(self.highlights),
+            "practices": list(self.practices),
+            "figures": list(self.figures),
+            "key": self.key,
             "children": [c.to_dict() for c in self.children],
         }
 
@@ -95,6 +109,9 @@ class OutlineSection:
             title=str(d.get("title", "")),
             query=str(d.get("query", "")),
             highlights=[str(h) for h in d.get("highlights", [])],
+            practices=[str(p) for p in d.get("practices", [])],
+            figures=[str(f) for f in d.get("figures", [])],
+            key=str(d.get("key", "")),
             children=[cls.from_dict(c) for c in d.get("children", [])],
         )
 
@@ -107,6 +124,8 @@ class Outline:
     genre: str
     sections: list[OutlineSection] = field(default_factory=list)
     salutation: str | None = None
+    #: what the writer should know about the outline (a highlight moved to another part …)
+    notices: list[str] = field(default_factory=list)
 
     def section(self, section_id: str) -> OutlineSection:
         for top in self.sections:
@@ -121,6 +140,7 @@ class Outline:
             "genre": self.genre,
             "salutation": self.salutation,
             "sections": [s.to_dict() for s in self.sections],
+            "notices": list(self.notices),
         }
 
     @classmethod
@@ -130,6 +150,7 @@ class Outline:
             genre=str(d.get("genre", "report")),
             salutation=d.get("salutation"),
             sections=[OutlineSection.from_dict(s) for s in d.get("sections", [])],
+            notices=[str(n) for n in d.get("notices", [])],
         )
         assign_ids(outline)
         return outline
@@ -155,6 +176,7 @@ class Outline:
         """
         spec = load_spec(genre)
         queries = {n.title: n.query for top in base.sections for n in top.walk()} if base else {}
+        carried = {n.title: n for top in base.sections for n in top.walk()} if base else {}
         title = base.title if base else ""
         sections: list[OutlineSection] = []
         for lineno, raw in enumerate(text.splitlines(), start=1):
@@ -200,7 +222,15 @@ class Outline:
                 parent.children.append(OutlineSection("", parent.element, 2, node_title, query))
         if not title:
             raise InputError("提纲缺少“标题：……”一行")
-        outline = cls(title=title, genre=genre, sections=sections, salutation=spec.salutation)
+        for top in sections:
+            for node in top.walk():
+                old = carried.get(node.title)
+                if old is not None:
+                    node.practices, node.figures, node.key = list(old.practices), list(old.figures), old.key
+        outline = cls(
+            title=title, genre=genre, sections=sections, salutation=spec.salutation,
+            notices=list(base.notices) if base else [],
+        )
         assign_ids(outline)
         return outline
 
@@ -242,103 +272,200 @@ def assign_ids(outline: Outline) -> None:
             child.element = top.element
 
 
-def _covered(coverage: CoverageFn | None, query: str, keywords: Iterable[str]) -> int:
-    """How many retrieved passages on ``query`` mention one of ``keywords``."""
-    if coverage is None:
-        return 0
-    hits = 0
-    for heading, text in coverage(query):
-        blob = heading + text
-        if any(k in blob for k in keywords):
-            hits += 1
-    return hits
+def _score(text: str, keywords: Iterable[str]) -> int:
+    return sum(1 for k in keywords if k and k in text)
 
 
-def _practice_sections(facts: FactSheet, coverage: CoverageFn | None) -> list[OutlineSection]:
-    """Two to four practices sections with their subsections and highlights."""
-    placed: dict[tuple[str, str], list[str]] = {}
+@dataclass
+class _Slot:
+    """What one catalogue paragraph (part/sub) carries for this sheet."""
+
+    practices: list[str] = field(default_factory=list)
+    highlights: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.practices or self.highlights or self.figures)
+
+
+#: Figure labels that belong to the overview only (selection counts), never to a practice paragraph.
+_OVERVIEW_ONLY = ("提拔", "选拔任用", "进一步使用", "选任")
+
+
+def _best_sub(text: str, cat: Catalogue, allowed: set[tuple[str, str]] | None = None) -> tuple[str, str] | None:
+    best: tuple[int, int, tuple[str, str]] | None = None
+    order = 0
+    for part in cat.parts:
+        for sub in part.subs:
+            order += 1
+            key = (part.id, sub.id)
+            if allowed is not None and key not in allowed:
+                continue
+            score = _score(text, sub.keywords) * 2 + (1 if sub.title in text else 0)
+            if score and (best is None or score > best[0]):
+                best = (score, -order, key)
+    return best[2] if best else None
+
+
+def _slots(facts: FactSheet, cat: Catalogue, highlights: list[str]) -> dict[tuple[str, str], _Slot]:
+    """Ticked practices, practice highlights and figures, each in its catalogue paragraph."""
+    profile = facts.profile()
+    applicable = {(p.part, p.sub) for p in profile.practices()}
+    slots: dict[tuple[str, str], _Slot] = {}
+    for item in facts.practices:
+        practice = cat.practice(item.id)
+        if practice is not None:
+            slots.setdefault((practice.part, practice.sub), _Slot()).practices.append(item.id)
     loose: list[str] = []
-    for h in facts.highlights_for("practices"):
-        match = theme_for_highlight(h.text)
-        if match is None:
-            loose.append(h.text)
+    practice_keys = {(part.id, sub.id) for part in cat.parts if part.id != "rectification" for sub in part.subs}
+    for text in highlights:
+        key = _best_sub(text, cat, (applicable | set(slots)) & practice_keys) or _best_sub(text, cat, practice_keys)
+        if key is None:
+            loose.append(text)
         else:
-            placed.setdefault((match[0].id, match[1].title), []).append(h.text)
-
-    chosen: list[tuple[Theme, list[OutlineSection]]] = []
-    for theme in THEMES:
-        subs: list[tuple[int, int, OutlineSection]] = []
-        for order, sub in enumerate(theme.subs):
-            hl = placed.get((theme.id, sub.title), [])
-            cover = _covered(coverage, sub.query, sub.keywords)
-            node = OutlineSection("", "practices", 2, sub.title, sub.query, highlights=list(hl))
-            subs.append((len(hl) * 100 + min(cover, 5), -order, node))
-        has_highlights = any(s[2].highlights for s in subs)
-        theme_cover = sum(min(s[0], 5) for s in subs if not s[2].highlights)
-        if theme.id not in CORE_THEMES and not has_highlights and theme_cover < 2:
+            slots.setdefault(key, _Slot()).highlights.append(text)
+    for fig in facts.figures:
+        key = _best_sub(fig.label, cat, applicable | set(slots))
+        if key is None or (any(w in fig.label for w in _OVERVIEW_ONLY) and _score(fig.label, ("年轻", "35岁", "40岁")) == 0):
             continue
-        keep = [s for s in subs if s[2].highlights or s[0] > 0]
-        if len(keep) < 2:
-            keep = sorted(subs, key=lambda s: (s[0], s[1]), reverse=True)[:2]
-        keep = sorted(keep, key=lambda s: (s[0], s[1]), reverse=True)[:_MAX_SUBS]
-        keep.sort(key=lambda s: -s[1])  # back to catalogue order
-        chosen.append((theme, [s[2] for s in keep]))
+        if key[0] == "rectification":
+            continue
+        slots.setdefault(key, _Slot()).figures.append(fig.key or "")
+    if loose:  # highlights that name no practice: the first paragraph written, else the first core one
+        target = next((k for k in slots if k[0] != "rectification"), None) or ("direction", cat.parts[0].subs[0].id)
+        slots.setdefault(target, _Slot()).highlights.extend(loose)
+    return slots
 
-    sections = [
-        OutlineSection("", "practices", 1, theme.title, theme.query, children=subs)
-        for theme, subs in chosen[:4]
-    ]
-    if loose:  # highlights matching no theme go where they fit best by words, else the first
-        for text in loose:
-            best = max(
-                (c for s in sections for c in s.children),
-                key=lambda c: (subtheme_score(text, _sub_of(c)), 0),
-                default=None,
-            )
-            if best is not None:
-                best.highlights.append(text)
+
+def _node_for(part: Part, sub_id: str, slot: _Slot, level: int) -> OutlineSection:
+    sub = part.sub(sub_id)
+    title = sub.title if sub else part.title
+    return OutlineSection(
+        "", "practices", level, title, f"{title} {' '.join(sub.keywords[:4]) if sub else ''}".strip(),
+        highlights=list(slot.highlights), practices=list(slot.practices), figures=list(slot.figures),
+        key=f"{part.id}/{sub_id}",
+    )
+
+
+def _practice_sections(
+    facts: FactSheet, cat: Catalogue, slots: dict[tuple[str, str], _Slot], minimum: int = 2
+) -> list[OutlineSection]:
+    """One section per part that has something to say; at least ``minimum`` (the core parts, honestly empty)."""
+    sections: list[OutlineSection] = []
+    for part in cat.parts:
+        if part.id == "rectification":
+            continue
+        filled = [(sub.id, slots[(part.id, sub.id)]) for sub in part.subs if slots.get((part.id, sub.id))]
+        if not filled:
+            continue
+        if len(filled) == 1:  # one paragraph: no lone （一）
+            node = _node_for(part, filled[0][0], filled[0][1], 1)
+            node.title, node.query = part.title, f"{part.title} {node.query}"
+            sections.append(node)
+            continue
+        node = OutlineSection("", "practices", 1, part.title, part.title, key=part.id)
+        node.children = [_node_for(part, sid, slot, 2) for sid, slot in filled]
+        sections.append(node)
+    for core in _CORE_PARTS:
+        if len(sections) >= minimum:
+            break
+        core_part = cat.part(core)
+        if core_part is None or any(s.key.split("/")[0] == core for s in sections):
+            continue
+        sections.append(OutlineSection("", "practices", 1, core_part.title, core_part.title, key=core_part.id))
+    order = {p.id: i for i, p in enumerate(cat.parts)}
+    sections.sort(key=lambda s: order.get(s.key.split("/")[0], 99))
     return sections
 
 
-def _sub_of(node: OutlineSection) -> Any:
-    for theme in THEMES:
-        for sub in theme.subs:
-            if sub.title == node.title:
-                return sub
-    return THEMES[0].subs[0]
+_CORE_PARTS = ("direction", "procedure")
+
+
+def _relocate(element: str, present: list[str], spec: Spec) -> str:
+    """The element nearest to ``element`` in the spec's order among ``present`` (earlier on a tie)."""
+    order = [e.id for e in spec.elements]
+    if element not in order:
+        return "practices" if "practices" in present else present[0]
+    i = order.index(element)
+    candidates = sorted(present, key=lambda e: (abs(order.index(e) - i) if e in order else 99, order.index(e) if e in order else 99))
+    return candidates[0]
 
 
 def build_outline(
     facts: FactSheet, *, coverage: CoverageFn | None = None, spec: Spec | None = None
 ) -> Outline:
-    """The outline for ``facts`` (``coverage`` reports what past reports cover)."""
+    """The outline for ``facts``: only parts the sheet gives something for, plus the required ones.
+
+    ``coverage`` is accepted for compatibility and not used: what past reports cover
+    never decides what this unit reports.
+    """
+    del coverage
     spec = spec or load_spec(facts.genre)
+    cat = catalogue()
     titles = DEFAULT_TITLES.get(spec.id, DEFAULT_TITLES["report"])
-    practices = _practice_sections(facts, coverage)
-    sections: list[OutlineSection] = [OutlineSection("opening", "opening", 0, "开头", "开头 干部选拔任用工作 总体要求")]
+    notices: list[str] = []
+    # which elements the outline has (before highlights are placed)
+    rect_practices = [
+        i.id for i in facts.practices if (p := cat.practice(i.id)) is not None and p.part == "rectification"
+    ]
+    present: list[str] = []
     for element in spec.elements:
-        if element.id == "practices":
-            sections.extend(practices)
-            continue
-        if element.id == "rectification" and not facts.rectification:
+        if element.id == "rectification" and not (facts.rectification or rect_practices):
             continue
         if element.id == "other" and not facts.highlights_for("other"):
+            continue
+        present.append(element.id)
+    present_for_highlights = present
+    # highlights: each goes to its part, or the nearest part present (the writer is told)
+    placed: dict[str, list[str]] = {}
+    part_ids = {p.id for p in cat.parts}
+    for h in facts.highlights:
+        target = h.section or "practices"
+        if target in part_ids and target != "rectification":
+            target = "practices"
+        if target not in present_for_highlights:
+            where = _relocate(target, present_for_highlights, spec)
+            el_from, el_to = spec.element(target), spec.element(where)
+            name = el_from.name if el_from is not None else target
+            dest = el_to.name if el_to is not None else where
+            notices.append(f"亮点“{h.text[:30]}”所属的“{name}”部分不在提纲中，已写入“{dest}”部分。")
+            target = where
+        placed.setdefault(target, []).append(h.text)
+    practice_highlights = placed.get("practices", []) if spec.element("practices") is not None else placed.get("overview", [])
+    slots = _slots(facts, cat, practice_highlights if spec.element("practices") is not None else [])
+    practices = _practice_sections(facts, cat, slots)
+    sections: list[OutlineSection] = [OutlineSection("opening", "opening", 0, "开头", "开头 干部选拔任用工作 总体要求")]
+    for element in spec.elements:
+        if element.id not in present:
+            continue
+        if element.id == "practices":
+            sections.extend(practices)
             continue
         node = OutlineSection(
             "", element.id, 1, titles.get(element.id, element.name).format(year=facts.year), element.query
         )
-        node.highlights = [h.text for h in facts.highlights_for(element.id)]
-        if element.id == "overview" and spec.element("practices") is None:
-            # a speech: the practices become the overview's subsections
-            node.children = [
-                OutlineSection("", "overview", 2, _short_theme_title(s.title), s.query, highlights=[
-                    h for c in s.children for h in c.highlights
-                ])
-                for s in practices
-            ]
+        node.highlights = [] if element.id == "practices" else list(placed.get(element.id, []))
+        if element.id == "overview":
+            node.figures = [f.key or "" for f in facts.figures]
+            if spec.element("practices") is None:
+                # a speech: the parts become the overview's subsections
+                speech_slots = _slots(facts, cat, node.highlights)
+                node.highlights = []
+                node.children = [
+                    OutlineSection(
+                        "", "overview", 2, _short_theme_title(s.title), s.query,
+                        highlights=[h for n in [s, *s.children] for h in n.highlights],
+                        practices=[p for n in [s, *s.children] for p in n.practices],
+                        key=s.key,
+                    )
+                    for s in _practice_sections(facts, cat, speech_slots, minimum=0)
+                ]
+        if element.id == "rectification":
+            node.practices = rect_practices
         sections.append(node)
     outline = Outline(
-        title=spec.title_for(facts.unit, facts.year), genre=spec.id, sections=sections, salutation=spec.salutation
+        title=spec.title_for(facts.unit, facts.year), genre=spec.id, sections=sections, salutation=spec.salutation,
+        notices=notices,
     )
     assign_ids(outline)
     return outline

@@ -26,21 +26,23 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "section": frozenset(
         {
             "title", "unit", "org", "year", "outline", "heading", "element_description",
-            "subsections", "facts", "figures", "passages", "guidance",
+            "subsections", "profile", "canonical", "facts", "practices", "figures", "budget",
+            "passages", "guidance",
         }
     ),
     "regenerate": frozenset(
         {
             "title", "unit", "org", "year", "heading", "element_description", "subsections",
-            "instruction", "previous", "facts", "figures", "passages", "guidance",
+            "instruction", "previous", "profile", "canonical", "facts", "practices", "figures",
+            "budget", "passages", "guidance",
         }
     ),
 }
 #: Variables a template may leave out (the rest are required).
 _OPTIONAL: dict[str, frozenset[str]] = {
     "system": frozenset({"genre_name"}),
-    "section": frozenset({"outline", "subsections", "guidance", "passages"}),
-    "regenerate": frozenset({"subsections", "guidance", "passages", "previous"}),
+    "section": frozenset({"outline", "subsections", "guidance", "passages", "canonical", "budget"}),
+    "regenerate": frozenset({"subsections", "guidance", "passages", "previous", "canonical", "budget"}),
 }
 
 

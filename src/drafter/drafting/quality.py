@@ -24,7 +24,6 @@ import re
 from collections import Counter
 
 from ..facts import FactSheet
-from .localise import self_reference
 from .similarity import body_sentences, normalise, similarity
 
 __all__ = [
@@ -62,7 +61,15 @@ def user_texts(facts: FactSheet) -> list[str]:
     Pass it as ``exempt`` to :func:`~drafter.drafting.similarity.near_duplicate_pairs`:
     two sentences both carrying the user's words are the user's, not the drafter's.
     """
-    return facts.free_texts() + [f.label for f in facts.figures]
+    from .composer import practice_sentence
+
+    profile = facts.profile()
+    return (
+        facts.free_texts()
+        + [f.label for f in facts.figures]
+        + [practice_sentence(facts, p.id, profile) for p in facts.practices]
+        + [facts.signature_unit]
+    )
 
 
 def repeated_sentences(text: str, min_chars: int = 20) -> list[str]:
@@ -76,7 +83,7 @@ def foreign_specifics(text: str, facts: FactSheet) -> list[str]:
     own = " ".join(x for x in (facts.unit, facts.org, facts.superior or "", facts.region or "") if x)
     found: list[str] = []
     body = "\n".join(body_sentences(text))
-    mine = self_reference(facts)
+    mine = facts.profile().self_ref
     for m in _SELF_RE.finditer(body):
         if m.group() != mine:
             found.append(m.group())

@@ -14,8 +14,7 @@ import re
 from ..doctree import Document, Section, parse
 from ..facts import FactSheet
 from ..specs import Spec, assign_elements
-from .outline import Outline, OutlineSection, assign_ids
-from .themes import THEMES, theme_for_highlight
+from .outline import Outline, OutlineSection, assign_ids, build_outline
 from .types import Draft, SectionDraft
 
 __all__ = ["draft_from_text", "node_from_section", "outline_from_draft", "resolve_section", "section_spans", "splice"]
@@ -64,29 +63,27 @@ _SUB_RE = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.+?)[
 
 
 def node_from_section(section: SectionDraft, facts: FactSheet) -> OutlineSection:
-    """An outline node for an existing section: title, its （一） subsections and highlights."""
+    """An outline node for an existing section: the node of the sheet's own outline with its title.
+
+    The practices, highlights and figures it states come from the fact sheet (the
+    outline it would be drafted from); a section whose title the sheet's outline
+    does not have keeps its title and ``（一）`` subsections, with nothing attached.
+    """
     title = re.sub(r"^[一二三四五六七八九十]+、", "", section.heading).strip()
-    node = OutlineSection(section.id, section.element, section.level, title or "开头")
-    theme = next((t for t in THEMES if t.title == title), None)
-    node.query = theme.query if theme else title
+    outline = build_outline(facts)
+    for top in outline.sections:
+        if top.title == (title or "开头") and top.element == section.element:
+            top.id = section.id
+            return top
+    node = OutlineSection(section.id, section.element, section.level, title or "开头", title or "开头")
     for i, line in enumerate(ln for ln in section.text.split("\n") if _SUB_RE.match(ln.strip())):
         m = _SUB_RE.match(line.strip())
         if m is None:
             continue
         sub_title = m.group(2).split("。")[0]
-        sub = next((s for t in THEMES for s in t.subs if s.title == sub_title), None)
-        node.children.append(
-            OutlineSection(f"{section.id}.{i + 1}", section.element, 2, sub_title, sub.query if sub else sub_title)
-        )
-    for h in facts.highlights_for(section.element if section.element != "opening" else "practices"):
-        if section.element == "opening":
-            break
-        match = theme_for_highlight(h.text)
-        target = next((c for c in node.children if match and c.title == match[1].title), None)
-        if target is not None:
-            target.highlights.append(h.text)
-        elif not node.children and section.element != "practices":
-            node.highlights.append(h.text)
+        node.children.append(OutlineSection(f"{section.id}.{i + 1}", section.element, 2, sub_title, sub_title))
+    if section.element not in ("opening", "practices"):
+        node.highlights = [h.text for h in facts.highlights_for(section.element)]
     return node
 
 

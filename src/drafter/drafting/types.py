@@ -33,12 +33,17 @@ Status = Literal["ok", "failed"]
 
 @dataclass
 class Source:
-    """A passage a section drew on: ``id`` is the short citation id (``S1``)."""
+    """A passage offered beside a section as 参考写法: ``id`` is the short citation id (``S1``).
+
+    ``title`` names the report it comes from as “单位 · 年度 · 标题”: another unit's
+    report, whose wording may be borrowed and whose facts never are.
+    """
 
     id: str
     source: str
     heading: str
     text: str
+    title: str = ""
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:
@@ -101,6 +106,10 @@ class Draft:
     outline: dict[str, Any] | None = None
     #: Sources kept out of retrieval (the leave-one-out benchmark).
     exclude_sources: list[str] | None = None
+    #: What the writer should know (a highlight placed in another part …).
+    notices: list[str] = field(default_factory=list)
+    #: The 落款 block: ``[reporting body, date]`` lines (the export writes the same).
+    signature: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         """The native plain text: title line, then heading lines and paragraphs."""
@@ -111,6 +120,7 @@ class Draft:
             block = s.block()
             if block:
                 lines.append(block)
+        lines.extend(self.signature)  # the 落款 block closes the text
         return "\n".join(lines) + "\n"
 
     def section(self, section_id: str) -> SectionDraft:
@@ -144,6 +154,8 @@ class Draft:
             "history": {k: [s.to_dict() for s in v] for k, v in self.history.items()},
             "outline": self.outline,
             "exclude_sources": self.exclude_sources,
+            "notices": list(self.notices),
+            "signature": list(self.signature),
         }
 
     @classmethod
@@ -155,6 +167,8 @@ class Draft:
             history={k: [SectionDraft.from_dict(s) for s in v] for k, v in (d.get("history") or {}).items()},
             outline=d.get("outline"),
             exclude_sources=d.get("exclude_sources"),
+            notices=list(d.get("notices") or []),
+            signature=list(d.get("signature") or []),
         )
 
 

@@ -1,0 +1,39 @@
+"""The 落款 block that ends a draft: the reporting body and the date.
+
+The same two lines the exporters put under the text (:class:`drafter.export.Signature`):
+the sheet's ``signer`` (or the reporting body's full name, from the unit type) and
+its ``date`` written as GB/T 9704 writes it (``2026年1月10日``) when the sheet gives one.
+"""
+
+from __future__ import annotations
+
+from ..export.common import Signature, format_date
+from ..facts import FactSheet
+
+__all__ = ["signature_for", "signature_lines", "split_signature"]
+
+
+def signature_for(facts: FactSheet) -> Signature:
+    """The export's signature for ``facts``."""
+    return Signature(unit=facts.signature_unit, date=facts.date)
+
+
+def signature_lines(facts: FactSheet) -> list[str]:
+    """``["中共江源市水务局党组", "2026年1月10日"]`` (the date only when entered)."""
+    lines = [facts.signature_unit]
+    if facts.date is not None:
+        lines.append(format_date(facts.date))
+    return lines
+
+
+def split_signature(text: str, facts: FactSheet | None) -> tuple[str, Signature | None]:
+    """``text`` without a trailing 落款 block matching ``facts``, and that block as a Signature."""
+    if facts is None:
+        return text, None
+    lines = signature_lines(facts)
+    tail = "\n".join(lines)
+    stripped = text.rstrip("\n")
+    if stripped.endswith(tail):
+        body = stripped[: len(stripped) - len(tail)].rstrip("\n") + "\n"
+        return body, signature_for(facts)
+    return text, None
