@@ -10,7 +10,7 @@ import streamlit as st
 
 from drafter.errors import DrafterError, IngestError
 from drafter.kb.indexer import IndexStatus, build_lock, discover, index_knowledge
-from drafter.kb.ingest import SUPPORTED_SUFFIXES, read_text
+from drafter.kb.ingest import SUPPORTED_TEXT, read_text, unsupported_reason
 
 from . import resources
 from .highlight import md_escape
@@ -25,8 +25,9 @@ def accept_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> 
     """Validate and store one uploaded file; returns (accepted, Chinese message)."""
     clean = _BAD_CHARS.sub("_", Path(name).name).strip() or "未命名.txt"
     suffix = Path(clean).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        return False, f"{name}：不支持的文件类型“{suffix or '无扩展名'}”，请上传 .txt、.md 或 .docx 文件"
+    reason = unsupported_reason(suffix)
+    if reason is not None:
+        return False, f"{name}：{reason}"
     if len(data) > max_bytes:
         return False, (
             f"{name}：文件过大（{len(data) / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB；"
@@ -48,7 +49,8 @@ def accept_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> 
     tmp.replace(target)
     chars = len(ingested.text)
     note = "（已替换同名文件）" if replaced else ""
-    return True, f"{clean}：已保存，约{chars}字{note}"
+    notes = "".join(f"；注意：{n}" for n in ingested.notes)
+    return True, f"{clean}：已保存，约{chars}字{note}{notes}"
 
 
 def _reindex(ctx: Ctx) -> None:
@@ -83,7 +85,7 @@ def _reindex(ctx: Ctx) -> None:
 
 def _upload(ctx: Ctx) -> None:
     files = st.file_uploader(
-        f"上传往年报告或材料（.txt / .md / .docx，GBK 编码亦可；单个文件不超过 {ctx.settings.max_upload_mb:g} MB）",
+        f"上传往年报告或材料（{SUPPORTED_TEXT}，GBK 编码亦可；单个文件不超过 {ctx.settings.max_upload_mb:g} MB）",
         # no type filter: every rejected file gets its own Chinese reason below
         accept_multiple_files=True,
         key=f"kb_upload_{st.session_state.get('kb_nonce', 0)}",

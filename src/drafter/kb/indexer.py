@@ -33,7 +33,7 @@ from ..errors import IngestError
 from ..settings import Settings
 from . import embedding
 from .chunking import Chunk, chunk_document, chunk_policy_items
-from .ingest import SUPPORTED_SUFFIXES, read_text
+from .ingest import SUPPORTED_SUFFIXES, read_text, unsupported_reason
 from .types import ProgressCallback
 
 if TYPE_CHECKING:
@@ -160,12 +160,7 @@ def _scan_dir(
                 files.append(SourceFile(source, path, policy=True))
             continue
         if suffix not in SUPPORTED_SUFFIXES:
-            skipped.append(
-                (
-                    source,
-                    f"不支持的文件类型“{suffix or '无扩展名'}”，请使用 .txt、.md 或 .docx",
-                )
-            )
+            skipped.append((source, unsupported_reason(suffix) or ""))
             continue
         if path.parent not in folder_meta:
             meta_file = path.parent / "metadata.yaml"
