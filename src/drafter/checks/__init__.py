@@ -7,8 +7,10 @@ stale copy and policy formulations — one module per category.
 
 :func:`check_text` works on a whole report or on a fragment (one section): the
 ``structure`` category only makes sense on a whole report, so callers checking a
-section pass ``categories={"placeholder", "figure", "numbering"}``. Offsets are
-into the text after :func:`~drafter.doctree.normalize_newlines`.
+section pass ``categories={"placeholder", "figure", "numbering"}``. Offsets and
+lines are into the text as given (after :func:`~drafter.doctree.normalize_newlines`):
+:func:`check_text` checks a reflowed, traditional-folded copy (:mod:`.source`) and
+maps every finding back.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .numbering import check_numbering
 from .placeholder import Placeholder, check_placeholders, find_placeholders
 from .policy import check_policy
 from .proofread import check_proofread
+from .source import prepare, restore
 from .stale import OlderReport, check_stale, older_report
 from .structure import ElementStatus, check_structure, element_statuses
 
@@ -203,5 +206,11 @@ def check_text(
     :data:`CATEGORIES` (all by default); ``elements`` the outline's choice of spec
     element per top-level heading (see :func:`check_document`).
     """
-    return check_document(parse(normalize_newlines(text)), facts=facts, against=against,
-                          genre=genre, categories=categories, elements=elements)
+    prep = prepare(normalize_newlines(text))
+    result = check_document(parse(prep.folded), facts=facts, against=against,
+                            genre=genre, categories=categories, elements=elements)
+    if prep.changed:
+        result.locator = restore(result.doc, result.findings, result.locator or Locator(result.doc), prep)
+        order = {c: i for i, c in enumerate(CATEGORIES)}
+        result.findings.sort(key=lambda f: (f.start, order.get(f.category, 99), f.end))
+    return result

@@ -34,6 +34,9 @@ __all__ = ["Reflowed", "reflow", "wrap_width"]
 _NO_LINE_START = "，。、；：？！）》〉】〕」』”’…—·%％,.;:?!)]"
 #: Lines shorter than this are not used to find the wrap width.
 _MIN_SAMPLE = 8
+#: Hard wraps seen in practice: 16 (a phone) to about 45 characters (an A4 PDF line);
+#: a "common width" outside this range is a run of similar paragraphs, not a wrap.
+_WRAP_RANGE = (12, 60)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ def wrap_width(lines: list[str]) -> tuple[int, int] | None:
     for width in sorted(chars, reverse=True):
         near = sum(n for w, n in chars.items() if width - 1 <= w <= width + 1)
         longer = sum(n for w, n in chars.items() if w > width + 1)
-        if near >= 3 and near >= 0.3 * len(sample) and longer <= 0.1 * len(sample):
+        in_range = _WRAP_RANGE[0] <= width <= _WRAP_RANGE[1]
+        if in_range and near >= 3 and near >= 0.3 * len(sample) and longer <= 0.1 * len(sample):
             full = [ln for ln in sample if width - 1 <= len(ln) <= width + 1]
             return width, max(_display(ln) for ln in full)
         if top - width > 4:
