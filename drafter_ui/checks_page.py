@@ -110,6 +110,24 @@ def _error_list(findings: list[dict[str, Any]]) -> None:
             st.caption(f"另有{len(errs) - 30}处错误，见下方分类列表。")
 
 
+def _groups(groups: list[dict[str, Any]]) -> None:
+    """One entry per habit, errors first; a habit found in several places expands to list them."""
+    for g in groups:
+        tag = f"{SEVERITY_ZH.get(g['severity'], '')}·{CATEGORY_ZH.get(g['category'], g['category'])}"
+        spans = g["spans"]
+        if g["count"] == 1:
+            f = spans[0]
+            snippet = f"「{f['text']}」" if f.get("text") else ""
+            where = f"（{f['section']}）" if f.get("section") else ""
+            st.markdown(f"- **{tag}** 第{f.get('line')}行{md_escape(snippet)}：{md_escape(g['message'] + where)}")
+            continue
+        with st.expander(f"{tag}：{g['message']}", expanded=g["severity"] == "error" and g["count"] <= 12):
+            for f in spans:
+                snippet = f"「{f['text']}」" if f.get("text") else ""
+                where = f" · {f['section']}" if f.get("section") else ""
+                st.markdown(f"- 第{f.get('line')}行{md_escape(snippet + where)}")
+
+
 def render(ctx: Ctx) -> None:
     """The 检查 tab."""
     if ctx.report_id is None:
@@ -142,22 +160,7 @@ def render(ctx: Ctx) -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        for cat in CATEGORIES:
-            items = [f for f in findings if f["category"] == cat]
-            if not items:
-                continue
-            expanded = cat in ("placeholder", "figure") or len(findings) <= 12
-            with st.expander(f"{CATEGORY_ZH.get(cat, cat)}（{len(items)}）", expanded=expanded):
-                by_section: dict[str, list[dict[str, Any]]] = {}
-                for f in items:
-                    by_section.setdefault(f.get("section") or "开头", []).append(f)
-                for section, group in by_section.items():
-                    st.markdown(f"**{md_escape(section)}**（{len(group)}）")
-                    for f in group:
-                        snippet = f"「{f['text']}」" if f.get("text") else ""
-                        st.markdown(
-                            f"- 第{f.get('line')}行 · {SEVERITY_ZH.get(f['severity'], '')}：{md_escape(snippet + f['message'])}"
-                        )
+        _groups(result["groups"])  # type: ignore[arg-type]
     with right:
         if findings:
             labels = [

@@ -23,6 +23,7 @@ from ..facts import FactSheet
 from ..specs import Spec, assign_elements, available_genres, load_spec
 from .figures import Count, CountMatch, check_figures, find_counts, match_count
 from .finding import SEVERITIES, Finding, Locator
+from .grouping import FindingGroup, group_findings
 from .numbering import check_numbering
 from .placeholder import Placeholder, check_placeholders, find_placeholders
 from .policy import check_policy
@@ -38,6 +39,7 @@ __all__ = [
     "CountMatch",
     "ElementStatus",
     "Finding",
+    "FindingGroup",
     "Placeholder",
     "check_document",
     "check_text",
@@ -83,6 +85,11 @@ class CheckResult:
             table.setdefault(f.category, {s: 0 for s in SEVERITIES})[f.severity] += 1
         return table
 
+    @property
+    def groups(self) -> list[FindingGroup]:
+        """One group per code with every instance: errors first (see :mod:`.grouping`)."""
+        return group_findings(self.findings)
+
     def by_category(self, category: str) -> list[Finding]:
         return [f for f in self.findings if f.category == category]
 
@@ -102,7 +109,7 @@ class CheckResult:
         return rows
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready: ``outline``, ``findings``, ``elements``, ``counts``, ``genre``."""
+        """JSON-ready: ``outline``, ``findings``, ``groups``, ``elements``, ``counts``, ``genre``."""
         return {
             "genre": self.genre,
             "ok": self.ok,
@@ -110,6 +117,7 @@ class CheckResult:
             "elements": [e.to_dict(self.locator) for e in self.elements],
             "counts": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
+            "groups": [g.to_dict() for g in self.groups],
         }
 
 

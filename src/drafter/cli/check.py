@@ -57,26 +57,31 @@ def read_input(path: str) -> str:
 
 
 def format_text(result: CheckResult, name: str = "") -> str:
-    """Findings grouped by section, with line numbers, then a summary."""
+    """Findings grouped by habit (one entry per code, every place listed), errors first."""
     lines: list[str] = []
     if name:
         lines.append(f"检查 {name}（文种：{result.genre}）")
-    groups: dict[str, list[Finding]] = {}
-    for f in result.findings:
-        if f.code.startswith("structure-missing") or f.code == "structure-salutation":
-            key = "（全文结构）"
-        else:
-            key = f.section or "（开头）"
-        groups.setdefault(key, []).append(f)
-    for section, items in groups.items():
+    groups = result.groups
+    number = 0
+    for severity in ("error", "warning", "info"):
+        these = [g for g in groups if g.severity == severity]
+        if not these:
+            continue
+        n = sum(g.count for g in these)
         lines.append("")
-        lines.append(f"【{section}】")
-        for f in items:
-            tag = f"{_SEVERITY_ZH[f.severity]}·{_CATEGORY_ZH.get(f.category, f.category)}"
-            lines.append(f"  第{f.line}行 [{tag}] {f.message}")
+        lines.append(f"{_SEVERITY_ZH[severity]}：{len(these)}类 {n}处")
+        for g in these:
+            number += 1
+            lines.append(f"{number}. [{_CATEGORY_ZH.get(g.category, g.category)}] {g.message}")
+            for f in g.findings:
+                where = "（全文结构）" if _whole_text(f) else f"【{f.section or '开头'}】"
+                snippet = f"「{f.text}」" if f.text.strip() else ""
+                detail = "" if g.summarised else f" {f.message}"
+                lines.append(f"   第{f.line}行{snippet} {where}{detail}")
     if result.elements:
         lines.append("")
         status_zh = {"present": "有", "missing": "缺", "misordered": "顺序不对", "opening": "在开头段"}
+
         def status(e: object) -> str:
             st = getattr(e, "status", "")
             if st == "missing" and not getattr(e, "required", True):
@@ -89,9 +94,13 @@ def format_text(result: CheckResult, name: str = "") -> str:
     if not result.findings:
         lines.append("未发现问题 (no findings)。")
     else:
-        lines.append(f"共 {len(result.findings)} 处：错误 {n_err}，警告 {n_warn}，提示 {len(result.findings) - n_err - n_warn}"
-                     f" ({n_err} errors, {n_warn} warnings)。")
+        lines.append(f"共 {len(result.findings)} 处（{len(groups)} 类）：错误 {n_err}，警告 {n_warn}，"
+                     f"提示 {len(result.findings) - n_err - n_warn} ({n_err} errors, {n_warn} warnings)。")
     return "\n".join(lines)
+
+
+def _whole_text(f: Finding) -> bool:
+    return f.code.startswith("structure-missing") or f.code == "structure-salutation"
 
 
 def run(args: argparse.Namespace) -> int:
