@@ -18,7 +18,7 @@ from . import resources
 from .highlight import md_escape
 from .state import Ctx, bump
 
-__all__ = ["accept_upload", "render"]
+__all__ = ["accept_upload", "render", "source_names"]
 
 _BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -56,6 +56,22 @@ def accept_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> 
     note = "（已替换同名文件）" if replaced else ""
     notes = "".join(f"；注意：{n}" for n in ingested.notes)
     return True, f"{clean}：已保存为“{display_name(meta)}”，约{chars}字{note}{notes}"
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def _names(knowledge_dir: str, uploads_dir: str) -> dict[str, str]:
+    from drafter.settings import get_settings
+
+    settings = get_settings()
+    return {f.source: f.display_name for f in discover(settings)[0] if not f.policy}
+
+
+def source_names() -> dict[str, str]:
+    """“单位 · 年度 · 标题” of every report in the knowledge base, by source (cached briefly)."""
+    from drafter.settings import get_settings
+
+    settings = get_settings()
+    return _names(str(settings.knowledge_dir), str(settings.uploads_dir))
 
 
 def _reindex(ctx: Ctx) -> None:

@@ -21,6 +21,7 @@ from .highlight import (
     local_time,
     md_escape,
 )
+from .kb_page import source_names
 from .runner import QueueCallbacks, run_job
 from .staleness import live_findings
 from .state import Ctx
@@ -134,8 +135,10 @@ def _sources(sources: list[dict[str, Any]], key: str) -> None:
     with st.expander(f"依据（{len(sources)}段往年材料）", key=key):
         if not sources:
             st.caption("本节未引用知识库材料（完全依据数据表）。")
+        names = source_names()  # “单位 · 年度 · 标题”, not the stored file name
         for src in sources:
-            st.markdown(md_escape(f"[{src.get('id', '')}] {src.get('source', '')} · {src.get('heading', '')}"))
+            name = names.get(str(src.get("source", "")), src.get("source", ""))
+            st.markdown(md_escape(f"[{src.get('id', '')}] {name} · {src.get('heading', '')}"))
             st.caption(str(src.get("text", ""))[:400])
 
 
