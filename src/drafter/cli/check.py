@@ -99,6 +99,16 @@ def format_text(result: CheckResult, name: str = "") -> str:
     return "\n".join(lines)
 
 
+def _named(path: str, text: str) -> tuple[str, str]:
+    """An older report as “单位 · 年度 · 标题” (detected from its text), never by a stored hash."""
+    from ..kb.catalog import name_of
+    from ..kb.meta import detect_meta
+
+    meta = detect_meta(text, Path(path).name)
+    found = {"unit": meta.unit, "year": meta.year, "title": meta.title}
+    return (name_of(found, path) if meta.unit or meta.year else Path(path).name), text
+
+
 def _whole_text(f: Finding) -> bool:
     return f.code.startswith("structure-missing") or f.code == "structure-salutation"
 
@@ -107,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         text = read_input(args.file)
         facts = load_facts(args.facts) if args.facts else None
-        against = [(Path(p).name, read_input(p)) for p in args.against]
+        against = [_named(p, read_input(p)) for p in args.against]
         if args.genre and args.genre not in available_genres():
             raise DrafterError(f"没有文种“{args.genre}”，可选：{'、'.join(available_genres())}")
         categories = None
