@@ -79,6 +79,12 @@ def test_real_paragraph_breaks_headings_and_item_lines_are_kept() -> None:
     assert reflow(wrapped).text == "\n".join(clean)
 
 
+def test_a_list_of_short_items_of_one_length_is_not_taken_for_a_wrap() -> None:
+    text = ("三、下一步工作打算\n一是加强年轻干部培养，拓宽选人视野。\n二是强化干部监督管理，从严管理干部。\n"
+            "三是完善干部考核评价，突出实绩导向。\n四是深化干部教育培训，提升能力素质。\n")
+    assert reflow(text).text == text and reflow(text).width is None
+
+
 def test_traditional_report_matches_headings_and_findings_show_its_own_characters() -> None:
     simplified = TEXTS["003_dc5d88cb51645eb4.txt"]
     traditional = opencc.OpenCC("s2t").convert(simplified)

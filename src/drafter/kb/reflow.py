@@ -32,6 +32,7 @@ __all__ = ["Reflowed", "reflow", "wrap_width"]
 
 #: Characters that cannot begin a line under Chinese line-breaking rules.
 _NO_LINE_START = "，。、；：？！）》〉】〕」』”’…—·%％,.;:?!)]"
+_SENTENCE_ENDS = "。！？；：!?;:"
 #: Lines shorter than this are not used to find the wrap width.
 _MIN_SAMPLE = 8
 #: Hard wraps seen in practice: 16 (a phone) to about 45 characters (an A4 PDF line);
@@ -87,6 +88,10 @@ def wrap_width(lines: list[str]) -> tuple[int, int] | None:
         in_range = _WRAP_RANGE[0] <= width <= _WRAP_RANGE[1]
         if in_range and near >= 3 and near >= 0.3 * len(sample) and longer <= 0.1 * len(sample):
             full = [ln for ln in sample if width - 1 <= len(ln) <= width + 1]
+            # a wrap falls anywhere in a sentence; lines of one length that mostly end a
+            # sentence are a list of short paragraphs (一是……。二是……。), not a wrap
+            if sum(ln[-1] in _SENTENCE_ENDS for ln in full) > 0.5 * len(full):
+                return None
             return width, max(_display(ln) for ln in full)
         if top - width > 4:
             break
