@@ -28,11 +28,7 @@ def fill_sheet(at, unit: str, year: str):  # type: ignore[no-untyped-def]
     at.text_input(key="f_unit").input(unit)
     at.text_input(key="f_org").input("局党组")
     at.text_input(key="f_year").input(year)
-    at.session_state[at.session_state["fig_key"]] = {
-        "edited_rows": {0: {"value": 3}, 1: {"value": 5}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
+    # no figures entered: the draft marks each missing count 〔待补：…〕 (several of one kind)
     at.text_area(key="f_highlights").input("开展“墩苗”计划，选派6名年轻干部到基层挂职")
     at.text_area(key="f_problems").input("年轻干部储备不足")
     at.text_area(key="f_plans").input("加强年轻干部培养")
@@ -72,6 +68,13 @@ def test_compare_opens_the_same_units_report_of_the_year_before(app_home: Path, 
     fill_sheet(at, unit=UNIT, year="2025")
     _goto(at, "起草")
     at.button(key="generate").click().run()
+    # 检查: one entry per habit, errors first; a habit found in several places expands to list them
+    _goto(at, "检查")
+    labels = [e.label for e in at.expander]
+    grouped = [lb for lb in labels if lb.startswith("错误·待填占位：起草时缺少的事实共")]
+    assert grouped, labels
+    n = int(grouped[0].split("共")[1].split("处")[0])
+    assert n >= 2 and sum("〔待补：" in m.value for m in at.markdown if m.value.startswith("- 第")) >= n
     _goto(at, "对照")
     pick = at.selectbox(key="cmp_kb")
     assert pick.value == "uploads/c.txt"
