@@ -174,14 +174,14 @@ def check_document(
             top.element = chosen
     loc = Locator(doc, assign_elements(doc, spec))
     findings: list[Finding] = []
-    elements: list[ElementStatus] = []
+    statuses: list[ElementStatus] = []
     if "placeholder" in wanted:
         findings += check_placeholders(loc)
     if "structure" in wanted:
-        found, elements = check_structure(loc, spec)
+        found, statuses = check_structure(loc, spec)
         findings += found
     else:
-        elements, _ = element_statuses(loc, spec)
+        statuses, _ = element_statuses(loc, spec)
     if "numbering" in wanted:
         findings += check_numbering(loc)
     if "figure" in wanted and facts is not None:
@@ -194,7 +194,7 @@ def check_document(
         findings += check_policy(loc)
     order = {c: i for i, c in enumerate(CATEGORIES)}
     findings.sort(key=lambda f: (f.start, order.get(f.category, 99), f.end))
-    return CheckResult(doc, findings, elements, genre, wanted, loc)
+    return CheckResult(doc, findings, statuses, genre, wanted, loc)
 
 
 def check_text(

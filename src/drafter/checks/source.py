@@ -74,7 +74,8 @@ def _unfold_quotes(message: str, prep: Prepared, near: int) -> str:
 
 
 def _find_all(text: str, part: str) -> list[int]:
-    out, i = [], text.find(part)
+    out: list[int] = []
+    i = text.find(part)
     while i != -1 and len(out) < 50:
         out.append(i)
         i = text.find(part, i + 1)
@@ -94,9 +95,9 @@ def restore(doc: Document, findings: list[Finding], locator: Locator, prep: Prep
         labels[old] = s.label
     for p in doc.paragraphs():
         p.text = original[p.start : p.end]
-    for p in (doc.title, doc.salutation):
-        if p is not None:
-            p.text = original[p.start : p.end]
+    for extra in (doc.title, doc.salutation):
+        if extra is not None:
+            extra.text = original[extra.start : extra.end]
     doc.text = original
     src_loc = SourceLocator(doc, locator.elements, prep)
     for f in findings:
