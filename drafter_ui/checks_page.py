@@ -1,4 +1,4 @@
-"""检查: every finding of the whole draft by category and section, in context; the structure view."""
+"""检查: every finding of the whole draft, one entry per habit (errors first), in context; the structure view."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import streamlit as st
 from drafter.checks import CATEGORIES, check_text
 from drafter.doctree import normalize_newlines
 from drafter.drafting.types import Draft
+from drafter.errors import IngestError
 from drafter.facts import parse_facts
 from drafter.kb.indexer import discover
+from drafter.kb.ingest import SUPPORTED_SUFFIXES, read_text
 
 from .facts_page import current_check
 from .highlight import CATEGORY_ZH, COLORS, SEVERITY_ZH, md_escape
@@ -29,10 +31,10 @@ def _older_texts(roots: tuple[str, ...], sources: tuple[tuple[str, str], ...]) -
     for source, label in sources:
         for root in roots:
             path = Path(root) / source
-            if path.is_file() and path.suffix.lower() in (".txt", ".md"):
-                try:
-                    out.append((label, path.read_text(encoding="utf-8")))
-                except (OSError, UnicodeDecodeError):
+            if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                try:  # any format the knowledge base reads (.docx, .doc, .pdf …), not only text
+                    out.append((label, read_text(path).text))
+                except IngestError:
                     pass
                 break
     return out

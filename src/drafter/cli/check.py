@@ -53,7 +53,10 @@ def read_input(path: str) -> str:
             return Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise IngestError(path, f"无法读取文件：{err}") from None
-    return read_text(path).text
+    got = read_text(path)
+    for note in got.notes:  # e.g. PDF pages without a text layer (they need OCR)
+        print(f"注意 (note): {path}：{note}", file=sys.stderr)
+    return got.text
 
 
 def format_text(result: CheckResult, name: str = "") -> str:
