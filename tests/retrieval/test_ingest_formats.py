@@ -154,3 +154,13 @@ def test_docx_tables_are_text_in_reading_order_with_merged_cells_once(tmp_path: 
     lines = read_text(path).text.splitlines()
     assert lines == ["一、总体情况", "全年选拔任用情况如下表：", "类别\t人数\t备注", "提拔\t5\t其中女干部2名",
                      "职级晋升\t8", "二、主要做法"]
+
+
+@needs_office
+def test_rtf_saved_as_doc_goes_to_libreoffice(tmp_path: Path) -> None:
+    rtf = tmp_path / "另存的.doc"
+    # Word's "save as .doc" sometimes writes RTF; antiword cannot read it, LibreOffice can
+    body = "".join(f"\\u{ord(c)}?" for c in "一、总体情况")
+    rtf.write_bytes(("{\\rtf1\\ansi\\deff0 {\\fonttbl{\\f0 SimSun;}}\\f0 " + body + "\\par }").encode("ascii"))
+    got = read_text(rtf)
+    assert got.encoding == "doc" and "一、总体情况" in got.text
