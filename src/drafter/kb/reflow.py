@@ -185,6 +185,8 @@ def reflow(text: str) -> Reflowed:
             origin.pop()
             joined += 1
             lead = len(raw) - len(raw.lstrip())
+            if lead == 1 and raw[0] == " " and out and out[-1] not in " \t\u3000":
+                lead = 0  # one plain space is the text's own (大局 促进), not an indent
             body, body_start = raw[lead:], line_start + lead
         else:
             body, body_start = raw, line_start
