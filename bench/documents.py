@@ -1,7 +1,7 @@
 """Real documents in: wrapped and traditional text, heading variants, .doc and PDF reading.
 
     python bench/documents.py                # every part
-    python bench/documents.py --part wrap    # one of: wrap, trad, headings, files
+    python bench/documents.py --part wrap    # one of: wrap, trad, headings, files, speed
 
 wrap      the five samples in knowledge/reports/ hard-wrapped at 26 characters (as text
           copied out of a PDF or an e-mail): findings with reflow must equal the findings
@@ -14,6 +14,7 @@ headings  element recognition on tests/checks/data/heading_variants.yaml: the cl
           rules (first keyword match in a fixed order).
 files     time to read one sample saved as .doc with antiword and with LibreOffice headless
           (the measurement behind kb/office.py's choice), and as PDF with pdfminer.six.
+speed     what reflow + folding adds to check_text on each sample.
 """
 
 from __future__ import annotations
@@ -195,12 +196,28 @@ def files() -> None:
     print()
 
 
+def speed() -> None:
+    from drafter.checks.source import prepare
+
+    print("## cost of reflow + folding (median of 20)\n")
+    print("| sample | characters | reflow + fold ms | whole check_text ms |")
+    print("|---|---|---|---|")
+    for path in SAMPLES:
+        text = path.read_text(encoding="utf-8")
+        check_text(text)  # warm OpenCC and the specs
+        prep, _ = _timed(lambda: prepare(text), 20)  # noqa: B023 - timed at once
+        whole, _ = _timed(lambda: check_text(text), 20)  # noqa: B023
+        print(f"| {path.name[:3]} | {len(text)} | {prep * 1000:.2f} | {whole * 1000:.1f} |")
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=["wrap", "trad", "headings", "files"], action="append")
+    parts = {"wrap": wrap, "trad": trad, "headings": headings, "files": files, "speed": speed}
+    parser.add_argument("--part", choices=list(parts), action="append")
     args = parser.parse_args(argv)
-    for part in args.part or ["wrap", "trad", "headings", "files"]:
-        {"wrap": wrap, "trad": trad, "headings": headings, "files": files}[part]()
+    for part in args.part or list(parts):
+        parts[part]()
     return 0
 
 
