@@ -109,3 +109,30 @@ def test_traditional_overview_heading_is_recognised() -> None:
     assert {e.id: e.status for e in result.elements}["overview"] == "present"
     assert not [f for f in result.findings if f.category == "structure" and f.severity == "error"]
     assert result.doc.sections[0].title == "總體情況"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["\n", "\n\n", "  ", "\u3000", "一、", "（一）", "一是", "。", "，", "《", "》",
+                                           "（", "）", "总体情况", "干部选拔任用工作"]),
+                          st.text(max_size=30)), max_size=80).map("".join))
+def test_reflow_only_removes_line_breaks_and_indents_and_maps_back(text: str) -> None:
+    text = text.replace("\r", "")
+    r = reflow(text)
+    assert "".join(r.text.split()) == "".join(text.split())
+    assert len(r.origin) == len(r.text) + 1
+    for i, ch in enumerate(r.text):
+        assert text[r.origin[i]] == ch
+    assert list(r.origin) == sorted(r.origin)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_folding_never_changes_length(text: str) -> None:
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert all(a == b for a, b in zip(folded, text) if a.isascii() or b.isascii())
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_simplified_samples_are_unchanged_by_folding(name: str) -> None:
+    assert fold(TEXTS[name]) == TEXTS[name]
