@@ -1,4 +1,4 @@
-"""检查: every finding of the whole draft by category and section, in context; the structure view."""
+"""检查: every finding of the whole draft, one entry per habit (errors first), in context; the structure view."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import streamlit as st
 from drafter.checks import CATEGORIES, check_text
 from drafter.doctree import normalize_newlines
 from drafter.drafting.types import Draft
+from drafter.errors import IngestError
 from drafter.facts import parse_facts
 from drafter.kb.indexer import discover
+from drafter.kb.ingest import SUPPORTED_SUFFIXES, read_text
 
 from .facts_page import current_check
 from .highlight import CATEGORY_ZH, COLORS, SEVERITY_ZH, md_escape
@@ -29,10 +31,10 @@ def _older_texts(roots: tuple[str, ...], sources: tuple[tuple[str, str], ...]) -
     for source, label in sources:
         for root in roots:
             path = Path(root) / source
-            if path.is_file() and path.suffix.lower() in (".txt", ".md"):
-                try:
-                    out.append((label, path.read_text(encoding="utf-8")))
-                except (OSError, UnicodeDecodeError):
+            if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                try:  # any format the knowledge base reads (.docx, .doc, .pdf …), not only text
+                    out.append((label, read_text(path).text))
+                except IngestError:
                     pass
                 break
     return out
@@ -110,6 +112,24 @@ def _error_list(findings: list[dict[str, Any]]) -> None:
             st.caption(f"另有{len(errs) - 30}处错误，见下方分类列表。")
 
 
+def _groups(groups: list[dict[str, Any]]) -> None:
+    """One entry per habit, errors first; a habit found in several places expands to list them."""
+    for g in groups:
+        tag = f"{SEVERITY_ZH.get(g['severity'], '')}·{CATEGORY_ZH.get(g['category'], g['category'])}"
+        spans = g["spans"]
+        if g["count"] == 1:
+            f = spans[0]
+            snippet = f"「{f['text']}」" if f.get("text") else ""
+            where = f"（{f['section']}）" if f.get("section") else ""
+            st.markdown(f"- **{tag}** 第{f.get('line')}行{md_escape(snippet)}：{md_escape(g['message'] + where)}")
+            continue
+        with st.expander(f"{tag}：{g['message']}", expanded=g["severity"] == "error" and g["count"] <= 12):
+            for f in spans:
+                snippet = f"「{f['text']}」" if f.get("text") else ""
+                where = f" · {f['section']}" if f.get("section") else ""
+                st.markdown(f"- 第{f.get('line')}行{md_escape(snippet + where)}")
+
+
 def render(ctx: Ctx) -> None:
     """The 检查 tab."""
     if ctx.report_id is None:
@@ -142,22 +162,7 @@ def render(ctx: Ctx) -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        for cat in CATEGORIES:
-            items = [f for f in findings if f["category"] == cat]
-            if not items:
-                continue
-            expanded = cat in ("placeholder", "figure") or len(findings) <= 12
-            with st.expander(f"{CATEGORY_ZH.get(cat, cat)}（{len(items)}）", expanded=expanded):
-                by_section: dict[str, list[dict[str, Any]]] = {}
-                for f in items:
-                    by_section.setdefault(f.get("section") or "开头", []).append(f)
-                for section, group in by_section.items():
-                    st.markdown(f"**{md_escape(section)}**（{len(group)}）")
-                    for f in group:
-                        snippet = f"「{f['text']}」" if f.get("text") else ""
-                        st.markdown(
-                            f"- 第{f.get('line')}行 · {SEVERITY_ZH.get(f['severity'], '')}：{md_escape(snippet + f['message'])}"
-                        )
+        _groups(result["groups"])  # type: ignore[arg-type]
     with right:
         if findings:
             labels = [

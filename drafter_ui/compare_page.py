@@ -13,6 +13,7 @@ import streamlit as st
 from drafter.checks import check_text
 from drafter.drafting.types import Draft
 from drafter.errors import IngestError
+from drafter.kb.catalog import previous_report
 from drafter.kb.indexer import discover
 from drafter.kb.ingest import read_text
 from drafter.storage import StoredDraft
@@ -101,12 +102,20 @@ def _against_kb(ctx: Ctx, draft: StoredDraft) -> None:
         return
     sheet = current_check().sheet
     year = sheet.year if sheet else None
-    earlier = [f for f in files if year and isinstance(f.meta.get("year"), int) and f.meta["year"] < year]
-    default = max(earlier, key=lambda f: f.meta["year"]) if earlier else files[0]
+    units = [sheet.unit, f"{sheet.unit}{sheet.org}"] if sheet else []
+    default = next((p for u in units if (p := previous_report(files, u, year)) is not None), None)
     names = {f.source: _file_name(f) for f in files}
     sources = list(names)
-    pick = st.selectbox("往年报告（默认为上一年度）", sources, index=sources.index(default.source),
-                        format_func=names.get, key="cmp_kb")
+    if default is None:
+        who = f"{sheet.unit}{sheet.org}" if sheet else "本单位"
+        when = f"{year - 1}年度" if year else "上一年度"
+        st.info(f"知识库中没有{who}{when}的报告（按识别出的单位和年度查找）。可在下面选一份往年报告对照，"
+                "或到“知识库”页上传并核对其单位、年度。")
+    pick = st.selectbox("往年报告（默认为本单位上一年度）", sources,
+                        index=sources.index(default.source) if default is not None else None,
+                        placeholder="请选择一份往年报告", format_func=names.get, key="cmp_kb")
+    if pick is None:
+        return
     old_text = _read(next(f for f in files if f.source == pick))
     if old_text is None:
         return

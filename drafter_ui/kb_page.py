@@ -9,14 +9,16 @@ from typing import Any
 import streamlit as st
 
 from drafter.errors import DrafterError, IngestError
+from drafter.kb.catalog import GENRES, meta_of, sidecar_path, write_meta
 from drafter.kb.indexer import IndexStatus, build_lock, discover, index_knowledge
-from drafter.kb.ingest import SUPPORTED_SUFFIXES, read_text
+from drafter.kb.ingest import SUPPORTED_TEXT, read_text, unsupported_reason
+from drafter.kb.meta import DocMeta, detect_meta, display_name
 
 from . import resources
 from .highlight import md_escape
 from .state import Ctx, bump
 
-__all__ = ["accept_upload", "render"]
+__all__ = ["accept_upload", "render", "source_names"]
 
 _BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -25,8 +27,9 @@ def accept_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> 
     """Validate and store one uploaded file; returns (accepted, Chinese message)."""
     clean = _BAD_CHARS.sub("_", Path(name).name).strip() or "未命名.txt"
     suffix = Path(clean).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        return False, f"{name}：不支持的文件类型“{suffix or '无扩展名'}”，请上传 .txt、.md 或 .docx 文件"
+    reason = unsupported_reason(suffix)
+    if reason is not None:
+        return False, f"{name}：{reason}"
     if len(data) > max_bytes:
         return False, (
             f"{name}：文件过大（{len(data) / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB；"
@@ -46,9 +49,29 @@ def accept_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> 
         return False, f"{name}：{err.reason}"
     replaced = target.exists()
     tmp.replace(target)
+    # the report's identity (unit, year, title, genre) from its text: the writer can correct it below
+    meta = detect_meta(ingested.text, clean)
+    write_meta(target, meta)
     chars = len(ingested.text)
     note = "（已替换同名文件）" if replaced else ""
-    return True, f"{clean}：已保存，约{chars}字{note}"
+    notes = "".join(f"；注意：{n}" for n in ingested.notes)
+    return True, f"{clean}：已保存为“{display_name(meta)}”，约{chars}字{note}{notes}"
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def _names(knowledge_dir: str, uploads_dir: str) -> dict[str, str]:
+    from drafter.settings import get_settings
+
+    settings = get_settings()
+    return {f.source: f.display_name for f in discover(settings)[0] if not f.policy}
+
+
+def source_names() -> dict[str, str]:
+    """“单位 · 年度 · 标题” of every report in the knowledge base, by source (cached briefly)."""
+    from drafter.settings import get_settings
+
+    settings = get_settings()
+    return _names(str(settings.knowledge_dir), str(settings.uploads_dir))
 
 
 def _reindex(ctx: Ctx) -> None:
@@ -83,7 +106,7 @@ def _reindex(ctx: Ctx) -> None:
 
 def _upload(ctx: Ctx) -> None:
     files = st.file_uploader(
-        f"上传往年报告或材料（.txt / .md / .docx，GBK 编码亦可；单个文件不超过 {ctx.settings.max_upload_mb:g} MB）",
+        f"上传往年报告或材料（{SUPPORTED_TEXT}，GBK 编码亦可；单个文件不超过 {ctx.settings.max_upload_mb:g} MB）",
         # no type filter: every rejected file gets its own Chinese reason below
         accept_multiple_files=True,
         key=f"kb_upload_{st.session_state.get('kb_nonce', 0)}",
@@ -109,11 +132,12 @@ def _listing(ctx: Ctx) -> None:
     st.markdown(f"**内置材料（{len(bundled)}）**")
     rows: list[dict[str, Any]] = []
     for f in bundled:
+        m = meta_of(f.meta, f.source)
         rows.append({
-            "文件": f.source,
-            "类别": "政策摘编" if f.policy else "往年报告",
-            "年度": str(f.meta.get("year") or ""),
-            "标题": str(f.meta.get("title") or ""),
+            "报告": f.display_name if not f.policy else f.source,
+            "类别": "政策摘编" if f.policy else GENRES.get(m.genre, m.genre),
+            "单位": "" if f.policy else (m.unit or "未识别"),
+            "年度": "" if f.policy else (str(m.year) if m.year else "未识别"),
         })
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
@@ -123,12 +147,47 @@ def _listing(ctx: Ctx) -> None:
     for f in uploaded:
         c1, c2 = st.columns([5, 1])
         size = f.path.stat().st_size if f.path.exists() else 0
-        c1.write(f"{f.source}（{size / 1024:.1f} KB）")
+        c1.write(f"{f.display_name}（{f.path.name}，{size / 1024:.1f} KB）")
         if ctx.may_manage_knowledge and c2.button("删除", key=f"kb_del_{f.source}"):
             f.path.unlink(missing_ok=True)
-            st.session_state["kb_msgs"] = [("success", f"已删除 {f.source}")]
+            sidecar_path(f.path).unlink(missing_ok=True)
+            st.session_state["kb_msgs"] = [("success", f"已删除“{f.display_name}”")]
             _reindex(ctx)
             st.rerun()
+        if ctx.may_manage_knowledge:
+            with c1.expander("修改单位、年度、标题、文种"):
+                _edit_meta(ctx, f)
+
+
+def _edit_meta(ctx: Ctx, f: Any) -> None:
+    """The writer corrects what was detected; saved beside the file and re-indexed."""
+    m = meta_of(f.meta, f.source)
+    genres = list(GENRES)
+    with st.form(f"kb_meta_{f.source}", border=False):
+        a, b = st.columns([3, 1])
+        unit = a.text_input("单位", value=m.unit or "", key=f"kb_unit_{f.source}",
+                            placeholder="如：江源市水务局党组")
+        year = b.text_input("年度", value=str(m.year or ""), key=f"kb_year_{f.source}", placeholder="如：2024")
+        title = st.text_input("标题", value=m.title or "", key=f"kb_title_{f.source}")
+        genre = st.selectbox("文种", genres, index=genres.index(m.genre) if m.genre in genres else 0,
+                             format_func=GENRES.get, key=f"kb_genre_{f.source}")
+        saved = st.form_submit_button("保存")
+    if not saved:
+        return
+    year_text = year.strip()
+    if year_text and not (year_text.isdigit() and 1949 <= int(year_text) <= 2100):
+        st.error(f"年度“{year_text}”不对：请填写四位年份，如 2024（其余内容未保存，请改正后再点保存）。")
+        return
+    new = DocMeta(unit=unit.strip() or None, year=int(year_text) if year_text else None,
+                  title=title.strip() or None, genre=str(genre))
+    try:
+        write_meta(f.path, new)
+    except (DrafterError, OSError) as err:
+        st.error(f"保存失败：{err}")
+        return
+    st.session_state["kb_msgs"] = [("success", f"已保存：{display_name(new)}")]
+    _reindex(ctx)
+    st.rerun()
 
 
 def _search(ctx: Ctx) -> None:
@@ -149,9 +208,11 @@ def _search(ctx: Ctx) -> None:
             return
         if not passages:
             st.info("没有找到相关段落。")
+        names = {f.source: f.display_name for f in discover(ctx.settings)[0] if not f.policy}
         for p in passages:
             with st.container(border=True):
-                st.markdown(f"**{p.source}** · {md_escape(p.heading or '（开头）')} · 相关度 {p.score:.3f}")
+                name = names.get(p.source) or p.citation or p.title or "政策文件"
+                st.markdown(f"**{md_escape(name)}** · {md_escape(p.heading or '（开头）')} · 相关度 {p.score:.3f}")
                 st.markdown(md_escape(p.text))  # the samples' "**人" placeholders are not bold marks
 
 

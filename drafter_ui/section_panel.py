@@ -23,6 +23,7 @@ from .highlight import (
     local_time,
     md_escape,
 )
+from .kb_page import source_names
 from .runner import QueueCallbacks, run_job
 from .staleness import live_findings
 from .state import Ctx
@@ -265,8 +266,10 @@ def references(ctx: Ctx, draft_id: int, sec: SectionVersion, key: str, sheet: Fa
             st.caption("本节没有参考写法（完全依据数据表）。")
             return
         st.caption("以下是其他单位往年报告中的写法，只借鉴表述，不是本单位的事实；引用后请按本单位实际改写。")
+        names = source_names()  # “单位 · 年度 · 标题”, never the stored file name
         for i, src in enumerate(sources):
-            title = str(src.get("title") or src.get("source") or "")
+            source = str(src.get("source") or "")
+            title = str(src.get("title") or names.get(source) or source)
             heading = str(src.get("heading") or "")
             st.markdown(md_escape(f"{src.get('id', '')} · {title}" + (f" · {heading}" if heading else "")))
             st.caption(md_escape(str(src.get("text", ""))[:400]))

@@ -6,7 +6,9 @@ code. Each element has a stable id (``overview``, ``practices``, ``problems``,
 keywords that recognise it, and the retrieval query used when drafting it.
 
 :func:`assign_elements` maps each top-level section of a parsed document to an
-element id; the checker, the drafter and the comparison view all use it.
+element id (:func:`classify_section`: the heading as a whole, then what the
+section holds); the checker, the drafter and the comparison view all use it.
+Headings are matched after folding traditional characters.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .doctree import Document, Section
 from .errors import ConfigError
+from .kb.fold import fold
 from .settings import BUNDLED_KB
 
 __all__ = [
@@ -32,6 +35,8 @@ __all__ = [
     "opening_has_overview",
     "elements_of",
     "classify_heading",
+    "classify_section",
+    "carries_counts",
     "SPECS_DIR",
 ]
 
@@ -83,6 +88,9 @@ class Spec(BaseModel):
     title_pattern: str = "{unit}{year}年度干部选拔任用工作报告"
     default_element: str = "practices"
     salutation: str | None = None
+    #: Heading words that name the overview or the practices alike (主要工作情况,
+    #: 工作开展情况): the section's content decides (see :func:`classify_section`).
+    ambiguous_headings: list[str] = Field(default_factory=list)
     elements: list[Element]
 
     def element(self, element_id: str) -> Element | None:
@@ -123,32 +131,92 @@ def load_spec(genre: str = "report", specs_dir: Path | None = None) -> Spec:
     return _load(path)
 
 
-def classify_heading(title: str, spec: Spec) -> str | None:
-    """The element a top-level heading names, or None if it names none."""
+def _longest(title: str, words: list[str]) -> int:
+    return max((len(w) for w in words if w in title), default=0)
+
+
+def _heading_match(title: str, spec: Spec) -> tuple[str | None, int, int]:
+    """``(element, keyword length, ambiguous keyword length)`` for a heading title.
+
+    The element whose keyword is the longest one in the title wins (``改进措施`` is
+    plans, not the practices' ``措施``; ``主要问题`` problems, not …); on a tie the
+    spec's matching order decides (problems, rectification, plans, other, overview,
+    then the rest).
+    """
+    title = fold(title)
+    best: tuple[str | None, int] = (None, 0)
     ids = [e.id for e in spec.elements]
-    for element_id in _MATCH_ORDER + tuple(ids):
+    for element_id in dict.fromkeys(_MATCH_ORDER + tuple(ids)):
         element = spec.element(element_id)
-        if element is not None and element.matches_heading(title):
-            return element.id
-    return None
+        if element is None:
+            continue
+        n = _longest(title, element.headings)
+        if n > best[1]:
+            best = (element.id, n)
+    return best[0], best[1], _longest(title, spec.ambiguous_headings)
+
+
+def classify_heading(title: str, spec: Spec) -> str | None:
+    """The element a top-level heading names by its wording alone, or None."""
+    element, _, ambiguous = _heading_match(title, spec)
+    if element is None and ambiguous:
+        return spec.default_element
+    return element
+
+
+def carries_counts(section: Section, spec: Spec) -> bool:
+    """The section's own text states the year's figures (``提拔…*人，晋升职级…5人``)."""
+    overview = spec.element("overview")
+    cues = overview.text_cues if overview else []
+    text = fold(section.body)
+    return bool(cues) and any(c in text for c in cues) and len(_COUNT_RE.findall(text)) >= 2
+
+
+def _looks_like_practices(section: Section) -> bool:
+    return len(section.children) >= 1 or any(p.enumerations for p in section.paragraphs)
+
+
+def classify_section(section: Section, spec: Spec, *, first: bool = False) -> str:
+    """The element of a top-level section, from its heading as a whole and from its content.
+
+    The heading's longest keyword decides, except where the heading is one that
+    names either the overview or the practices (``主要工作情况``, ``工作开展情况`` —
+    the spec's ``ambiguous_headings``) or names nothing: then a section that carries
+    the year's counts is the overview, one with subsections or 一是/二是 items the
+    practices. A first section naming nothing that carries the counts and has no
+    subsections is the overview.
+    """
+    if section.element:
+        return section.element
+    if section.implicit:
+        return "plans" if spec.element("plans") else spec.default_element
+    element, length, ambiguous = _heading_match(section.title, spec)
+    has_overview = spec.element("overview") is not None
+    practices = "practices" if spec.element("practices") else spec.default_element
+    if ambiguous and ambiguous >= length and element in (None, "overview", practices):
+        if has_overview and carries_counts(section, spec) and not section.children:
+            return "overview"
+        if _looks_like_practices(section):
+            return practices
+        return element or ("overview" if has_overview and carries_counts(section, spec) else practices)
+    if element is None:
+        if first and has_overview and not section.children and carries_counts(section, spec):
+            return "overview"
+        return spec.default_element
+    return element
 
 
 def assign_elements(doc: Document, spec: Spec) -> dict[int, str]:
     """Map ``id(section)`` of every section to its element id.
 
-    Top-level sections are classified by heading; an implicit closing section
-    (a trailing 下一步 paragraph) is ``plans``; a top-level section naming no
-    element gets the spec's ``default_element``. Subsections inherit their
-    top-level section's element. Sections already carrying ``element`` keep it.
+    Top-level sections are classified by :func:`classify_section` (heading as a
+    whole, then content); an implicit closing section (a trailing 下一步 paragraph)
+    is ``plans``. Subsections inherit their top-level section's element. Sections
+    already carrying ``element`` keep it.
     """
     result: dict[int, str] = {}
-    for top in doc.sections:
-        if top.element:
-            element = top.element
-        elif top.implicit:
-            element = "plans" if spec.element("plans") else spec.default_element
-        else:
-            element = classify_heading(top.title, spec) or spec.default_element
+    for i, top in enumerate(doc.sections):
+        element = classify_section(top, spec, first=i == 0)
         for s in top.walk():
             result[id(s)] = s.element or element
     return result

@@ -274,22 +274,26 @@ def test_knowledge_base_upload_search_delete(app_home: Path, new_session, monkey
     at.button(key="kb_save").click().run()
     shown = texts(at)
     assert any(t.startswith("审计局报告.txt：已保存") for t in shown), shown
-    assert any(t.startswith("扫描件.pdf：不支持的文件类型") for t in shown), shown
+    assert any(t.startswith("扫描件.pdf：") and "PDF" in t for t in shown), shown
     assert any(t.startswith("太大.txt：文件过大") for t in shown), shown
     assert any(t.startswith("坏文件.docx：") for t in shown), shown
     assert any("索引已更新：新增1个" in t for t in shown), shown
-    assert any("uploads/审计局报告.txt" in m.value for m in at.markdown)
+    # named “单位 · 年度 · 标题” from its own title, never by file name alone
+    name = "江城县审计局 · 2024年度 · 江城县审计局2024年度干部选拔任用工作报告"
+    assert any(t.startswith(f"审计局报告.txt：已保存为“{name}”") for t in shown), shown
+    assert any(m.value.startswith(name) and "审计局报告.txt" in m.value for m in at.markdown)
 
     at.text_input(key="kb_query").input("青蓝结对 导师帮带")
     at.button(key="kb_search").click().run()
-    assert any(m.value.startswith("**uploads/审计局报告.txt**") for m in at.markdown)
+    assert any(m.value.startswith(f"**{name}**") for m in at.markdown)
 
     at.button(key="kb_del_uploads/审计局报告.txt").click().run()
-    assert any("已删除 uploads/审计局报告.txt" in t for t in texts(at))
+    assert any(f"已删除“{name}”" in t for t in texts(at))
     assert not (app_home / "uploads" / "审计局报告.txt").exists()
+    assert not (app_home / "uploads" / "审计局报告.txt.meta.yaml").exists()
     at.text_input(key="kb_query").input("青蓝结对 导师帮带")
     at.button(key="kb_search").click().run()
-    assert not any(m.value.startswith("**uploads/") for m in at.markdown)
+    assert not any(m.value.startswith(f"**{name}") for m in at.markdown)
     assert not at.exception
 
 

@@ -47,14 +47,16 @@ def test_cli_exit_0_on_clean_report(tmp_path: Path, clean_report: str, capsys: p
     assert "未发现问题" in capsys.readouterr().out
 
 
-def test_cli_exit_1_groups_by_section(sample_texts: dict[str, str], tmp_path: Path,
+def test_cli_exit_1_lists_errors_first_with_each_place_and_its_section(sample_texts: dict[str, str], tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "001.txt", sample_texts["001"])
     assert main(["check", path]) == 1
     out = capsys.readouterr().out
-    block = out.split("【二、统筹推进选人用人工作 > （三）严肃选人用人程序关】")[1].split("【")[0]
-    assert "第10行" in block and "就就" in block
+    line = next(ln for ln in out.splitlines() if "「就就」" in ln)
+    assert "第10行" in line and "【二、统筹推进选人用人工作 > （三）严肃选人用人程序关】" in line
     assert "缺少“存在问题”部分" in out
+    # errors come before every warning
+    assert out.index("错误：") < out.index("警告：")
 
 
 def test_cli_json_shape(sample_texts: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

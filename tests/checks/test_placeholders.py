@@ -89,3 +89,19 @@ def test_fragment_and_crlf_offsets() -> None:
     [f] = result.findings
     normalised = text.replace("\r\n", "\n")
     assert normalised[f.start : f.end] == "*人次" and f.line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("20年，我局党组坚持党管干部。", ["20年"]),
+        ("20  年度干部选拔任用工作报告", ["20  年度"]),
+        ("于2024年X月召开党组会议", ["X月"]),
+        ("召开第X次党组会议研究干部", ["第X次"]),
+        ("选派第×批干部挂职", ["第×批"]),
+        ("他从事组织工作20年，近20年来始终如一。", []),
+        ("上世纪20年代的老党员", []),
+    ],
+)
+def test_blanked_years_months_and_ordinals_are_placeholders(text: str, found: list[str]) -> None:
+    assert [p.text for p in find_placeholders(text)] == found

@@ -82,3 +82,24 @@ def test_policy_in_samples(sample_texts: dict[str, str]) -> None:
     assert f.text == "个人事项报告必查" and f.line == 6
     assert check_text(sample_texts["001"], categories={"policy"}).findings == []
     assert check_text(sample_texts["003"], categories={"policy"}).findings == []
+
+
+def test_a_habit_repeated_twenty_times_is_one_group_listed_after_the_errors() -> None:
+    from drafter.checks import check_text
+
+    body = "".join(f"第{i}项工作,按要求完成。" for i in range(1, 21))
+    text = f"一、总体情况\n全年提拔干部*人。\n{body}\n"
+    result = check_text(text)
+    half = [f for f in result.findings if f.code == "proofread-half-width"]
+    assert len(half) == 20
+    groups = result.groups
+    assert [g.severity for g in groups] == sorted((g.severity for g in groups),
+                                                    key=("error", "warning", "info").index)
+    [group] = [g for g in groups if g.code == "proofread-half-width"]
+    assert group.count == 20 and "共20处" in group.message
+    assert [(f.start, f.end) for f in group.findings] == [(f.start, f.end) for f in half]
+    assert groups[0].severity == "error" and groups[0].code == "placeholder-number"
+    data = result.to_dict()["groups"]
+    assert [g["count"] for g in data if g["code"] == "proofread-half-width"] == [20]
+    assert all(text[s["start"] : s["end"]] == "," for g in data if g["code"] == "proofread-half-width"
+               for s in g["spans"])

@@ -136,6 +136,6 @@ def test_bundled_reports_are_named_by_title_for_writers(settings) -> None:  # ty
     from drafter.kb.indexer import discover
 
     names = {f.source: f.display_name for f in discover(settings)[0] if not f.policy}
-    name = names["reports/003_dc5d88cb51645eb4.txt"]
-    assert name.startswith("区局2022年选人用人报告") and name.endswith("reports/003_dc5d88cb51645eb4.txt")
-    assert all(" · " in n for n in names.values())
+    # “单位 · 年度 · 标题”, never the file hash
+    assert names["reports/003_dc5d88cb51645eb4.txt"] == "区局党组 · 2022年度 · 区局2022年选人用人报告"
+    assert all(n.count(" · ") == 2 and "beb470eb" not in n and ".txt" not in n for n in names.values())

@@ -98,7 +98,8 @@ def test_cli_search_builds_the_index_on_first_use_and_prints_json(
     )
 
     assert main(["search", "存在问题", "--mode", "bm25", "-k", "1"]) == 0
-    assert "reports/" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "市委 · 2023年度 · " in out and "reports/" not in out  # “单位 · 年度 · 标题”, not the file
 
 
 def test_cli_index_reports_added_unchanged_and_skipped(

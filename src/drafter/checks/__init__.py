@@ -7,8 +7,10 @@ stale copy and policy formulations — one module per category.
 
 :func:`check_text` works on a whole report or on a fragment (one section): the
 ``structure`` category only makes sense on a whole report, so callers checking a
-section pass ``categories={"placeholder", "figure", "numbering"}``. Offsets are
-into the text after :func:`~drafter.doctree.normalize_newlines`.
+section pass ``categories={"placeholder", "figure", "numbering"}``. Offsets and
+lines are into the text as given (after :func:`~drafter.doctree.normalize_newlines`):
+:func:`check_text` checks a reflowed, traditional-folded copy (:mod:`.source`) and
+maps every finding back.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from ..facts import FactSheet
 from ..specs import Spec, assign_elements, available_genres, load_spec
 from .figures import Count, CountMatch, check_figures, find_counts, match_count
 from .finding import SEVERITIES, Finding, Locator
+from .grouping import FindingGroup, group_findings
 from .numbering import check_numbering
 from .placeholder import Placeholder, check_placeholders, find_placeholders
 from .policy import check_policy
 from .proofread import check_proofread
+from .source import prepare, restore
 from .stale import OlderReport, check_stale, older_report
 from .structure import ElementStatus, check_structure, element_statuses
 
@@ -35,6 +39,7 @@ __all__ = [
     "CountMatch",
     "ElementStatus",
     "Finding",
+    "FindingGroup",
     "Placeholder",
     "check_document",
     "check_text",
@@ -80,6 +85,11 @@ class CheckResult:
             table.setdefault(f.category, {s: 0 for s in SEVERITIES})[f.severity] += 1
         return table
 
+    @property
+    def groups(self) -> list[FindingGroup]:
+        """One group per code with every instance: errors first (see :mod:`.grouping`)."""
+        return group_findings(self.findings)
+
     def by_category(self, category: str) -> list[Finding]:
         return [f for f in self.findings if f.category == category]
 
@@ -99,7 +109,7 @@ class CheckResult:
         return rows
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready: ``outline``, ``findings``, ``elements``, ``counts``, ``genre``."""
+        """JSON-ready: ``outline``, ``findings``, ``groups``, ``elements``, ``counts``, ``genre``."""
         return {
             "genre": self.genre,
             "ok": self.ok,
@@ -107,6 +117,7 @@ class CheckResult:
             "elements": [e.to_dict(self.locator) for e in self.elements],
             "counts": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
+            "groups": [g.to_dict() for g in self.groups],
         }
 
 
@@ -163,14 +174,14 @@ def check_document(
             top.element = chosen
     loc = Locator(doc, assign_elements(doc, spec))
     findings: list[Finding] = []
-    elements: list[ElementStatus] = []
+    statuses: list[ElementStatus] = []
     if "placeholder" in wanted:
         findings += check_placeholders(loc)
     if "structure" in wanted:
-        found, elements = check_structure(loc, spec)
+        found, statuses = check_structure(loc, spec)
         findings += found
     else:
-        elements, _ = element_statuses(loc, spec)
+        statuses, _ = element_statuses(loc, spec)
     if "numbering" in wanted:
         findings += check_numbering(loc)
     if "figure" in wanted and facts is not None:
@@ -183,7 +194,7 @@ def check_document(
         findings += check_policy(loc)
     order = {c: i for i, c in enumerate(CATEGORIES)}
     findings.sort(key=lambda f: (f.start, order.get(f.category, 99), f.end))
-    return CheckResult(doc, findings, elements, genre, wanted, loc)
+    return CheckResult(doc, findings, statuses, genre, wanted, loc)
 
 
 def check_text(
@@ -203,5 +214,11 @@ def check_text(
     :data:`CATEGORIES` (all by default); ``elements`` the outline's choice of spec
     element per top-level heading (see :func:`check_document`).
     """
-    return check_document(parse(normalize_newlines(text)), facts=facts, against=against,
-                          genre=genre, categories=categories, elements=elements)
+    prep = prepare(normalize_newlines(text))
+    result = check_document(parse(prep.folded), facts=facts, against=against,
+                            genre=genre, categories=categories, elements=elements)
+    if prep.changed:
+        result.locator = restore(result.doc, result.findings, result.locator or Locator(result.doc), prep)
+        order = {c: i for i, c in enumerate(CATEGORIES)}
+        result.findings.sort(key=lambda f: (f.start, order.get(f.category, 99), f.end))
+    return result

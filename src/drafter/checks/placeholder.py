@@ -6,7 +6,7 @@ Forms recognised (see ``domain.md``): star runs with what they stand for
 notes (``〔待补〕`` ``【待填】``), runs of underscores, and the drafter's own
 missing-fact marker :data:`~drafter.markers.MISSING_FACT`.
 
-Not placeholders: ``80后``, ``100%``, ``一是``, the ``〇`` inside a year written
+Not placeholders: ``80后``, ``100%``, ``一是``, a duration (``工作20年``, ``近20年来``), the ``〇`` inside a year written
 in Chinese (``二〇〇五年``), ``×`` between digits (``3×4``), a Markdown bullet
 (``* 条目``) or a footnote star after a word followed by a space.
 """
@@ -38,10 +38,16 @@ PLACEHOLDER_RE = re.compile(
             r"(?P<marker>〔待补(?:：[^〔〕\n]{0,60})?〕)",
             r"(?P<note>[【〔\[［]\s*(?:待填|待补|待定|待完善|待核实|此处填写|填写)[^【】〔〕\[\]［］\n]{0,40}[】〕\]］])",
             rf"(?P<year>(?:19|20)(?:{_X}{{2}}|\d{_X}|[*＊]{{2}})年)",
+            # a year blanked in a template: "20  年", or "20年" where a date stands
+            # (line start, after punctuation or 于/在/至…, or as 20年度) — not "工作20年"
+            r"(?P<blankyear>(?<![0-9０-９])(?:19|20)[ \u3000\u00a0]+年度?"
+            r"|(?:^|(?<=[\n，。；：、（(“\s于在至自从到截和与及]))20年(?![代来])度?"
+            r"|(?<![0-9０-９])20年度)",
+            rf"(?P<ordinal>第{_X}+(?:次|批|届|期|轮|季度|条|项|个|名|号))",
             rf"(?P<date>(?:{_X}{{1,2}}|[*＊]{{1,2}})月(?:{_X}{{1,2}}|[*＊]{{1,2}})日)",
             rf"(?P<stars>(?<![0-9A-Za-z])[*＊]+{_SUFFIX}?)",
             rf"(?P<xrun>(?<![A-Za-z]){_X}{{2,}}(?![A-Za-z]){_SUFFIX}?)",
-            rf"(?P<xone>(?<![A-Za-z0-9]){_X}(?=[月日年]|人|名))",
+            rf"(?P<xone>(?<![A-Za-z0-9]){_X}(?:[月日]|(?=年|人|名)))",
             r"(?P<mou>某某)",
             rf"(?P<circle>(?<![{_CN_NUMERAL}])[〇○]{{2,}}(?![{_CN_NUMERAL}年]))",
             r"(?P<blank>_{3,}|＿{2,})",
@@ -69,8 +75,10 @@ def _kind(group: str, text: str) -> str:
         return "marker"
     if group == "note":
         return "note"
-    if group in ("year", "date", "xone") and not text.endswith(("人", "名")):
+    if group in ("year", "blankyear", "date", "xone") and not text.endswith(("人", "名")):
         return "date"
+    if group == "ordinal":
+        return "number"
     if group == "blank":
         return "blank"
     if group in ("stars", "xrun", "xone"):

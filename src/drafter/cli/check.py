@@ -53,30 +53,38 @@ def read_input(path: str) -> str:
             return Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise IngestError(path, f"无法读取文件：{err}") from None
-    return read_text(path).text
+    got = read_text(path)
+    for note in got.notes:  # e.g. PDF pages without a text layer (they need OCR)
+        print(f"注意 (note): {path}：{note}", file=sys.stderr)
+    return got.text
 
 
 def format_text(result: CheckResult, name: str = "") -> str:
-    """Findings grouped by section, with line numbers, then a summary."""
+    """Findings grouped by habit (one entry per code, every place listed), errors first."""
     lines: list[str] = []
     if name:
         lines.append(f"检查 {name}（文种：{result.genre}）")
-    groups: dict[str, list[Finding]] = {}
-    for f in result.findings:
-        if f.code.startswith("structure-missing") or f.code == "structure-salutation":
-            key = "（全文结构）"
-        else:
-            key = f.section or "（开头）"
-        groups.setdefault(key, []).append(f)
-    for section, items in groups.items():
+    groups = result.groups
+    number = 0
+    for severity in ("error", "warning", "info"):
+        these = [g for g in groups if g.severity == severity]
+        if not these:
+            continue
+        n = sum(g.count for g in these)
         lines.append("")
-        lines.append(f"【{section}】")
-        for f in items:
-            tag = f"{_SEVERITY_ZH[f.severity]}·{_CATEGORY_ZH.get(f.category, f.category)}"
-            lines.append(f"  第{f.line}行 [{tag}] {f.message}")
+        lines.append(f"{_SEVERITY_ZH[severity]}：{len(these)}类 {n}处")
+        for g in these:
+            number += 1
+            lines.append(f"{number}. [{_CATEGORY_ZH.get(g.category, g.category)}] {g.message}")
+            for f in g.findings:
+                where = "（全文结构）" if _whole_text(f) else f"【{f.section or '开头'}】"
+                snippet = f"「{f.text}」" if f.text.strip() else ""
+                detail = "" if g.summarised else f" {f.message}"
+                lines.append(f"   第{f.line}行{snippet} {where}{detail}")
     if result.elements:
         lines.append("")
         status_zh = {"present": "有", "missing": "缺", "misordered": "顺序不对", "opening": "在开头段"}
+
         def status(e: object) -> str:
             st = getattr(e, "status", "")
             if st == "missing" and not getattr(e, "required", True):
@@ -89,16 +97,30 @@ def format_text(result: CheckResult, name: str = "") -> str:
     if not result.findings:
         lines.append("未发现问题 (no findings)。")
     else:
-        lines.append(f"共 {len(result.findings)} 处：错误 {n_err}，警告 {n_warn}，提示 {len(result.findings) - n_err - n_warn}"
-                     f" ({n_err} errors, {n_warn} warnings)。")
+        lines.append(f"共 {len(result.findings)} 处（{len(groups)} 类）：错误 {n_err}，警告 {n_warn}，"
+                     f"提示 {len(result.findings) - n_err - n_warn} ({n_err} errors, {n_warn} warnings)。")
     return "\n".join(lines)
+
+
+def _named(path: str, text: str) -> tuple[str, str]:
+    """An older report as “单位 · 年度 · 标题” (detected from its text), never by a stored hash."""
+    from ..kb.catalog import name_of
+    from ..kb.meta import detect_meta
+
+    meta = detect_meta(text, Path(path).name)
+    found = {"unit": meta.unit, "year": meta.year, "title": meta.title}
+    return (name_of(found, path) if meta.unit or meta.year else Path(path).name), text
+
+
+def _whole_text(f: Finding) -> bool:
+    return f.code.startswith("structure-missing") or f.code == "structure-salutation"
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         text = read_input(args.file)
         facts = load_facts(args.facts) if args.facts else None
-        against = [(Path(p).name, read_input(p)) for p in args.against]
+        against = [_named(p, read_input(p)) for p in args.against]
         if args.genre and args.genre not in available_genres():
             raise DrafterError(f"没有文种“{args.genre}”，可选：{'、'.join(available_genres())}")
         categories = None

@@ -63,8 +63,12 @@ def run(args: argparse.Namespace) -> int:
     if not passages:
         print("没有找到相关段落 (no passages found)")
         return 0
+    from ..kb.indexer import discover
+
+    names = {f.source: f.display_name for f in discover(settings)[0] if not f.policy}
     for n, p in enumerate(passages, 1):
-        where = " > ".join(x for x in (p.source, p.heading) if x)
+        # a report as “单位 · 年度 · 标题”, a policy digest by its file
+        where = " > ".join(x for x in (names.get(p.source, p.source), p.heading) if x)
         print(f"[{n}] {p.score:.3f}  {where}")
         print(f"    {p.text}")
         if p.citation:

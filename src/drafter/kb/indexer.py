@@ -33,7 +33,7 @@ from ..errors import IngestError
 from ..settings import Settings
 from . import embedding
 from .chunking import Chunk, chunk_document, chunk_policy_items
-from .ingest import SUPPORTED_SUFFIXES, read_text
+from .ingest import SUPPORTED_SUFFIXES, read_text, unsupported_reason
 from .types import ProgressCallback
 
 if TYPE_CHECKING:
@@ -89,13 +89,10 @@ class SourceFile:
 
     @property
     def display_name(self) -> str:
-        """The file as a writer knows it: its title (and year), then the source name."""
-        title = str(self.meta.get("title") or "").strip()
-        year = self.meta.get("year")
-        lead = title or self.path.stem
-        if year and str(year) not in lead:
-            lead += f"（{year}年）"
-        return f"{lead} · {self.source}"
+        """The report as a writer knows it: “单位 · 年度 · 标题” (never the file name or hash)."""
+        from .catalog import name_of
+
+        return name_of(self.meta, self.source)
 
     def fingerprint(self) -> str:
         """Hash of the file bytes and its metadata: unchanged → not re-read."""
@@ -160,12 +157,7 @@ def _scan_dir(
                 files.append(SourceFile(source, path, policy=True))
             continue
         if suffix not in SUPPORTED_SUFFIXES:
-            skipped.append(
-                (
-                    source,
-                    f"不支持的文件类型“{suffix or '无扩展名'}”，请使用 .txt、.md 或 .docx",
-                )
-            )
+            skipped.append((source, unsupported_reason(suffix) or ""))
             continue
         if path.parent not in folder_meta:
             meta_file = path.parent / "metadata.yaml"
@@ -249,7 +241,7 @@ def chunks_of(sf: SourceFile, *, max_bytes: int | None = None) -> list[Chunk]:
             raise IngestError(str(sf.path), "政策摘要文件中没有带 text 的条目")
         return chunks
     doc = read_text(sf.path, max_bytes=max_bytes)
-    meta = sf.meta
+    meta = _with_detected(sf.meta, doc.text, sf.source)
     extra = {k: str(meta[k]) for k in ("unit", "unit_level", "region") if meta.get(k)}
     chunks = chunk_document(
         doc.text,
@@ -262,6 +254,17 @@ def chunks_of(sf: SourceFile, *, max_bytes: int | None = None) -> list[Chunk]:
     if not chunks:
         raise IngestError(str(sf.path), "没有可检索的正文段落")
     return chunks
+
+
+def _with_detected(meta: Mapping[str, Any], text: str, source: str) -> Mapping[str, Any]:
+    """``meta`` with unit, year, title and genre filled from the text where it has none."""
+    from .meta import detect_meta
+
+    if all(meta.get(k) for k in ("unit", "year", "title")):
+        return meta
+    found = detect_meta(text, filename=source)
+    guessed = {"unit": found.unit, "year": found.year, "title": found.title, "genre": found.genre}
+    return {**{k: v for k, v in guessed.items() if v}, **meta}
 
 
 @dataclass

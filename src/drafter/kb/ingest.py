@@ -1,4 +1,10 @@
-"""Reading users' files into clean text: .txt, .md and .docx.
+"""Reading users' files into clean text: .txt, .md, .docx, .doc, .wps and .pdf.
+
+.docx paragraphs and tables come out in reading order (a table row as its cells
+separated by tabs); .pdf is read from its text layer (:mod:`.pdf`, pages without
+one are named as needing OCR) and reflowed (:mod:`.reflow`); .doc and .wps go
+through antiword or LibreOffice (:mod:`.office`). A spreadsheet is refused with a
+message saying it is not a report.
 
 Encodings seen in practice are detected in this order: a byte-order mark
 (UTF-8, UTF-16 LE/BE), strict UTF-8, UTF-16 without a BOM (recognised by its
@@ -24,9 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import IngestError
+from . import office
+from .pdf import ocr_warning, read_pdf
+from .reflow import reflow
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "SUPPORTED_TEXT",
+    "unsupported_reason",
     "IngestedFile",
     "decode_bytes",
     "ingest_files",
@@ -35,7 +46,10 @@ __all__ = [
 ]
 
 #: File types drafter reads.
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".doc", ".wps", ".pdf")
+#: What the upload widgets and messages list.
+SUPPORTED_TEXT = ".txt、.md、.docx、.doc、.wps 或 .pdf"
+_SPREADSHEETS = (".xlsx", ".xls", ".xlsm", ".et", ".ods")
 
 _INLINE_SPACES = re.compile(r"[\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 _EDGE_BLANKS = " \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
@@ -55,11 +69,15 @@ def _unbold(match: re.Match[str]) -> str:
 
 @dataclass(frozen=True)
 class IngestedFile:
-    """A file read successfully: its path, normalised text and detected encoding."""
+    """A file read successfully: its path, normalised text and detected encoding.
+
+    ``notes`` are Chinese remarks on what could not be read (PDF pages that need OCR).
+    """
 
     path: Path
     text: str
     encoding: str
+    notes: tuple[str, ...] = ()
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -147,7 +165,7 @@ def decode_bytes(data: bytes, name: str = "") -> tuple[str, str]:
         return best[1], best[2]
     if binary:
         raise IngestError(
-            name, "看起来是二进制文件而不是文本，请上传 .txt、.md 或 .docx 文件"
+            name, f"看起来是二进制文件而不是文本，请上传 {SUPPORTED_TEXT} 文件"
         )
     raise IngestError(
         name,
@@ -195,12 +213,39 @@ def _read_docx(path: Path, data: bytes) -> str:
             str(path),
             f"Word 文档内容已损坏，无法读取（{type(err).__name__}），请重新另存为 .docx",
         ) from err
-    lines: list[str] = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells]
-            lines.append("\t".join(c for c in cells if c))
-    return "\n".join(lines)
+    return "\n".join(_docx_lines(document))
+
+
+def _docx_lines(document: object) -> list[str]:
+    """Paragraphs and table rows in reading order (tables where they stand in the text).
+
+    A row is its cells' text separated by tabs; a merged cell is written once (python-docx
+    repeats it for every grid column and row it spans); paragraphs inside a cell are
+    joined by a space.
+    """
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    body = document.element.body  # type: ignore[attr-defined]
+    lines: list[str] = []
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(DocxParagraph(child, document).text)  # type: ignore[arg-type]
+        elif tag == "tbl":
+            seen: set[object] = set()  # the cells themselves: an id() could be reused
+            for row in Table(child, document).rows:  # type: ignore[arg-type]
+                cells: list[str] = []
+                for cell in row.cells:
+                    if cell._tc in seen:
+                        continue
+                    seen.add(cell._tc)
+                    text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+                    if text:
+                        cells.append(text)
+                if cells:
+                    lines.append("\t".join(cells))
+    return lines
 
 
 def _human(n: int) -> str:
@@ -208,7 +253,7 @@ def _human(n: int) -> str:
 
 
 def read_text(path: str | Path, *, max_bytes: int | None = None) -> IngestedFile:
-    """Read one .txt/.md/.docx file into normalised text.
+    """Read one .txt/.md/.docx/.doc/.wps/.pdf file into normalised text.
 
     Raises :class:`IngestError` (naming the file) if the file is missing, of an
     unsupported type, larger than ``max_bytes``, empty, binary, undecodable or a
@@ -217,13 +262,9 @@ def read_text(path: str | Path, *, max_bytes: int | None = None) -> IngestedFile
     path = Path(path)
     name = str(path)
     suffix = path.suffix.lower()
-    if suffix == ".doc":
-        raise IngestError(name, "不支持旧版 .doc 格式，请在 Word 中另存为 .docx 后上传")
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise IngestError(
-            name,
-            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .txt、.md 或 .docx 文件",
-        )
+    reason = unsupported_reason(suffix)
+    if reason is not None:
+        raise IngestError(name, reason)
     try:
         size = path.stat().st_size
     except FileNotFoundError as err:
@@ -242,14 +283,41 @@ def read_text(path: str | Path, *, max_bytes: int | None = None) -> IngestedFile
         data = path.read_bytes()
     except OSError as err:
         raise IngestError(name, f"无法读取文件：{err.strerror or err}") from err
-    if suffix == ".docx":
+    notes: tuple[str, ...] = ()
+    if suffix == ".docx" or (suffix in (".doc", ".wps") and data[:4] == b"PK\x03\x04"):
+        # a .docx saved under an old name still opens as one
         text, encoding = _read_docx(path, data), "docx"
+    elif suffix == ".doc":
+        text, encoding = office.read_doc(path, data), "doc"
+    elif suffix == ".wps":
+        text, encoding = office.read_wps(path, data), "wps"
+    elif suffix == ".pdf":
+        pdf = read_pdf(name, data)
+        text, encoding = pdf.text, "pdf"
+        note = ocr_warning(pdf)
+        notes = (note,) if note else ()
     else:
         text, encoding = decode_bytes(data, name)
     text = normalize_text(text, markdown=suffix == ".md")
+    if encoding == "pdf":
+        # a PDF's text layer breaks every visual line: join the lines of one paragraph
+        text = reflow(text).text
     if not text.strip():
         raise IngestError(name, "文件中没有文字内容，请检查是否保存了正文")
-    return IngestedFile(path=path, text=text, encoding=encoding)
+    return IngestedFile(path=path, text=text, encoding=encoding, notes=notes)
+
+
+def unsupported_reason(suffix: str) -> str | None:
+    """Why a file with this suffix cannot be read (Chinese), or None if it can."""
+    suffix = suffix.lower()
+    if suffix in SUPPORTED_SUFFIXES:
+        return None
+    if suffix in _SPREADSHEETS:
+        return (
+            f"这是电子表格（{suffix}），不是报告正文：请上传报告的 Word、WPS、PDF 或文本文件；"
+            "年度数据请在“数据表”中填写"
+        )
+    return f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 {SUPPORTED_TEXT} 文件"
 
 
 def ingest_files(

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .fold import fold
+
 __all__ = ["DocMeta", "detect_meta", "display_name"]
 
 #: How a title ends in this genre (the part after the unit and year).
@@ -30,6 +32,7 @@ _BODY = re.compile(
     r"^(?P<unit>(?:中共|中国共产党)?[\u4e00-\u9fffA-Za-z0-9（）()·\-]{1,40}?"
     r"(?:党组|党委|党工委|委员会|常委会|县委|市委|区委|州委|盟委|旗委|镇党委|乡党委|支部|总支))"
 )
+_SELF = re.compile(r"(?:我|本)((?:局|委|部|办|厅|院|校|中心|公司|集团|镇|乡|街道)(?:党组|党委|党工委))")
 _SPEECH = re.compile(r"^\s*(?:同志们|各位领导|各位同志)[：:，,]")
 _MAX_TITLE = 80
 
@@ -54,40 +57,58 @@ def _title_line(lines: list[str]) -> str | None:
         s = line.strip()
         if not s or len(s) > _MAX_TITLE:
             continue
-        if _TITLE_TAIL.search(s) or (s.endswith(("报告", "通报")) and "。" not in s):
+        f = fold(s)
+        if _TITLE_TAIL.search(f) or (f.endswith(("报告", "通报")) and "。" not in f):
             return s
     return None
 
 
 def _unit_from(title: str) -> str | None:
-    head = _TITLE_TAIL.split(title, maxsplit=1)[0]
+    """The unit at the head of a title, in the title's own characters."""
+    folded = fold(title)
+    head = _TITLE_TAIL.split(folded, maxsplit=1)[0]
     head = _YEAR.split(head, maxsplit=1)[0].strip()
     head = re.sub(r"(?:关于|的)$", "", head).strip()
     if not head:
         return None
+    start = folded.find(head)
     m = _BODY.match(head)
-    if m:
-        return m.group("unit")
-    return head if len(head) <= 40 else None
+    unit = m.group("unit") if m else (head if len(head) <= 40 else None)
+    return title[start : start + len(unit)] if unit is not None and start >= 0 else unit
+
+
+def _unit_from_text(lines: list[str]) -> str | None:
+    """``我局党组`` / ``本委党委`` in the opening lines: the body the report speaks for."""
+    for line in lines[:5]:
+        m = _SELF.search(fold(line))
+        if m:
+            return m.group(1)
+    return None
 
 
 def detect_meta(text: str, filename: str | None = None) -> DocMeta:
-    """Guess unit, year, genre and title from the first lines of *text* (and *filename*)."""
+    """Guess unit, year, genre and title from the first lines of *text* (and *filename*).
+
+    Traditional characters are folded for matching; what is returned is in the
+    text's own characters.
+    """
     lines = [ln for ln in text.splitlines() if ln.strip()][:40]
     genre = "speech" if lines and _SPEECH.match(lines[0]) else "report"
     title = _title_line(lines)
     if title is None and filename:
         stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", filename.rsplit("/", 1)[-1])
-        if _TITLE_TAIL.search(stem):
+        if _TITLE_TAIL.search(fold(stem)):
             title = stem
     unit = _unit_from(title) if title else None
+    if unit is None and title is None:
+        unit = _unit_from_text(lines)
     year = None
     for source in ([title] if title else []) + lines[:5]:
         m = _YEAR.search(source)
         if m:
             year = int(m.group(1))
             break
-    if title and ("通报" in title or "讲话" in title):
+    if title and any(w in fold(title) for w in ("通报", "讲话")):
         genre = "speech"
     return DocMeta(unit=unit, year=year, title=title, genre=genre)
 
