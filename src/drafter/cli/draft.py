@@ -9,22 +9,34 @@ regenerates one section of an existing draft; every other byte stays the same.
 
 ``drafter draft --test-connection`` asks the configured model server what it offers.
 
-Exit codes: 0 written, 1 written but some sections failed (they say why),
-2 unusable input (invalid fact sheet, unknown section, server/config error).
+Exit codes: 0 written, 1 written but some sections failed (they say why; a
+section whose answer stopped early keeps its text so far, ending in a
+〔待补：…〕 marker), 2 unusable input (invalid fact sheet, unknown section,
+server/config error, an ``-o`` path that cannot be written — checked before
+drafting).
+
+Each finished section is saved at once under ``$DRAFTER_HOME/drafts/`` (the path is
+printed), so Ctrl-C, a kill or an unwritable output loses nothing; the file is
+removed once the output is written.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..facts import load_facts
+from ..redact import redact
 from ..settings import get_settings
+from .output import check_output, describe_os_error, write_output
+from .progress import ProgressFile
 
 __all__ = ["register", "run", "summary"]
 
@@ -70,9 +82,9 @@ def summary(findings: Iterable[Any], failed: Iterable[Any] = ()) -> str:
     return "\n".join([head, *lines])
 
 
-def _write(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
+def _write(text: str, output: Path | None) -> None:
+    if output is not None:
+        write_output(output, text)
     else:
         sys.stdout.write(text)
 
@@ -86,28 +98,56 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.facts:
         raise InputError("请给出数据表文件 (FACTS.yaml)，例如：drafter draft examples/facts.yaml")
+    output = check_output(args.output) if args.output else None  # before any work is done
     facts = load_facts(args.facts)
 
     from ..drafting import DraftEngine
 
     engine = DraftEngine(settings)
     if args.from_file or args.section:
-        return _regenerate(args, engine, facts)
+        return _regenerate(args, engine, facts, output)
 
-    draft = engine.draft(facts)
+    outline = engine.outline(facts)
+    progress = ProgressFile(settings.home, outline.title, [s.id for s in outline.sections], outline.salutation)
+    print(f"各部分写完即保存 (each finished section is saved to)：{progress.path}", file=sys.stderr)
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        draft = engine.draft(facts, outline, callbacks=progress)
+    except KeyboardInterrupt:
+        print(f"已中断 (interrupted)。{ProgressFile.describe(progress)}", file=sys.stderr)
+        raise
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
     text = draft.text()
     if args.json:
         data = draft.to_dict()
         data.pop("history", None)
         data["text"] = text
-        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.output)
+        payload = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
-        _write(text, args.output)
-    print(summary(draft.findings, draft.failed), file=sys.stderr)
+        payload = text
+    try:
+        _write(payload, output)
+    except OSError as err:
+        rescue = progress.path.with_suffix(".json" if args.json else ".full.txt")
+        write_output(rescue, payload)
+        progress.discard()
+        raise InputError(
+            f"无法写入输出文件：{describe_os_error(err, output)}。全文已保存在 (draft saved to)：{rescue}"
+        ) from None
+    progress.discard()
+    print(redact(summary(draft.findings, draft.failed)), file=sys.stderr)
     return 1 if draft.failed else 0
 
 
-def _regenerate(args: argparse.Namespace, engine: Any, facts: Any) -> int:
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _regenerate(args: argparse.Namespace, engine: Any, facts: Any, output: Path | None) -> int:
     from ..drafting.restore import (
         draft_from_text,
         resolve_section,
@@ -136,9 +176,9 @@ def _regenerate(args: argparse.Namespace, engine: Any, facts: Any) -> int:
     text = splice(original, spans, target.id, block)
     if args.json:
         data = {"section": new.to_dict(), "text": text}
-        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.output)
+        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
     else:
-        _write(text, args.output)
+        _write(text, output)
     print(f"已重写 (regenerated)：{new.heading or '开头'}", file=sys.stderr)
     print(summary(new.findings), file=sys.stderr)
     return 0

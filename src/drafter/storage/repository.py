@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import InputError
+from ..redact import redact
 from .engine import get_engine
 from .models import DraftRow, FactSheetRow, ReportRow, SectionVersionRow, utcnow
 from .records import (
@@ -423,7 +424,7 @@ class Repository:
                         sources_json=_dumps(sources),
                         findings_json=_dumps(findings),
                         status=str(data.get("status") or "ok"),
-                        error=_clean_opt(str(data["error"]) if data.get("error") else None),
+                        error=_clean_opt(redact(data["error"]) if data.get("error") else None),
                         base_version=base_version,
                         author=author,
                     )
