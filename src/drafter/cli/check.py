@@ -44,8 +44,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def read_input(path: str) -> str:
     """Text of a report file (.txt/.md/.docx, any common encoding) or stdin (``-``)."""
-    if path == "-":
-        return sys.stdin.read()
+    if path == "-":  # bytes, so GBK is detected and binary refused like a file's
+        from ..kb.ingest import decode_bytes, normalize_text
+
+        data = sys.stdin.buffer.read()
+        if not data.strip():
+            raise IngestError("标准输入 (stdin)", "没有读到内容，请用管道或重定向提供报告文本")
+        text, _encoding = decode_bytes(data, "标准输入 (stdin)")
+        return normalize_text(text)
     try:
         from ..kb.ingest import read_text
     except ImportError:  # pragma: no cover - ingest ships with drafter

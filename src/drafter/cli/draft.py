@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -110,17 +111,15 @@ def run(args: argparse.Namespace) -> int:
     outline = engine.outline(facts)
     progress = ProgressFile(settings.home, outline.title, [s.id for s in outline.sections], outline.salutation)
     print(f"各部分写完即保存 (each finished section is saved to)：{progress.path}", file=sys.stderr)
-    previous = signal.getsignal(signal.SIGTERM)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)
+    on_main = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)} if on_main else {}
+    for sig in previous:
+        signal.signal(sig, lambda signum, frame: _abort(progress))
     try:
         draft = engine.draft(facts, outline, callbacks=progress)
-    except KeyboardInterrupt:
-        print(f"已中断 (interrupted)。{ProgressFile.describe(progress)}", file=sys.stderr)
-        raise
     finally:
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     text = draft.text()
     if args.json:
         data = draft.to_dict()
@@ -143,8 +142,15 @@ def run(args: argparse.Namespace) -> int:
     return 1 if draft.failed else 0
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+def _abort(progress: ProgressFile) -> None:
+    """Ctrl-C or a kill: say where the finished sections are, and leave at once.
+
+    Sections still streaming run in worker threads that the interpreter (and the
+    executor's shutdown) would wait for; everything finished is on disk already.
+    """
+    print(f"\n已中断 (interrupted)。{ProgressFile.describe(progress)}", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def _regenerate(args: argparse.Namespace, engine: Any, facts: Any, output: Path | None) -> int:

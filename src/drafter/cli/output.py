@@ -31,6 +31,20 @@ def _limit(folder: Path, name: str, default: int) -> int:
         return default
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a component too long, a loop of links …
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def describe_os_error(err: OSError, path: str | os.PathLike[str] | None = None) -> str:
     """A bilingual one-line message for an ``OSError`` on ``path`` (or the error's own filename)."""
     where = str(path if path is not None else (err.filename or ""))
@@ -61,11 +75,9 @@ def check_output(path: str | os.PathLike[str]) -> Path:
         raise InputError("输出文件名是空的 (empty output file name)")
     out = Path(raw).expanduser()
     where = str(out)
-    if out.is_dir():
-        raise InputError(f"输出路径 {where} 是一个文件夹，请给出文件名，如 {out / 'report.txt'} (output is a folder)")
     folder = out.parent if str(out.parent) else Path(".")
     name_bytes = len(os.fsencode(out.name))
-    name_max = _limit(folder if folder.is_dir() else Path("."), "PC_NAME_MAX", _DEFAULT_NAME_MAX)
+    name_max = _limit(folder if _is_dir(folder) else Path("."), "PC_NAME_MAX", _DEFAULT_NAME_MAX)
     if name_bytes > name_max:
         raise InputError(
             f"输出文件名过长（{name_bytes} 字节，文件系统上限 {name_max} 字节），请改用短一些的文件名"
@@ -74,9 +86,11 @@ def check_output(path: str | os.PathLike[str]) -> Path:
     path_max = _limit(Path("."), "PC_PATH_MAX", _DEFAULT_PATH_MAX)
     if len(os.fsencode(str(out.absolute()))) >= path_max:
         raise InputError(f"输出路径过长（上限 {path_max} 字节）(output path too long)")
-    if not folder.exists():
+    if _is_dir(out):
+        raise InputError(f"输出路径 {where} 是一个文件夹，请给出文件名，如 {out / 'report.txt'} (output is a folder)")
+    if not _exists(folder):
         raise InputError(f"输出文件夹 {folder} 不存在，请先创建它 (output folder does not exist)")
-    if not folder.is_dir():
+    if not _is_dir(folder):
         raise InputError(f"{folder} 不是文件夹 (not a folder)")
     if out.exists() and not os.access(out, os.W_OK):
         raise InputError(f"没有权限覆盖 {where} (no permission to overwrite)")
