@@ -20,6 +20,8 @@ from drafter.factform import (
     sheet_data,
 )
 from drafter.facts import COUNT_UNITS, FIELD_LABELS, parse_facts
+from drafter.factshape import normalise_shape
+from drafter.safe_yaml import load_yaml
 from drafter.templates import LEVELS, blank_figures
 
 from . import history, state
@@ -123,12 +125,13 @@ def _import_yaml(uploaded: Any) -> None:
         msg = ("success", f"已导入 {uploaded.name}")
     except FactSheetError as err:
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError:
+            data = load_yaml(text)  # bounded: billion laughs, deep nesting, huge numbers refused
+        except FactSheetError:
             data = None
         if not isinstance(data, dict):
             st.session_state["import_msg"] = ("error", f"{uploaded.name}：{err}")
             return
+        data, _shape = normalise_shape(data)  # figures: abc, problems: 5 … never reach the form
         new = form_from_sheet(data)
         msg = ("warning", f"已导入 {uploaded.name}，但数据表有误，请在下方逐项修正：{err}")
     level = new.get("level") or ""

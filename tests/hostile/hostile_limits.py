@@ -37,10 +37,14 @@ openai_server = _load_helper("openai_server")
 
 #: Runs drafter's CLI, then reports peak memory on a line of its own on stderr.
 _LAUNCHER = """
-import resource, runpy, sys
-sys.argv = ["drafter"] + sys.argv[1:]
+import os, resource, runpy, sys
+script = os.environ.pop("HOSTILE_SCRIPT", "")
+sys.argv = [script or "drafter"] + sys.argv[1:]
 try:
-    runpy.run_module("drafter", run_name="__main__")
+    if script:
+        runpy.run_path(script, run_name="__main__")
+    else:
+        runpy.run_module("drafter", run_name="__main__")
 finally:
     sys.stderr.write("\\n@@maxrss_kb=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
@@ -70,8 +74,9 @@ def run_limited(
     cpu_s: int | None = None,
     stdin: bytes | None = None,
     code: str | None = None,
+    script: Path | None = None,
 ) -> Limited:
-    """``drafter args`` (or ``python -c code args``) under an address-space and CPU limit."""
+    """``drafter args`` (or ``script args``, or ``python -c code args``) under an address-space and CPU limit."""
 
     def limits() -> None:
         cap = mem_mb * 1024 * 1024
@@ -81,6 +86,8 @@ def run_limited(
 
     full_env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS.parent)]), **(env or {})}
     full_env.setdefault("DRAFTER_BACKEND", "composer")
+    if script is not None:
+        full_env["HOSTILE_SCRIPT"] = str(script)
     start = time.monotonic()
     try:
         proc = subprocess.run(
