@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from drafter.errors import DrafterError, IngestError
+from drafter.errors import DrafterError
 from drafter.kb.indexer import discover, index_knowledge
-from drafter.kb.ingest import SUPPORTED_SUFFIXES, read_text
+from drafter.kb.uploads import delete_upload, store_upload
 
 from . import resources
 from .highlight import md_escape
@@ -18,37 +17,11 @@ from .state import Ctx, bump
 
 __all__ = ["accept_upload", "render"]
 
-_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def accept_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> tuple[bool, str]:
     """Validate and store one uploaded file; returns (accepted, Chinese message)."""
-    clean = _BAD_CHARS.sub("_", Path(name).name).strip() or "未命名.txt"
-    suffix = Path(clean).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        return False, f"{name}：不支持的文件类型“{suffix or '无扩展名'}”，请上传 .txt、.md 或 .docx 文件"
-    if len(data) > max_bytes:
-        return False, (
-            f"{name}：文件过大（{len(data) / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB；"
-            "请拆分后再上传或调整 DRAFTER_MAX_UPLOAD_MB"
-        )
-    if not data.strip():
-        return False, f"{name}：文件是空的"
-    incoming = uploads_dir / ".incoming"  # dot-folders are not indexed
-    incoming.mkdir(parents=True, exist_ok=True)
-    target = uploads_dir / clean
-    tmp = incoming / clean
-    tmp.write_bytes(data)
-    try:
-        ingested = read_text(tmp, max_bytes=max_bytes)
-    except IngestError as err:
-        tmp.unlink(missing_ok=True)
-        return False, f"{name}：{err.reason}"
-    replaced = target.exists()
-    tmp.replace(target)
-    chars = len(ingested.text)
-    note = "（已替换同名文件）" if replaced else ""
-    return True, f"{clean}：已保存，约{chars}字{note}"
+    return store_upload(name, data, uploads_dir, max_bytes)
 
 
 def _reindex(ctx: Ctx) -> None:
@@ -118,7 +91,7 @@ def _listing(ctx: Ctx) -> None:
         size = f.path.stat().st_size if f.path.exists() else 0
         c1.write(f"{f.source}（{size / 1024:.1f} KB）")
         if ctx.may_manage_knowledge and c2.button("删除", key=f"kb_del_{f.source}"):
-            f.path.unlink(missing_ok=True)
+            delete_upload(f.path)
             st.session_state["kb_msgs"] = [("success", f"已删除 {f.source}")]
             _reindex(ctx)
             st.rerun()

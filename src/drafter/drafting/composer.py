@@ -111,6 +111,8 @@ def figure_phrase(fig: Figure) -> str:
             label = label[: -len(tail)]
             break
     label = label.removesuffix(fig.unit)
+    if label[-1:].isdigit():  # “指标49” + “49人” would read “指标4949人”
+        return f"{label}为{fig.phrase}"
     return f"{label}{fig.phrase}"
 
 

@@ -31,6 +31,7 @@ from . import embedding
 from .chunking import Chunk, chunk_document, chunk_policy_items
 from ..errors import IngestError
 from .ingest import SUPPORTED_SUFFIXES, read_text
+from .filenames import probe_file, tolerant_name
 from ..settings import Settings
 from .store import Store, delete_collection, open_store
 
@@ -113,7 +114,7 @@ def _metadata_for(path: Path, folder_meta: Mapping[str, Any]) -> dict[str, Any]:
         path.with_name(path.stem + ".meta.yaml"),
         path.with_name(path.name + ".meta.yaml"),
     ):
-        if sidecar.is_file():
+        if probe_file(sidecar):  # a name near 255 bytes has no room for a sidecar: no OSError
             data = _load_yaml(sidecar)
             if isinstance(data, Mapping):
                 meta.update(data)
@@ -138,7 +139,7 @@ def _scan_dir(
     skipped: list[tuple[str, str]] = []
     folder_meta: dict[Path, Mapping[str, Any]] = {}
     for path in _walk(root):
-        rel = path.relative_to(root).as_posix()
+        rel = tolerant_name(path.relative_to(root).as_posix())  # GBK bytes from a Windows zip
         source = f"{prefix}/{rel}" if prefix else rel
         name = path.name.lower()
         if (
@@ -351,6 +352,7 @@ def index_knowledge(
     if extras != remembered or rebuild:
         store.set_state({**state, "extra_kb": [str(p) for p in extras]})
 
+    report_.skipped = [(tolerant_name(p), r) for p, r in report_.skipped]
     report_.embedded = total
     report_.deleted = len(to_delete)
     report_.total_chunks = store.count()
