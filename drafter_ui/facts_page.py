@@ -26,6 +26,7 @@ from drafter.templates import LEVELS, blank_figures
 
 from . import history, state
 from .completeness import missing_items
+from .safe_text import md, say
 from .state import FORM_WIDGETS, LIST_FIELDS, Ctx
 
 __all__ = ["current_check", "has_content", "render", "save_form"]
@@ -60,7 +61,7 @@ def _show_fields(slots: dict[str, Any], check: FormCheck) -> None:
         by_slot.setdefault(id(slot), (slot, []))[1].extend(msgs)
     for slot, msgs in by_slot.values():
         if msgs:
-            slot.error("\n\n".join(msgs))
+            slot.error(md("\n\n".join(msgs)))
 
 
 def _figure_messages(check: FormCheck, rows: list[dict[str, Any]]) -> list[str]:
@@ -158,7 +159,7 @@ def _import_export(ctx: Ctx) -> None:
             _import_yaml(uploaded)
         kind, text = st.session_state.pop("import_msg", (None, None))
         if kind:
-            getattr(st, kind)(text)
+            say(kind, text)  # names the uploaded file
         check = current_check()
         f = state.form()
         if check.sheet is not None:
@@ -347,7 +348,7 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
             replace_revision=history.sitting_revision(ss["report_id"]),
         )
     except InputError as err:
-        st.error(f"保存失败：{err}")
+        say("error", f"保存失败：{err}")
         return None
     history.saved(ss["report_id"], result)
     ss["saved_json"] = current
@@ -373,9 +374,9 @@ def render(ctx: Ctx) -> None:
     _show_fields({**slots, **list_slots}, check)
     fig_msgs = _figure_messages(check, list(f.get("figures") or []))
     if fig_msgs:
-        fig_slot.error("\n\n".join(fig_msgs))
+        fig_slot.error(md("\n\n".join(fig_msgs)))
     for msg in check.at(""):
-        st.error(msg)
+        say("error", msg)
     result = save_form(ctx, check)
     ss = st.session_state
     if result is not None and result.conflict is not None:

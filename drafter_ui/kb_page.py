@@ -13,6 +13,7 @@ from drafter.kb.uploads import delete_upload, store_upload
 
 from . import resources
 from .highlight import md_escape
+from .safe_text import md, say
 from .state import Ctx, bump
 
 __all__ = ["accept_upload", "render"]
@@ -89,7 +90,8 @@ def _listing(ctx: Ctx) -> None:
     for f in uploaded:
         c1, c2 = st.columns([5, 1])
         size = f.path.stat().st_size if f.path.exists() else 0
-        c1.write(f"{f.source}（{size / 1024:.1f} KB）")
+        shown = f.meta.get("original_name") or f.source
+        c1.markdown(md(f"{shown}（{size / 1024:.1f} KB）"))  # a file name is user text
         if ctx.may_manage_knowledge and c2.button("删除", key=f"kb_del_{f.source}"):
             delete_upload(f.path)
             st.session_state["kb_msgs"] = [("success", f"已删除 {f.source}")]
@@ -117,14 +119,14 @@ def _search(ctx: Ctx) -> None:
             st.info("没有找到相关段落。")
         for p in passages:
             with st.container(border=True):
-                st.markdown(f"**{p.source}** · {md_escape(p.heading or '（开头）')} · 相关度 {p.score:.3f}")
+                st.markdown(f"**{md(p.source)}** · {md(p.heading or '（开头）')} · 相关度 {p.score:.3f}")
                 st.markdown(md_escape(p.text))  # the samples' "**人" placeholders are not bold marks
 
 
 def render(ctx: Ctx) -> None:
     """The 知识库 tab."""
     for kind, msg in st.session_state.pop("kb_msgs", []):
-        getattr(st, kind)(msg)
+        say(kind, msg)  # messages name uploaded files
     if ctx.may_manage_knowledge:
         _upload(ctx)
         if st.button("重新索引", key="kb_reindex", help="扫描内置材料和上传目录，只处理新增或修改的文件"):
