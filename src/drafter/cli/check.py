@@ -14,6 +14,7 @@ from pathlib import Path
 from ..checks import CATEGORIES, CheckResult, Finding, check_text
 from ..errors import DrafterError, IngestError
 from ..facts import load_facts
+from ..limits import check_document
 from ..specs import available_genres
 
 __all__ = ["format_text", "read_input", "register", "run"]
@@ -51,7 +52,7 @@ def read_input(path: str) -> str:
         if not data.strip():
             raise IngestError("标准输入 (stdin)", "没有读到内容，请用管道或重定向提供报告文本")
         text, _encoding = decode_bytes(data, "标准输入 (stdin)")
-        return normalize_text(text)
+        return check_document(normalize_text(text), "标准输入 (stdin)", command="check")
     try:
         from ..kb.ingest import read_text
     except ImportError:  # pragma: no cover - ingest ships with drafter
@@ -59,7 +60,7 @@ def read_input(path: str) -> str:
             return Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise IngestError(path, f"无法读取文件：{err}") from None
-    return read_text(path).text
+    return check_document(read_text(path).text, path, command="check")
 
 
 def format_text(result: CheckResult, name: str = "") -> str:

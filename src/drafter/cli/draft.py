@@ -34,6 +34,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..facts import load_facts
+from ..limits import check_document, check_sheet
 from ..redact import redact
 from ..settings import get_settings
 from .output import check_output, describe_os_error, write_output
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.facts:
         raise InputError("请给出数据表文件 (FACTS.yaml)，例如：drafter draft examples/facts.yaml")
     output = check_output(args.output) if args.output else None  # before any work is done
-    facts = load_facts(args.facts)
+    facts = check_sheet(load_facts(args.facts))
 
     from ..drafting import DraftEngine
 
@@ -170,7 +171,7 @@ def _regenerate(args: argparse.Namespace, engine: Any, facts: Any, output: Path 
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"无法读取草稿 {path}：{err}") from None
     spec = load_spec(facts.genre)
-    original = original.replace("\r\n", "\n").replace("\r", "\n")
+    original = check_document(original.replace("\r\n", "\n").replace("\r", "\n"), str(path), command="draft --from")
     draft = draft_from_text(original, spec)
     try:
         target = resolve_section(draft, args.section)

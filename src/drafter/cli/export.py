@@ -17,6 +17,7 @@ from ..doctree import parse
 from ..export import FORMATS, Signature, export_bytes, export_file, parse_date
 from ..facts import load_facts
 from ..kb.ingest import read_text
+from ..limits import check_document
 from .output import check_output, write_output
 
 __all__ = ["blocking_findings", "format_refusal", "register", "run"]
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         unit=(args.unit or "").strip() or None,
         date=parse_date(args.date) if args.date else None,
     )
-    text = read_text(args.draft).text
+    text = check_document(read_text(args.draft).text, str(args.draft), command="export")
     facts = load_facts(args.facts) if args.facts else None
     errors = blocking_findings(text, facts=facts, genre=args.genre)
     if errors and not args.force:
