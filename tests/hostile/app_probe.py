@@ -2,7 +2,7 @@
 
     python app_probe.py import FILE        # 数据填报 › 导入数据表
     python app_probe.py kb                 # open the 知识库 tab
-    python app_probe.py draft              # open the 起草 tab of the last report
+    python app_probe.py draft [REPORT]     # open the 起草 tab (of report REPORT), make the .docx
 
 DRAFTER_HOME must be set. Output: ``{"exception": [...], "messages": [...], ...}``.
 """
@@ -40,9 +40,20 @@ def main(argv: list[str]) -> dict[str, Any]:
         out["form"] = at.session_state["form"] if "form" in at.session_state else None
         return out
     if what in ("kb", "draft"):
+        if what == "draft" and len(argv) > 1:
+            at.query_params["report"] = argv[1]
+            at = at.run()
         at.session_state["nav"] = {"kb": "知识库", "draft": "起草"}[what]
         at.run()
-        return _seen(at)
+        out = _seen(at)
+        if what == "draft":
+            buttons = [b for b in at.button if b.key == "make_docx"]
+            if buttons:
+                buttons[0].click().run()
+                out["exception"] += [str(e.value) for e in at.exception]
+                out["docx_offered"] = any(d.key == "dl_docx" for d in at.get("download_button"))
+                out["after_export"] = _seen(at)
+        return out
     raise SystemExit(f"unknown probe {what}")
 
 
