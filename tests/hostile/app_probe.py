@@ -33,6 +33,10 @@ def _seen(at: AppTest) -> dict[str, Any]:
 def main(argv: list[str]) -> dict[str, Any]:
     at = AppTest.from_file(APP, default_timeout=180).run()
     what = argv[0]
+    if not (what == "draft" and len(argv) > 1):
+        start = [b for b in at.button if b.key == "new_report"]
+        if start and not at.file_uploader:  # the start page: open a new report to get the tabs
+            start[0].click().run()
     if what == "import":
         path = Path(argv[1])
         at.file_uploader[0].set_value((path.name, path.read_bytes(), "application/x-yaml")).run()

@@ -105,8 +105,9 @@ def run_limited(
     peak = 0.0
     if "@@maxrss_kb=" in stderr:
         stderr, _, tail = stderr.rpartition("@@maxrss_kb=")
-        peak = int(tail.strip() or 0) / 1024
-        stderr = stderr.rstrip("\n")
+        first, _, rest = tail.partition("\n")
+        peak = int(first.strip() or 0) / 1024
+        stderr = stderr.rstrip("\n") + ("\n" + rest if rest.strip() else "")
     return Limited(proc.returncode, proc.stdout.decode("utf-8", "replace"), stderr, peak, seconds)
 
 

@@ -42,7 +42,7 @@ def test_cli_refuses_with_a_message_at_the_field(limited, tmp_path: Path, name: 
     assert run.returncode == 2, run.output
     assert says in run.stderr and "数据表有误" in run.stderr, run.stderr
     assert "Traceback" not in run.output
-    assert run.seconds < 20 and run.peak_mb < 400, (run.seconds, run.peak_mb)
+    assert run.seconds < 60 and run.peak_mb < 400, (run.seconds, run.peak_mb)  # start-up on a loaded machine
 
 
 @pytest.mark.parametrize("name", ["billion-laughs", "deep-nesting", "5000-digit-year", "figures-abc",
