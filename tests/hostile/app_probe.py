@@ -31,8 +31,11 @@ def _seen(at: AppTest) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> dict[str, Any]:
-    at = AppTest.from_file(APP, default_timeout=180).run()
     what = argv[0]
+    at = AppTest.from_file(APP, default_timeout=180)
+    if what == "draft" and len(argv) > 1:
+        at.query_params["report"] = argv[1]  # read on the session's first run
+    at.run()
     if not (what == "draft" and len(argv) > 1):
         start = [b for b in at.button if b.key == "new_report"]
         if start and not at.file_uploader:  # the start page: open a new report to get the tabs
@@ -44,9 +47,6 @@ def main(argv: list[str]) -> dict[str, Any]:
         out["form"] = at.session_state["form"] if "form" in at.session_state else None
         return out
     if what in ("kb", "draft"):
-        if what == "draft" and len(argv) > 1:
-            at.query_params["report"] = argv[1]
-            at = at.run()
         at.session_state["nav"] = {"kb": "知识库", "draft": "起草"}[what]
         at.run()
         out = _seen(at)
