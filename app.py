@@ -23,12 +23,14 @@ from drafter_ui import (
     kb_page,
     layout,
     resources,
+    safe_text,
     sidebar,
     start_page,
     state,
 )
 
 st.set_page_config(page_title="干部选拔任用工作报告 · 起草助手", page_icon="📝", layout="wide")
+safe_text.install_csp()  # the page loads nothing from any other host (drafter_ui/safe_text.py)
 
 layout.inject()  # Chinese for Streamlit's own words, narrow-screen layout
 # first page load (even the sign-in page): index build / model load start in the background

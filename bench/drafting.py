@@ -65,8 +65,8 @@ from drafter.drafting.similarity import (
     near_duplicate_pairs,
 )
 from drafter.facts import FactSheet, facts_from_data, load_facts
-from drafter.markers import MISSING_RE
 from drafter.kb.retrieval import open_retriever
+from drafter.markers import MISSING_RE
 from drafter.settings import BUNDLED_KB, Settings
 from drafter.specs import assign_elements, load_spec
 

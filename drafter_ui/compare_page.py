@@ -21,6 +21,7 @@ from drafter.storage import StoredDraft
 from . import compare_view
 from .facts_page import current_check
 from .highlight import author_label, backend_zh, local_time
+from .safe_text import say
 from .state import Ctx
 
 __all__ = ["draft_label", "render"]
@@ -50,7 +51,7 @@ def _read(f: Any) -> str | None:
     try:
         return read_text(f.path).text
     except IngestError as err:
-        st.error(f"无法读取 {f.source}：{err.reason}")
+        say("error", f"无法读取 {f.source}：{err.reason}")
         return None
 
 

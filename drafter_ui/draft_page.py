@@ -25,6 +25,7 @@ from . import backend, resources, section_panel
 from .facts_page import current_check
 from .highlight import md_escape
 from .runner import QueueCallbacks, run_job
+from .safe_text import say
 from .staleness import apply_updates, figure_updates, new_mismatches
 from .state import Ctx, bump
 
@@ -61,7 +62,7 @@ def _outline(ctx: Ctx, sheet: FactSheet | None) -> None:
                 with st.spinner("正在检索往年报告、生成提纲……"):
                     outline = engine.outline(sheet)
             except DrafterError as err:
-                st.error(f"无法生成提纲：{err}")
+                say("error", f"无法生成提纲：{err}")
             else:
                 _store_outline(ctx, outline)
         if outline is None:
@@ -84,7 +85,7 @@ def _outline(ctx: Ctx, sheet: FactSheet | None) -> None:
             try:
                 edited = Outline.from_text(from_chinese(ss[key], outline.genre), genre=outline.genre, base=outline)
             except DrafterError as err:
-                st.error(f"提纲有误：{err}。请改正后再保存。")
+                say("error", f"提纲有误：{err}。请改正后再保存。")
             else:
                 text = ss[key]
                 _store_outline(ctx, edited)
@@ -92,7 +93,7 @@ def _outline(ctx: Ctx, sheet: FactSheet | None) -> None:
                 ss["outline_msg"] = ("success", "提纲已保存，生成全文时按此提纲起草。")
         kind, msg = ss.pop("outline_msg", (None, None))
         if kind:
-            getattr(st, kind)(msg)
+            say(kind, msg)
 
 
 def _saver(ctx: Ctx, draft_id: int, order: list[str], keep: dict[str, SectionVersion] | None = None) -> Any:

@@ -20,11 +20,14 @@ from drafter.factform import (
     sheet_data,
 )
 from drafter.facts import COUNT_UNITS, FIELD_LABELS, parse_facts
+from drafter.factshape import normalise_shape
+from drafter.safe_yaml import load_yaml
 from drafter.templates import blank_figures
 from drafter.units import catalogue, infer_unit_type, split_levels, unit_type, unit_types
 
 from . import history, state
 from .completeness import missing_items
+from .safe_text import md, say
 from .state import FORM_WIDGETS, LIST_FIELDS, Ctx
 
 __all__ = ["current_check", "has_content", "render", "save_form"]
@@ -59,7 +62,7 @@ def _show_fields(slots: dict[str, Any], check: FormCheck) -> None:
         by_slot.setdefault(id(slot), (slot, []))[1].extend(msgs)
     for slot, msgs in by_slot.values():
         if msgs:
-            slot.error("\n\n".join(msgs))
+            slot.error(md("\n\n".join(msgs)))
 
 
 def _figure_messages(check: FormCheck, rows: list[dict[str, Any]]) -> list[str]:
@@ -124,12 +127,13 @@ def _import_yaml(uploaded: Any) -> None:
         msg = ("success", f"已导入 {uploaded.name}")
     except FactSheetError as err:
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError:
+            data = load_yaml(text)  # bounded: billion laughs, deep nesting, huge numbers refused
+        except FactSheetError:
             data = None
         if not isinstance(data, dict):
             st.session_state["import_msg"] = ("error", f"{uploaded.name}：{err}")
             return
+        data, _shape = normalise_shape(data)  # figures: abc, problems: 5 … never reach the form
         new = form_from_sheet(data)
         msg = ("warning", f"已导入 {uploaded.name}，但数据表有误，请在下方逐项修正：{err}")
     current = state.form()
@@ -154,7 +158,7 @@ def _import_export(ctx: Ctx) -> None:
             _import_yaml(uploaded)
         kind, text = st.session_state.pop("import_msg", (None, None))
         if kind:
-            getattr(st, kind)(text)
+            say(kind, text)  # names the uploaded file
         check = current_check()
         f = state.form()
         if check.sheet is not None:
@@ -341,7 +345,7 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
             replace_revision=history.sitting_revision(ss["report_id"]),
         )
     except InputError as err:
-        st.error(f"保存失败：{err}")
+        say("error", f"保存失败：{err}")
         return None
     history.saved(ss["report_id"], result)
     ss["saved_json"] = current
@@ -369,9 +373,9 @@ def render(ctx: Ctx) -> None:
     _show_fields({**slots, **list_slots}, check)
     fig_msgs = _figure_messages(check, list(f.get("figures") or []))
     if fig_msgs:
-        fig_slot.error("\n\n".join(fig_msgs))
+        fig_slot.error(md("\n\n".join(fig_msgs)))
     for msg in check.at(""):
-        st.error(msg)
+        say("error", msg)
     result = save_form(ctx, check)
     ss = st.session_state
     if result is not None and result.conflict is not None:

@@ -40,8 +40,14 @@ _SESSION_LABEL = re.compile(r"^会话[0-9a-f]{4}$")
 
 
 def md_escape(text: str) -> str:
-    """``text`` shown literally by ``st.markdown`` (``*人`` is not emphasis), line breaks kept."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    """``text`` shown literally by ``st.markdown`` (``*人`` is not emphasis), line breaks kept.
+
+    The same as :func:`drafter_ui.safe_text.md`: no Markdown image or link can fetch
+    from elsewhere, secrets are masked, control characters dropped.
+    """
+    from .safe_text import md
+
+    return md(text)
 
 
 def backend_zh(backend: str | None) -> str:

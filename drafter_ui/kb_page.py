@@ -2,60 +2,30 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from drafter.errors import DrafterError, IngestError
-from drafter.kb.catalog import GENRES, meta_of, sidecar_path, write_meta
+from drafter.errors import DrafterError
+from drafter.kb.catalog import GENRES, meta_of, write_meta
 from drafter.kb.indexer import IndexStatus, build_lock, discover, index_knowledge
-from drafter.kb.ingest import SUPPORTED_TEXT, read_text, unsupported_reason
-from drafter.kb.meta import DocMeta, detect_meta, display_name
+from drafter.kb.ingest import SUPPORTED_TEXT
+from drafter.kb.meta import DocMeta, display_name
+from drafter.kb.uploads import delete_upload, store_upload
 
 from . import resources
 from .highlight import md_escape
+from .safe_text import md, say
 from .state import Ctx, bump
 
 __all__ = ["accept_upload", "render", "source_names"]
 
-_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def accept_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> tuple[bool, str]:
     """Validate and store one uploaded file; returns (accepted, Chinese message)."""
-    clean = _BAD_CHARS.sub("_", Path(name).name).strip() or "未命名.txt"
-    suffix = Path(clean).suffix.lower()
-    reason = unsupported_reason(suffix)
-    if reason is not None:
-        return False, f"{name}：{reason}"
-    if len(data) > max_bytes:
-        return False, (
-            f"{name}：文件过大（{len(data) / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB；"
-            "请拆分后再上传或调整 DRAFTER_MAX_UPLOAD_MB"
-        )
-    if not data.strip():
-        return False, f"{name}：文件是空的"
-    incoming = uploads_dir / ".incoming"  # dot-folders are not indexed
-    incoming.mkdir(parents=True, exist_ok=True)
-    target = uploads_dir / clean
-    tmp = incoming / clean
-    tmp.write_bytes(data)
-    try:
-        ingested = read_text(tmp, max_bytes=max_bytes)
-    except IngestError as err:
-        tmp.unlink(missing_ok=True)
-        return False, f"{name}：{err.reason}"
-    replaced = target.exists()
-    tmp.replace(target)
-    # the report's identity (unit, year, title, genre) from its text: the writer can correct it below
-    meta = detect_meta(ingested.text, clean)
-    write_meta(target, meta)
-    chars = len(ingested.text)
-    note = "（已替换同名文件）" if replaced else ""
-    notes = "".join(f"；注意：{n}" for n in ingested.notes)
-    return True, f"{clean}：已保存为“{display_name(meta)}”，约{chars}字{note}{notes}"
+    return store_upload(name, data, uploads_dir, max_bytes)
 
 
 @st.cache_data(ttl=15, show_spinner=False)
@@ -147,10 +117,10 @@ def _listing(ctx: Ctx) -> None:
     for f in uploaded:
         c1, c2 = st.columns([5, 1])
         size = f.path.stat().st_size if f.path.exists() else 0
-        c1.write(f"{f.display_name}（{f.path.name}，{size / 1024:.1f} KB）")
+        shown = f.meta.get("original_name") or f.path.name
+        c1.markdown(md(f"{f.display_name}（{shown}，{size / 1024:.1f} KB）"))  # names are user text
         if ctx.may_manage_knowledge and c2.button("删除", key=f"kb_del_{f.source}"):
-            f.path.unlink(missing_ok=True)
-            sidecar_path(f.path).unlink(missing_ok=True)
+            delete_upload(f.path)
             st.session_state["kb_msgs"] = [("success", f"已删除“{f.display_name}”")]
             _reindex(ctx)
             st.rerun()
@@ -219,7 +189,7 @@ def _search(ctx: Ctx) -> None:
 def render(ctx: Ctx) -> None:
     """The 知识库 tab."""
     for kind, msg in st.session_state.pop("kb_msgs", []):
-        getattr(st, kind)(msg)
+        say(kind, msg)  # messages name uploaded files
     if ctx.may_manage_knowledge:
         _upload(ctx)
         if st.button("重新索引", key="kb_reindex", help="扫描内置材料和上传目录，只处理新增或修改的文件"):

@@ -25,6 +25,7 @@ from .highlight import (
 )
 from .kb_page import source_names
 from .runner import QueueCallbacks, run_job
+from .safe_text import md, say
 from .staleness import live_findings
 from .state import Ctx
 
@@ -142,7 +143,7 @@ def _versions(ctx: Ctx, draft_id: int, sec: SectionVersion) -> None:
                 f"{local_time(v.created_at, '%m-%d %H:%M:%S')}" + (f" · 要求：{v.instruction}" if v.instruction else "")
             )
             c1, c2 = st.columns([5, 1])
-            c1.caption(("**当前** · " if v.version == sec.version else "") + line)
+            c1.caption(("**当前** · " if v.version == sec.version else "") + md(line))
             if v.version != sec.version:
                 c2.button("恢复", key=f"restore_{draft_id}_{sec.section_id}_{v.version}",
                           on_click=_on_restore, args=(ctx, draft_id, sec.section_id, v.version))
@@ -153,16 +154,16 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
            findings: list[dict[str, Any]], focus: str | None = None) -> None:
     sid = sec.section_id
     with st.container(border=True, key=f"panel_{sid}"):
-        st.subheader(sec.heading or "开头", anchor=False)
-        st.caption(
+        st.subheader(md(sec.heading or "开头"), anchor=False)
+        st.caption(md(
             f"第{sec.version}版 · {_KIND_ZH.get(sec.kind, sec.kind)} · {backend_zh(sec.backend)} · "
             f"{author_label(sec.author)} · {local_time(sec.created_at)}"
-        )
+        ))
         kind, msg = st.session_state.setdefault("panel_msgs", {}).pop(sid, (None, None))
         if kind:
-            getattr(st, kind)(msg)
+            say(kind, msg)
         if sec.status != "ok":
-            st.error(f"本节生成失败：{sec.error or '原因不明'}。请点击“重新生成本节”重试。")
+            say("error", f"本节生成失败：{sec.error or '原因不明'}。请点击“重新生成本节”重试。")
         key = f"edit_{draft.id}_{sid}_{sec.version}"
         if key not in st.session_state:
             st.session_state[key] = sec.text
@@ -208,7 +209,7 @@ def render_draft(ctx: Ctx, draft: StoredDraft, sheet: FactSheet | None,
     live = live if live is not None else {s.section_id: findings_now(s, sheet) for s in draft.sections}
     total = sum(len(v) for v in live.values())
     errors = sum(1 for v in live.values() for f in v if f.get("severity") == "error")
-    st.subheader(draft.title or "草稿", anchor=False)
+    st.subheader(md(draft.title or "草稿"), anchor=False)
     st.caption(
         f"共{len(draft.sections)}节 · 各节发现问题{total}处（错误{errors}处，按当前数据表核对）· "
         f"起草于 {local_time(draft.created_at)}（{backend_zh(draft.backend)}）· "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .highlight import local_time
+from .safe_text import md
 from .state import Ctx
 
 __all__ = ["render"]
@@ -46,7 +47,7 @@ def render(ctx: Ctx) -> None:
             current = info.id == ctx.report_id
             status = ("已起草" if info.drafts else ("数据完整" if info.valid else "数据待完善"))
             st.button(
-                f"{'▶ ' if current else ''}{info.label}（{status}）",
+                f"{'▶ ' if current else ''}{md(info.label)}（{status}）",  # a unit name is user text
                 key=f"open_{info.id}",
                 on_click=_open,
                 args=(info.id,),

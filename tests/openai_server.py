@@ -35,7 +35,10 @@ class Reply:
     OpenAI-style error body); ``delay`` seconds before answering (a timeout test);
     ``token_delay`` seconds between streamed chunks of ``chunk_chars`` characters;
     ``cut_after`` closes the connection after that many chunks (a stream cut
-    halfway); ``malformed`` sends broken JSON.
+    halfway); ``malformed`` sends broken JSON. ``done=False`` ends the body cleanly
+    but without ``data: [DONE]``; ``finish_reason`` is the last event's reason (None
+    sends none); ``echo_headers`` puts the request headers (``Authorization``
+    included) into the error body of a non-200 status, as careless proxies do.
     """
 
     text: str = "好的。"
@@ -45,6 +48,9 @@ class Reply:
     chunk_chars: int = 4
     cut_after: int | None = None
     malformed: bool = False
+    done: bool = True
+    finish_reason: str | None = "stop"
+    echo_headers: bool = False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -116,7 +122,11 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.delay:
             time.sleep(reply.delay)
         try:
-            if reply.status != 200:
+            if reply.status != 200 and reply.echo_headers:
+                items = sorted(self.headers.items(), key=lambda kv: kv[0].lower() != "authorization")
+                headers = "; ".join(f"{k}: {v}" for k, v in items)
+                self._error(reply.status, f"bad request, you sent {headers}", "bad_request")
+            elif reply.status != 200:
                 self._error(reply.status, f"scripted failure {reply.status}", "server_error")
             elif body.get("stream"):
                 self._stream(body, reply)
@@ -181,8 +191,10 @@ class _Handler(BaseHTTPRequestHandler):
             if reply.token_delay:
                 time.sleep(reply.token_delay)
             self._chunk(event({"content": piece}))
-        self._chunk(event({}, "stop"))
-        self._chunk(b"data: [DONE]\n\n")
+        if reply.finish_reason is not None:
+            self._chunk(event({}, reply.finish_reason))
+        if reply.done:
+            self._chunk(b"data: [DONE]\n\n")
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 

@@ -10,6 +10,7 @@
     ├── IndexError_              the knowledge index cannot be built or opened
     └── BackendError             the drafting model failed
         ├── BackendUnavailable   the server cannot be reached or timed out
+        │   └── BackendIncomplete  the answer stopped early (cut, deadline, cap); keeps ``partial``
         ├── BackendAuthError     the key was refused
         └── BackendModelError    the model is unknown or its answer unusable
 
@@ -30,6 +31,7 @@ __all__ = [
     "IndexError_",
     "BackendError",
     "BackendUnavailable",
+    "BackendIncomplete",
     "BackendAuthError",
     "BackendModelError",
 ]
@@ -91,3 +93,16 @@ class BackendAuthError(BackendError):
 
 class BackendModelError(BackendError):
     """The model is unknown to the server, or its answer cannot be used."""
+
+
+class BackendIncomplete(BackendUnavailable):
+    """The answer stopped before it was complete; ``partial`` is the visible text so far.
+
+    A stream cut without its terminator, a finish reason other than ``stop``, a
+    deadline passed or an answer over the length cap. The section is marked failed
+    and ``partial`` kept as a flagged draft version.
+    """
+
+    def __init__(self, message: str, partial: str = "") -> None:
+        super().__init__(message)
+        self.partial = partial

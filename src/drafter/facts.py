@@ -36,6 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import FactSheetError
+from .safe_yaml import check_yaml_file, load_yaml
 
 __all__ = [
     "Figure",
@@ -457,7 +458,7 @@ def facts_from_data(data: Any) -> FactSheet:
 def parse_facts(text: str) -> FactSheet:
     """Parse fact-sheet YAML text."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)  # bounded: size, depth, aliases, digits (drafter.safe_yaml)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark is not None else ""
@@ -468,6 +469,7 @@ def parse_facts(text: str) -> FactSheet:
 def load_facts(path: str | Path) -> FactSheet:
     """Read and validate a fact-sheet file."""
     p = Path(path)
+    check_yaml_file(p)
     try:
         raw = p.read_bytes()
     except OSError as err:

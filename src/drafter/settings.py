@@ -63,7 +63,24 @@ class Settings(BaseSettings):
         default=None, description="API key; never written to disk, logs or the database."
     )
     openai_timeout: float = Field(
-        default=120.0, gt=0, description="Seconds to wait for the server before giving up."
+        default=120.0,
+        gt=0,
+        description="Seconds to wait for each read from the server (connect, first byte, each streamed piece).",
+    )
+    section_deadline: float = Field(
+        default=600.0,
+        gt=0,
+        description="Total seconds one section may take with a model server, retries included; then it fails and the text so far is kept.",
+    )
+    draft_deadline: float = Field(
+        default=1800.0,
+        gt=0,
+        description="Total seconds a whole draft may take with a model server; finished sections are kept, the rest fail.",
+    )
+    max_answer_chars: int = Field(
+        default=20000,
+        ge=500,
+        description="Longest answer accepted for one section, in characters; a longer one is cut there and the section marked failed.",
     )
     openai_max_retries: int = Field(
         default=2, ge=0, le=10, description="Retries of transient failures, with backoff."

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DrafterError
+from ..redact import redact
+from .output import describe_os_error
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
@@ -47,7 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except DrafterError as err:
-        print(f"错误 (error): {err}", file=sys.stderr)
+        print(f"错误 (error): {redact(err)}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a path the user gave (output folder, file name too long, disk full)
+        print(f"错误 (error): {redact(describe_os_error(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断 (interrupted)", file=sys.stderr)

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..checks import CATEGORIES, CheckResult, Finding, check_text
 from ..errors import DrafterError, IngestError
 from ..facts import load_facts
+from ..limits import check_document
 from ..specs import available_genres
 
 __all__ = ["format_text", "read_input", "register", "run"]
@@ -44,8 +45,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def read_input(path: str) -> str:
     """Text of a report file (.txt/.md/.docx, any common encoding) or stdin (``-``)."""
-    if path == "-":
-        return sys.stdin.read()
+    if path == "-":  # bytes, so GBK is detected and binary refused like a file's
+        from ..kb.ingest import decode_bytes, normalize_text
+
+        data = sys.stdin.buffer.read()
+        if not data.strip():
+            raise IngestError("标准输入 (stdin)", "没有读到内容，请用管道或重定向提供报告文本")
+        text, _encoding = decode_bytes(data, "标准输入 (stdin)")
+        return check_document(normalize_text(text), "标准输入 (stdin)", command="check")
     try:
         from ..kb.ingest import read_text
     except ImportError:  # pragma: no cover - ingest ships with drafter
@@ -56,7 +63,7 @@ def read_input(path: str) -> str:
     got = read_text(path)
     for note in got.notes:  # e.g. PDF pages without a text layer (they need OCR)
         print(f"注意 (note): {path}：{note}", file=sys.stderr)
-    return got.text
+    return check_document(got.text, path, command="check")
 
 
 def format_text(result: CheckResult, name: str = "") -> str:

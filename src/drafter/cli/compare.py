@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..kb.ingest import read_text
+from ..limits import MAX_COMPARE_CHARS, check_document
 from ..review.compare import Comparison, SectionDiff, compare_texts, inline_diff
 
 __all__ = ["format_comparison", "register", "run"]
@@ -76,8 +77,8 @@ def format_comparison(result: Comparison, *, context: int = 20) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    old_text = read_text(args.old).text
-    new_text = read_text(args.new).text
+    old_text = check_document(read_text(args.old).text, str(args.old), limit=MAX_COMPARE_CHARS, command="compare")
+    new_text = check_document(read_text(args.new).text, str(args.new), limit=MAX_COMPARE_CHARS, command="compare")
     result = compare_texts(
         old_text, new_text, genre=args.genre, granularity="char" if args.chars else "word"
     )

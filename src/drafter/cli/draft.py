@@ -9,22 +9,36 @@ regenerates one section of an existing draft; every other byte stays the same.
 
 ``drafter draft --test-connection`` asks the configured model server what it offers.
 
-Exit codes: 0 written, 1 written but some sections failed (they say why),
-2 unusable input (invalid fact sheet, unknown section, server/config error).
+Exit codes: 0 written, 1 written but some sections failed (they say why; a
+section whose answer stopped early keeps its text so far, ending in a
+〔待补：…〕 marker), 2 unusable input (invalid fact sheet, unknown section,
+server/config error, an ``-o`` path that cannot be written — checked before
+drafting).
+
+Each finished section is saved at once under ``$DRAFTER_HOME/drafts/`` (the path is
+printed), so Ctrl-C, a kill or an unwritable output loses nothing; the file is
+removed once the output is written.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..facts import load_facts
+from ..limits import check_document, check_sheet
+from ..redact import redact
 from ..settings import get_settings
+from .output import check_output, describe_os_error, write_output
+from .progress import ProgressFile
 
 __all__ = ["register", "run", "summary"]
 
@@ -70,9 +84,9 @@ def summary(findings: Iterable[Any], failed: Iterable[Any] = ()) -> str:
     return "\n".join([head, *lines])
 
 
-def _write(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
+def _write(text: str, output: Path | None) -> None:
+    if output is not None:
+        write_output(output, text)
     else:
         sys.stdout.write(text)
 
@@ -86,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.facts:
         raise InputError("请给出数据表文件 (FACTS.yaml)，例如：drafter draft examples/facts.yaml")
-    facts = load_facts(args.facts)
+    output = check_output(args.output) if args.output else None  # before any work is done
+    facts = check_sheet(load_facts(args.facts))
 
     from ..drafting import DraftEngine
     from ..kb.indexer import ensure_index
@@ -96,24 +111,56 @@ def run(args: argparse.Namespace) -> int:
         ensure_index(settings, on_status=bar)
     engine = DraftEngine(settings)
     if args.from_file or args.section:
-        return _regenerate(args, engine, facts)
+        return _regenerate(args, engine, facts, output)
 
-    draft = engine.draft(facts)
+    outline = engine.outline(facts)
+    progress = ProgressFile(settings.home, outline.title, [s.id for s in outline.sections], outline.salutation)
+    print(f"各部分写完即保存 (each finished section is saved to)：{progress.path}", file=sys.stderr)
+    on_main = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)} if on_main else {}
+    for sig in previous:
+        signal.signal(sig, lambda signum, frame: _abort(progress))
+    try:
+        draft = engine.draft(facts, outline, callbacks=progress)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     text = draft.text()
     if args.json:
         data = draft.to_dict()
         data.pop("history", None)
         data["text"] = text
-        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.output)
+        payload = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
-        _write(text, args.output)
+        payload = text
+    try:
+        _write(payload, output)
+    except OSError as err:
+        rescue = progress.path.with_suffix(".json" if args.json else ".full.txt")
+        write_output(rescue, payload)
+        progress.discard()
+        raise InputError(
+            f"无法写入输出文件：{describe_os_error(err, output)}。全文已保存在 (draft saved to)：{rescue}"
+        ) from None
+    progress.discard()
     for notice in draft.notices:  # e.g. a highlight written into another part
         print(f"提示 (note)：{notice}", file=sys.stderr)
-    print(summary(draft.findings, draft.failed), file=sys.stderr)
+    print(redact(summary(draft.findings, draft.failed)), file=sys.stderr)
     return 1 if draft.failed else 0
 
 
-def _regenerate(args: argparse.Namespace, engine: Any, facts: Any) -> int:
+def _abort(progress: ProgressFile) -> None:
+    """Ctrl-C or a kill: say where the finished sections are, and leave at once.
+
+    Sections still streaming run in worker threads that the interpreter (and the
+    executor's shutdown) would wait for; everything finished is on disk already.
+    """
+    print(f"\n已中断 (interrupted)。{ProgressFile.describe(progress)}", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(130)
+
+
+def _regenerate(args: argparse.Namespace, engine: Any, facts: Any, output: Path | None) -> int:
     from ..drafting.restore import (
         draft_from_text,
         resolve_section,
@@ -130,7 +177,7 @@ def _regenerate(args: argparse.Namespace, engine: Any, facts: Any) -> int:
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"无法读取草稿 {path}：{err}") from None
     spec = load_spec(facts.genre)
-    original = original.replace("\r\n", "\n").replace("\r", "\n")
+    original = check_document(original.replace("\r\n", "\n").replace("\r", "\n"), str(path), command="draft --from")
     draft = draft_from_text(original, spec)
     try:
         target = resolve_section(draft, args.section)
@@ -142,9 +189,9 @@ def _regenerate(args: argparse.Namespace, engine: Any, facts: Any) -> int:
     text = splice(original, spans, target.id, block)
     if args.json:
         data = {"section": new.to_dict(), "text": text}
-        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", args.output)
+        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
     else:
-        _write(text, args.output)
+        _write(text, output)
     print(f"已重写 (regenerated)：{new.heading or '开头'}", file=sys.stderr)
     print(summary(new.findings), file=sys.stderr)
     return 0

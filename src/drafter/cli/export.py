@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..doctree import parse
-from ..export import FORMATS, Signature, export_file, parse_date
+from ..export import FORMATS, Signature, export_bytes, export_file, parse_date
 from ..facts import load_facts
 from ..kb.ingest import read_text
+from ..limits import check_document
+from .output import check_output, write_output
 
 __all__ = ["blocking_findings", "format_refusal", "register", "run"]
 
@@ -65,11 +67,12 @@ def run(args: argparse.Namespace) -> int:
     if suffix not in FORMATS:
         # checked before the (slower) checker runs; export_file raises the same error
         export_file(parse(""), args.output)
+    output = check_output(args.output)  # a missing folder, a folder, a name too long: before any work
     signature = Signature(
         unit=(args.unit or "").strip() or None,
         date=parse_date(args.date) if args.date else None,
     )
-    text = read_text(args.draft).text
+    text = check_document(read_text(args.draft).text, str(args.draft), command="export")
     facts = load_facts(args.facts) if args.facts else None
     errors = blocking_findings(text, facts=facts, genre=args.genre)
     if errors and not args.force:
@@ -80,6 +83,6 @@ def run(args: argparse.Namespace) -> int:
             f"警告：草稿中还有 {len(errors)} 处错误，已按 --force 导出 (exported despite {len(errors)} errors)",
             file=sys.stderr,
         )
-    path = export_file(parse(text), args.output, signature=signature)
+    path = write_output(output, export_bytes(parse(text), FORMATS[suffix], signature=signature))
     print(f"已导出 (exported)：{path}")
     return 0

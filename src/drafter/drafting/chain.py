@@ -30,8 +30,10 @@ from langchain_core.callbacks.manager import dispatch_custom_event
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from ..checks import check_text
-from ..errors import DrafterError
+from ..errors import BackendIncomplete, DrafterError
 from ..facts import FactSheet
+from ..markers import missing
+from ..redact import redact
 from ..settings import Settings
 from ..specs import Spec
 from .outline import Outline, OutlineSection
@@ -221,13 +223,17 @@ class SectionPipeline:
                 _emit("drafter.section_error", {"section_id": job.node.id, "error": err}, config)
                 if raise_errors:
                     raise
-                message = str(err) if isinstance(err, DrafterError) else f"本部分生成失败：{err}"
+                message = redact(str(err) if isinstance(err, DrafterError) else f"本部分生成失败：{err}")
+                # an answer that stopped early is kept as a flagged (failed) version, never as a draft
+                partial = parse_answer(err.partial, job.heading) if isinstance(err, BackendIncomplete) else ""
+                if partial:  # the marker keeps it out of an export until the section is redone
+                    partial += "\n" + missing("本节未写完，请重新生成")
                 return SectionDraft(
                     id=job.node.id,
                     element=job.node.element,
                     heading=job.heading,
                     level=job.node.level,
-                    text="",
+                    text=partial,
                     backend=self.backend,
                     status="failed",
                     error=message,

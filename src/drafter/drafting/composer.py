@@ -113,6 +113,8 @@ def figure_phrase(fig: Figure) -> str:
         if label.endswith(tail) and len(label) > len(tail):
             label = label[: -len(tail)]
             break
+    if label[-1:].isdigit():  # “指标49” + “49人” would read “指标4949人”
+        return f"{label}为{fig.phrase}"
     return f"{label}{fig.phrase}"
 
 

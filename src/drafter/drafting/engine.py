@@ -22,7 +22,7 @@ from ..doctree import int_to_chinese
 from ..errors import BackendError, DrafterError
 from ..facts import FactSheet
 from ..kb.types import Retriever
-from ..llm import ChatModel, open_chat_model
+from ..llm import ChatModel, draft_deadline, open_chat_model
 from ..settings import Settings
 from ..specs import Spec, load_spec
 from .chain import CallbackBridge, SectionJob, SectionPipeline
@@ -229,7 +229,8 @@ class DraftEngine:
         runnable = pipeline.runnable()
         config = self._config(callbacks)
         if pipeline.writer.parallel:
-            return list(runnable.batch(jobs, config=config))
+            with draft_deadline(self.settings.draft_deadline):  # finished sections are kept
+                return list(runnable.batch(jobs, config=config))
         out: list[SectionDraft] = []
         for job in jobs:
             job.memory = memory

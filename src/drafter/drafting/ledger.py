@@ -49,7 +49,8 @@ class NumberLedger:
         lines = []
         for key, fig in figures.items():
             kind = "百分比" if fig.unit == "%" else f"单位“{fig.unit}”"
-            lines.append(f"{self.token(key)}：{fig.label}（{kind}，写作“{fig.label}{self.token(key)}”）")
+            joint = "为" if fig.label.strip()[-1:].isdigit() else ""  # not “指标49{{F1}}” → “指标4949人”
+            lines.append(f"{self.token(key)}：{fig.label}（{kind}，写作“{fig.label}{joint}{self.token(key)}”）")
         return "\n".join(lines)
 
     def substitute(self, text: str) -> Substitution:

@@ -29,6 +29,7 @@ from ..markers import missing
 from ..specs import Spec
 from ..units import Profile, catalogue, policy_phrases
 from .composer import ComposeRequest, compose, practice_sentence
+from .echo import strip_echoed_headings
 from .ledger import NumberLedger
 from .prompts import PromptSet
 from .types import Source
@@ -123,7 +124,7 @@ def parse_answer(text: str, heading: str) -> str:
         if not lines and title and re.sub(r"^[一二三四五六七八九十]+、", "", line).strip("。 ") == title:
             continue  # the model repeated the section heading
         lines.append(line)
-    return "\n".join(lines)
+    return strip_echoed_headings("\n".join(lines), heading)
 
 
 def section_figure_keys(job: SectionJob) -> list[str]:

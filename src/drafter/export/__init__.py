@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..doctree import Document
 from ..errors import InputError
+from ..textsafe import clean_control
 from .common import Block, Signature, blocks, format_date, parse_date
 from .docx import build_docx, docx_bytes, to_docx
 from .markdown import read_markdown, to_markdown
@@ -56,9 +57,9 @@ def _format_of(target: str | Path) -> str:
 def export_text(doc: Document, fmt: str, *, signature: Signature | None = None) -> str:
     """Markdown (``md``) or plain text (``txt``) as a string."""
     if fmt == "md":
-        return to_markdown(doc, signature=signature)
+        return clean_control(to_markdown(doc, signature=signature))
     if fmt == "txt":
-        return to_plain_text(doc, signature=signature)
+        return clean_control(to_plain_text(doc, signature=signature))
     raise InputError(f"“{fmt}”不是文本格式，请选择 md 或 txt (not a text format)")
 
 

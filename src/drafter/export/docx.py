@@ -31,6 +31,7 @@ from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from ..doctree import Document
+from ..textsafe import clean_control
 from .common import Block, Signature, blocks, text_width, title_lines
 
 __all__ = [
@@ -207,7 +208,7 @@ def _setup_page(doc: DocxDocument) -> None:
 
 
 def _add_run(paragraph: DocxParagraph, text: str, east_asia: str, size_pt: float | None = None) -> None:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(clean_control(text))  # python-docx refuses NUL, \x0b and the like
     rpr = run._element.get_or_add_rPr()
     _set_fonts(rpr, east_asia)
     if size_pt is not None:
@@ -326,7 +327,7 @@ def build_docx(doc: Document, *, signature: Signature | None = None) -> DocxDocu
     if signature:
         _write_signature(out, signature)
     props = out.core_properties
-    props.title = doc.title.text if doc.title is not None else ""
+    props.title = clean_control(doc.title.text) if doc.title is not None else ""
     props.author = signature.unit if signature and signature.unit else ""
     props.comments = ""
     return out

@@ -33,6 +33,7 @@ from ..errors import IngestError
 from ..settings import Settings
 from . import embedding
 from .chunking import Chunk, chunk_document, chunk_policy_items
+from .filenames import probe_file, tolerant_name
 from .ingest import SUPPORTED_SUFFIXES, read_text, unsupported_reason
 from .types import ProgressCallback
 
@@ -117,7 +118,7 @@ def _metadata_for(path: Path, folder_meta: Mapping[str, Any]) -> dict[str, Any]:
         path.with_name(path.stem + ".meta.yaml"),
         path.with_name(path.name + ".meta.yaml"),
     ):
-        if sidecar.is_file():
+        if probe_file(sidecar):  # a name near 255 bytes has no room for a sidecar: no OSError
             data = _load_yaml(sidecar)
             if isinstance(data, Mapping):
                 meta.update(data)
@@ -142,7 +143,7 @@ def _scan_dir(
     skipped: list[tuple[str, str]] = []
     folder_meta: dict[Path, Mapping[str, Any]] = {}
     for path in _walk(root):
-        rel = path.relative_to(root).as_posix()
+        rel = tolerant_name(path.relative_to(root).as_posix())  # GBK bytes from a Windows zip
         source = f"{prefix}/{rel}" if prefix else rel
         name = path.name.lower()
         if (
@@ -494,6 +495,7 @@ def index_knowledge(
         new_state["chars_per_second"] = round(status.chars_per_second, 1)
     store.set_state(new_state)
 
+    report_.skipped = [(tolerant_name(p), r) for p, r in report_.skipped]
     report_.embedded = status.chunks_done
     report_.deleted = deletions
     report_.total_chunks = store.count()

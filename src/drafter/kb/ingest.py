@@ -33,6 +33,7 @@ from ..errors import IngestError
 from . import office
 from .pdf import ocr_warning, read_pdf
 from .reflow import reflow
+from .zipguard import check_zip
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -201,6 +202,7 @@ def _read_docx(path: Path, data: bytes) -> str:
             str(path),
             "不是有效的 Word 文档（.docx 文件已损坏或实为其他格式），请用 Word 重新另存为 .docx",
         )
+    check_zip(data, str(path))  # entries, inflated bytes, ratio: before python-docx inflates anything
     try:
         document = DocxDocument(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile, ValueError) as err:

@@ -29,6 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import InputError
+from ..redact import redact
+from ..textsafe import clean_control
 from .engine import get_engine
 from .models import DraftRow, FactSheetRow, ReportRow, SectionVersionRow, utcnow
 from .records import (
@@ -59,8 +61,9 @@ def _backoff(attempt: int) -> None:
 
 
 def _clean(text: str) -> str:
-    """Text as stored: NUL characters (which PostgreSQL cannot hold) dropped."""
-    return text.replace("\x00", "")
+    """Text as stored: control characters and NUL (which PostgreSQL cannot hold) dropped,
+    lone surrogates (which SQLite cannot encode) replaced; Shift+Enter kept as a line break."""
+    return clean_control(text)
 
 
 def _clean_opt(text: Any) -> str | None:
@@ -68,7 +71,7 @@ def _clean_opt(text: Any) -> str | None:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return clean_control(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
@@ -423,7 +426,7 @@ class Repository:
                         sources_json=_dumps(sources),
                         findings_json=_dumps(findings),
                         status=str(data.get("status") or "ok"),
-                        error=_clean_opt(str(data["error"]) if data.get("error") else None),
+                        error=_clean_opt(redact(data["error"]) if data.get("error") else None),
                         base_version=base_version,
                         author=author,
                     )

@@ -1,0 +1,125 @@
+"""Output files of the CLI: checked before any work, written so nothing is lost.
+
+:func:`check_output` runs first in every command with ``-o``: a missing folder, a
+folder given as the file, a name too long for the file system or a folder without
+write permission is refused with a bilingual message (exit 2) *before* a draft is
+generated or a document parsed. :func:`write_output` writes to a temporary file
+beside the target and renames it, so an interrupted write never leaves half a file
+and an old file survives a failure. :func:`describe_os_error` turns any other
+``OSError`` into a message naming the path.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import uuid
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["check_output", "describe_os_error", "write_output"]
+
+_DEFAULT_NAME_MAX = 255
+_DEFAULT_PATH_MAX = 4096
+
+
+def _limit(folder: Path, name: str, default: int) -> int:
+    try:
+        return int(os.pathconf(folder, name))
+    except (OSError, ValueError, AttributeError):
+        return default
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a component too long, a loop of links …
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def describe_os_error(err: OSError, path: str | os.PathLike[str] | None = None) -> str:
+    """A bilingual one-line message for an ``OSError`` on ``path`` (or the error's own filename)."""
+    where = str(path if path is not None else (err.filename or ""))
+    reasons = {
+        errno.ENOENT: "文件或文件夹不存在 (no such file or folder)",
+        errno.ENOTDIR: "路径中有一段不是文件夹 (a part of the path is not a folder)",
+        errno.EISDIR: "这是一个文件夹，请给出文件名 (is a folder; give a file name)",
+        errno.ENAMETOOLONG: "文件名过长 (file name too long)",
+        errno.EACCES: "没有权限 (permission denied)",
+        errno.EPERM: "没有权限 (permission denied)",
+        errno.ENOSPC: "磁盘已满 (no space left on device)",
+        errno.EROFS: "文件系统只读 (read-only file system)",
+        errno.EEXIST: "文件已存在 (file exists)",
+    }
+    reason = reasons.get(err.errno or -1, f"{err.strerror or type(err).__name__}")
+    return f"{where}：{reason}" if where else reason
+
+
+def check_output(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a :class:`Path` if a file can be written there; else :class:`InputError`.
+
+    Checks, in order: not empty, not a folder, the name's length in bytes, the whole
+    path's length, the folder exists and is a folder, and a file can really be
+    created in it (a probe file, removed at once).
+    """
+    raw = os.fspath(path)
+    if not raw.strip():
+        raise InputError("输出文件名是空的 (empty output file name)")
+    out = Path(raw).expanduser()
+    where = str(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    name_bytes = len(os.fsencode(out.name))
+    name_max = _limit(folder if _is_dir(folder) else Path("."), "PC_NAME_MAX", _DEFAULT_NAME_MAX)
+    if name_bytes > name_max:
+        raise InputError(
+            f"输出文件名过长（{name_bytes} 字节，文件系统上限 {name_max} 字节），请改用短一些的文件名"
+            f" (output file name too long: {name_bytes} bytes, limit {name_max})"
+        )
+    path_max = _limit(Path("."), "PC_PATH_MAX", _DEFAULT_PATH_MAX)
+    if len(os.fsencode(str(out.absolute()))) >= path_max:
+        raise InputError(f"输出路径过长（上限 {path_max} 字节）(output path too long)")
+    if _is_dir(out):
+        raise InputError(f"输出路径 {where} 是一个文件夹，请给出文件名，如 {out / 'report.txt'} (output is a folder)")
+    if not _exists(folder):
+        raise InputError(f"输出文件夹 {folder} 不存在，请先创建它 (output folder does not exist)")
+    if not _is_dir(folder):
+        raise InputError(f"{folder} 不是文件夹 (not a folder)")
+    if out.exists() and not os.access(out, os.W_OK):
+        raise InputError(f"没有权限覆盖 {where} (no permission to overwrite)")
+    probe = folder / f".drafter-probe-{uuid.uuid4().hex[:12]}"
+    try:
+        probe.open("xb").close()
+    except OSError as err:
+        raise InputError(f"无法在 {folder} 中写入文件：{describe_os_error(err, folder)}") from None
+    finally:
+        try:
+            probe.unlink()
+        except OSError:
+            pass
+    return out
+
+
+def write_output(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file beside it, then rename)."""
+    out = Path(path)
+    tmp = out.parent / f".drafter-{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with tmp.open("xb") as fh:
+            fh.write(payload)
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    return out
