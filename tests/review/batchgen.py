@@ -40,6 +40,11 @@ _PRACTICE_TITLES = [
 ]
 
 
+# tokens that would make generated text trip the checker by accident: brackets, quotes,
+# enumerators, numbers, headings' words
+_NOISY = re.compile(r"[（）()“”\"《》〈〉〔〕【】\[\]\d.．,;:!?]|^[一二三四五六七八九十]+[是、]?$|^(?:下一步|第|其次|首先)$")
+
+
 @lru_cache(maxsize=1)
 def _chain() -> dict[str, list[str]]:
     import jieba
@@ -51,7 +56,7 @@ def _chain() -> dict[str, list[str]]:
     for line in text.splitlines():
         if len(line) < 30:
             continue
-        toks = [t for t in jieba.lcut(line) if t.strip()]
+        toks = [t for t in jieba.lcut(line) if t.strip() and not _NOISY.search(t)]
         for a, b in zip(["^"] + toks, toks):
             chain.setdefault(a, []).append(b)
     return chain
@@ -75,7 +80,7 @@ def sentence(rng: random.Random, min_tokens: int = 14, max_tokens: int = 34) -> 
     """One new sentence in the genre's vocabulary, ending in 。 (no 10-character run of a sample)."""
     for _ in range(50):
         s = _sentence(rng, min_tokens, max_tokens)
-        if _fresh(s):
+        if _fresh(s) and not any(w in s for w in ("下一步", "存在问题", "整改", "总体情况", "主要做法")):
             return s
     return s
 
@@ -92,7 +97,7 @@ def _sentence(rng: random.Random, min_tokens: int, max_tokens: int) -> str:
         tok = rng.choice(nxt)
         if tok in "。！？\n" or (tok in "“”《》（）()" and rng.random() < 0.7):
             continue
-        if out and out[-1] in "，、；：" and tok in "，、；：":
+        if out and (out[-1] == tok or (out[-1] in "，、；：" and tok in "，、；：")):
             continue
         out.append(tok)
     s = "".join(out).strip("，、；：")

@@ -1,4 +1,4 @@
-"""The ``drafter`` command line: ``drafter index|search|check|draft|compare|export|user|audit``.
+"""The ``drafter`` command line: ``drafter index|search|check|draft|compare|export|review|user|audit``.
 
 Each subcommand lives in its own module with ``register(subparsers)`` that adds its
 parser and sets ``func`` (called with the parsed args, returns the exit code).
@@ -18,7 +18,7 @@ from ..errors import DrafterError
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Subcommand modules, in the order ``drafter --help`` lists them.
-COMMANDS = ("index", "search", "check", "draft", "compare", "export", "user", "audit")
+COMMANDS = ("index", "search", "check", "draft", "compare", "export", "review", "user", "audit")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,13 +30,6 @@ from typing import Any, Literal
 
 from ..doctree import Document, Section, parse
 from ..errors import DrafterError
-from .views import (
-    NumberRef,
-    StaleSpan,
-    highlight_html,
-    numbers_view,
-    stale_spans,
-)
 from .textdiff import (
     DiffOp,
     Granularity,
@@ -45,6 +38,13 @@ from .textdiff import (
     ops_similarity,
     similarity_of,
     tokenize,
+)
+from .views import (
+    NumberRef,
+    StaleSpan,
+    highlight_html,
+    numbers_view,
+    stale_spans,
 )
 
 __all__ = [

@@ -11,7 +11,7 @@ Finding copies (:func:`find_copies`) is in two steps:
 
 1. *Candidates.* Every source's :data:`K`-character shingles go into one sorted array
    (:class:`SourceIndex`); a clause's shingles are looked up with a binary search, and
-   a source is a candidate for the clause when it holds at least a third of them.
+   a source is a candidate for the clause when it holds at least a fifth of them.
 2. *Exact scoring, candidates only.* The clause is aligned against the candidate
    source around the matched shingles with :func:`rapidfuzz.fuzz.partial_ratio_alignment`
    (edit distance); a score of at least :data:`MIN_SCORE` makes the clause copied. This
@@ -28,7 +28,7 @@ copied clauses, overall and per top-level section; copies of the report's *own u
 earlier reports are counted apart from copies of other units'.
 
 For a batch, :func:`similar_pairs` avoids comparing every pair: each report and each of
-its top-level sections gets a MinHash sketch (datasketch), a MinHash LSH index proposes
+its paragraphs gets a MinHash sketch (datasketch), a MinHash LSH index proposes
 candidate pairs, and only those are scored exactly.
 """
 
@@ -68,7 +68,7 @@ MIN_CONTENT = 12
 #: Alignment score (0–1) from which a clause counts as copied.
 MIN_SCORE = 0.8
 #: A source is a candidate for a clause when it holds this share of the clause's shingles.
-MIN_HIT_SHARE = 0.3
+MIN_HIT_SHARE = 0.2
 #: A verbatim run of this many characters inside a longer clause counts as copied.
 MIN_RUN = 12
 #: At most this many occurrences of one shingle are followed (boilerplate shingles).
@@ -84,20 +84,31 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(1_000_003)
 
 
-def _fold(ch: str) -> str:
-    o = ord(ch)
-    if 0xFF01 <= o <= 0xFF5E:
-        ch = chr(o - 0xFEE0)
-    if ch.isdigit():
-        return "0"
-    if ch.isalnum():
-        return ch.lower()
-    return ""
+def _fold_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of ``text`` folded (full-width → half-width, digits → ``0``, lower case)
+    and the mask of the characters that count (Chinese characters, letters, digits)."""
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
+    full = (cp >= 0xFF10) & (cp <= 0xFF5A)
+    cp[full] -= 0xFEE0
+    upper = (cp >= 0x41) & (cp <= 0x5A)
+    cp[upper] += 32
+    digit = (cp >= 0x30) & (cp <= 0x39)
+    cp[digit] = 0x30
+    keep = (
+        digit
+        | ((cp >= 0x61) & (cp <= 0x7A))
+        | ((cp >= 0x4E00) & (cp <= 0x9FFF))
+        | ((cp >= 0x3400) & (cp <= 0x4DBF))
+        | ((cp >= 0xF900) & (cp <= 0xFAFF))
+        | (cp == 0x3007)  # 〇
+    )
+    return cp, keep
 
 
 def normalise(text: str) -> str:
     """The characters that count: letters, digits (as ``0``) and Chinese characters."""
-    return "".join(_fold(c) for c in text)
+    cp, keep = _fold_codes(text)
+    return cp[keep].tobytes().decode("utf-32-le")
 
 
 @lru_cache(maxsize=4)
@@ -210,15 +221,20 @@ def _hash_shingles(norm: str) -> np.ndarray:
     return h ^ (h >> np.uint64(31))
 
 
-def _clause_ranges(text: str) -> list[tuple[int, int]]:
-    """(start, end) in ``text`` of each clause's content, short runs joined."""
+def _clause_ranges(text: str, cum: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of each clause's content, short runs joined.
+
+    ``cum[i]`` is the number of counting characters in ``text[:i]``.
+    """
+    if cum is None:
+        cum = np.concatenate(([0], np.cumsum(_fold_codes(text)[1])))
     segs: list[tuple[int, int, int, bool]] = []  # start, end, normalised length, ends sentence
     for m in _SEG.finditer(text):
         s, e = m.start(), m.end()
         em = _ENUM.match(text, s, e)
         if em:
             s = em.end()
-        n = len(normalise(text[s:e]))
+        n = int(cum[e] - cum[s])
         if n == 0:
             continue
         ends = e >= len(text) or text[e] in _SENTENCE_END
@@ -280,28 +296,28 @@ def prepare(
 
     text = normalize_newlines(text)
     phrases = canonical_phrases() if canonical is None else canonical
-    chars: list[str] = []
-    offs: list[int] = []
-    clauses: list[tuple[int, int]] = []
+    cp, keep = _fold_codes(text)
+    cum = np.concatenate(([0], np.cumsum(keep)))
     sec_marks, title_end = _section_labels(text)
     sec_starts = [s for s, _ in sec_marks]
+    ranges = [(s, e) for s, e in _clause_ranges(text, cum) if e > title_end]
+    inside = np.zeros(len(text) + 1, np.int32)
+    for s, e in ranges:
+        inside[s] += 1
+        inside[e] -= 1
+    keep &= np.cumsum(inside[:-1]) > 0
+    offs = np.flatnonzero(keep).astype(np.int32)
+    norm = cp[keep].tobytes().decode("utf-32-le")
+    clauses: list[tuple[int, int]] = []
     sections: list[str] = []
     import bisect
 
-    for s, e in _clause_ranges(text):
-        if e <= title_end:
-            continue
-        a = len(chars)
-        for i in range(s, e):
-            f = _fold(text[i])
-            if f:
-                chars.append(f)
-                offs.append(i)
-        if len(chars) > a:
-            clauses.append((a, len(chars)))
+    for s, e in ranges:
+        a, b = int(np.searchsorted(offs, s)), int(np.searchsorted(offs, e))
+        if b > a:
+            clauses.append((a, b))
             j = bisect.bisect_right(sec_starts, s) - 1
             sections.append(sec_marks[j][1] if j >= 0 else OPENING)
-    norm = "".join(chars)
     mask = np.zeros(len(norm), bool)
     for p in phrases:
         i = norm.find(p)
@@ -316,7 +332,7 @@ def prepare(
         unit=unit,
         year=year,
         norm=norm,
-        offsets=np.asarray(offs, dtype=np.int32),
+        offsets=offs,
         clauses=clauses,
         hashes=_hash_shingles(norm),
         canonical=mask,
@@ -622,8 +638,10 @@ class Pair:
 
 #: MinHash permutations per sketch.
 NUM_PERM = 64
-#: LSH threshold (estimated Jaccard) on whole reports and on top-level sections.
+#: LSH threshold (estimated Jaccard) on whole reports and on paragraphs.
 LSH_THRESHOLD = 0.3
+#: Paragraphs with fewer distinct shingles get no sketch of their own.
+MIN_BLOCK_SHINGLES = 30
 
 
 def _minhash(values: np.ndarray) -> Any:
@@ -635,8 +653,32 @@ def _minhash(values: np.ndarray) -> Any:
     return m
 
 
+def _blocks(r: Prepared) -> list[tuple[int, int]]:
+    """``(a, b)`` normalised ranges of the report's paragraphs (lines)."""
+    if not r.clauses:
+        return []
+    newlines = np.flatnonzero(np.frombuffer(r.text.encode("utf-32-le"), dtype=np.uint32) == 10)
+    starts = np.asarray([r.offsets[a] for a, _ in r.clauses])
+    lines = np.searchsorted(newlines, starts)
+    out: list[tuple[int, int]] = []
+    cur_line, cur = int(lines[0]), list(r.clauses[0])
+    for (a, b), ln in zip(r.clauses[1:], lines[1:].tolist(), strict=True):
+        if ln == cur_line:
+            cur[1] = b
+        else:
+            out.append((cur[0], cur[1]))
+            cur_line, cur = ln, [a, b]
+    out.append((cur[0], cur[1]))
+    return out
+
+
 def candidate_pairs(reports: Sequence[Prepared]) -> set[tuple[int, int]]:
-    """Pairs (i < j) whose whole text or some top-level section look alike (MinHash LSH)."""
+    """Pairs (i < j) whose whole text or some paragraph look alike (MinHash LSH).
+
+    Each report gets one sketch for the whole text and one per paragraph of at least
+    :data:`MIN_BLOCK_SHINGLES` shingles, so a copied section stands out even inside a
+    long report; only pairs that share an LSH bucket are scored exactly.
+    """
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
@@ -646,15 +688,10 @@ def candidate_pairs(reports: Sequence[Prepared]) -> set[tuple[int, int]]:
         if len(whole) == 0:
             continue
         sketches.append((f"{i}", _minhash(whole), i))
-        # top-level sections: a copied section stands out even in a long report
-        spans: dict[str, list[int]] = {}
-        for ci, (a, b) in enumerate(r.clauses):
-            sp = spans.setdefault(r.sections[ci], [a, b])
-            sp[0], sp[1] = min(sp[0], a), max(sp[1], b)
-        for si, (a, b) in enumerate(spans.values()):
+        for bi, (a, b) in enumerate(_blocks(r)):
             vals = r.shingle_set(a, b)
-            if len(vals) >= 20:
-                sketches.append((f"{i}:{si}", _minhash(vals), i))
+            if len(vals) >= MIN_BLOCK_SHINGLES:
+                sketches.append((f"{i}:{bi}", _minhash(vals), i))
     for key, m, _ in sketches:
         lsh.insert(key, m)
     out: set[tuple[int, int]] = set()
@@ -667,12 +704,17 @@ def candidate_pairs(reports: Sequence[Prepared]) -> set[tuple[int, int]]:
 
 
 def similar_pairs(
-    reports: Sequence[Prepared], *, min_similarity: float = 0.05, cross_unit_only: bool = True
+    reports: Sequence[Prepared],
+    *,
+    min_similarity: float = 0.05,
+    cross_unit_only: bool = True,
+    results: dict[int, DupResult] | None = None,
 ) -> list[Pair]:
     """Pairs of reports with copying between them, most similar first.
 
     Candidates come from :func:`candidate_pairs`; each candidate is scored exactly with
     :func:`find_copies` in both directions (each report against all its candidates at once).
+    ``results``, when given, receives each report's :class:`DupResult` against its candidates.
     """
     cands = candidate_pairs(reports)
     if cross_unit_only:
@@ -685,6 +727,8 @@ def similar_pairs(
     for i, js in partners.items():
         js = sorted(js)
         res = find_copies(reports[i], SourceIndex([reports[j] for j in js]))
+        if results is not None:
+            results[i] = res
         for j in js:
             share[(i, j)] = res.by_source.get(reports[j].key, 0) / res.chars if res.chars else 0.0
     out: list[Pair] = []
