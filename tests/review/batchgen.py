@@ -157,9 +157,9 @@ def _join(parts: dict[str, str]) -> str:
     return "\n".join(parts[k] for k in _ORDER if k in parts) + "\n"
 
 
-def _plant_placeholders(text: str, rng: random.Random) -> tuple[str, int]:
+def _plant_placeholders(text: str, rng: random.Random, *, numbers: bool = True) -> tuple[str, int]:
     n = 0
-    nums = list(re.finditer(r"(?<![\d年])\d{1,2}人", text))
+    nums = list(re.finditer(r"(?<![\d年])\d{1,2}人", text)) if numbers else []
     for m in rng.sample(nums, min(len(nums), rng.randint(1, 2)))[::-1]:
         text = text[: m.start()] + "*人" + text[m.end() :]
         n += 1
@@ -222,7 +222,8 @@ def make_batch(
     for i, t in enumerate(truths):
         text = _join(parts_of[i])
         if rng.random() < rates["placeholder"]:
-            text, t.placeholders = _plant_placeholders(text, rng)
+            # a blanked figure would hide a planted contradiction
+            text, t.placeholders = _plant_placeholders(text, rng, numbers=not t.contradiction)
         (out_dir / t.file).write_text(text, encoding="utf-8")
     (out_dir.parent / f"{out_dir.name}.truth.json").write_text(
         json.dumps([asdict(t) for t in truths], ensure_ascii=False, indent=1), encoding="utf-8"

@@ -149,7 +149,8 @@ def same_unit(a: str | None, b: str | None) -> bool:
     def core(s: str) -> str:
         s = re.sub(r"\s+", "", s)
         s = re.sub(r"^(?:中共|中国共产党)", "", s)
-        return re.sub(r"(?:党组|党委|党工委|委员会|常委会)$", "", s) or s
+        core_ = re.sub(r"(?:党组|党委|党工委|委员会|常委会)+$", "", s)
+        return core_ or s
 
     return core(a) == core(b)
 
