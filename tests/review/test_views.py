@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from drafter.checks import check_text
-from drafter.review.compare import highlight_html, numbers_view, stale_spans
 from drafter.facts import facts_from_data
+from drafter.review.compare import highlight_html, numbers_view, stale_spans
 from drafter.settings import REPO_ROOT
 
 FACTS = facts_from_data(

@@ -44,6 +44,8 @@ __all__ = [
     "BatchResult",
     "ReviewedReport",
     "collect_inputs",
+    "extract_zip",
+    "inputs_from_uploads",
     "review_batch",
     "review_path",
 ]
@@ -81,6 +83,7 @@ class ReviewedReport:
     findings: list[dict[str, Any]] = field(default_factory=list)
     text: str = field(default="", repr=False)
     text_hash: str = ""
+    previous_text: str = field(default="", repr=False)
 
     def metrics(self) -> dict[str, Any]:
         """The values status rules test."""
@@ -121,6 +124,7 @@ class ReviewedReport:
         }
         if text:
             d["text"] = self.text
+            d["previous_text"] = self.previous_text
         return d
 
     @classmethod
@@ -219,6 +223,42 @@ def extract_zip(path: Path, dest: Path) -> tuple[list[tuple[str, Path]], list[di
                 continue
             files.append((str(rel), target))
     return files, skipped
+
+
+def inputs_from_uploads(
+    files: Sequence[tuple[str, bytes]], workdir: Path
+) -> tuple[list[tuple[str, Path]], list[dict[str, str]]]:
+    """Uploaded ``(name, bytes)`` written under ``workdir``; a .zip among them is extracted.
+
+    Only the last part of a name is used (a name never reaches outside ``workdir``);
+    two uploads with one name keep both (the second gets ``(2)``).
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    inputs: list[tuple[str, Path]] = []
+    skipped: list[dict[str, str]] = []
+    used: set[str] = set()
+    for i, (raw, data) in enumerate(files):
+        name = raw.replace("\\", "/").rsplit("/", 1)[-1].strip().replace("\x00", "") or f"未命名{i + 1}"
+        stem, dot, suffix = name.rpartition(".")
+        k = 2
+        while name in used:
+            name = f"{stem}({k}){dot}{suffix}" if dot else f"{suffix}({k})"
+            k += 1
+        used.add(name)
+        target = workdir / f"{i:04d}" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        if name.lower().endswith(".zip"):
+            try:
+                got, bad = extract_zip(target, workdir / f"{i:04d}-zip")
+            except InputError as err:
+                skipped.append({"file": name, "reason": str(err)})
+                continue
+            inputs += [(f"{name}/{rel}", p) for rel, p in got]
+            skipped += [{"file": f"{name}/{b['file']}", "reason": b["reason"]} for b in bad]
+        else:
+            inputs.append((name, target))
+    return inputs, skipped
 
 
 def collect_inputs(path: str | Path, workdir: Path) -> tuple[list[tuple[str, Path]], list[dict[str, str]]]:
@@ -349,6 +389,7 @@ def review_batch(
         dup = find_copies(prep, SourceIndex([prev]))
         row.previous_dup = dup.rate
         row.previous = prev.name
+        row.previous_text = prev.text
         row.findings += _span_findings(row.file, dup, own=True)
 
     # similar reports of other units in the batch

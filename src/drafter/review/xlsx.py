@@ -9,7 +9,7 @@ counts two columns). Opens in Excel, WPS and LibreOffice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -84,7 +84,7 @@ def _sheet(wb: Any, title: str, columns: Sequence[str], rows: list[list[Any]], *
     return ws
 
 
-def _workbook(result: BatchResult) -> Any:
+def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None = None) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -99,8 +99,14 @@ def _workbook(result: BatchResult) -> Any:
             r.similar["file"] if r.similar else "—", (r.similar or {}).get("unit") or "—",
             r.similar["similarity"] if r.similar else None, len(r.findings),
         ])
-    ws = _sheet(wb, SHEETS[0], REPORT_COLUMNS, rows, percent=("与上年重复率", "相似度"),
-                wrap=("原因", "上年报告"), max_width=40)
+    columns: tuple[str, ...] = REPORT_COLUMNS
+    if marks is not None:
+        columns += ("复核", "复核意见")
+        for row, r in zip(rows, result.reports, strict=True):
+            done, note = marks.get(r.file, (False, ""))
+            row += ["已复核" if done else "未复核", note or ""]
+    ws = _sheet(wb, SHEETS[0], columns, rows, percent=("与上年重复率", "相似度"),
+                wrap=("原因", "上年报告", "复核意见"), max_width=40)
     status_col = REPORT_COLUMNS.index("状态") + 1
     for row in ws.iter_rows(min_row=2, min_col=status_col, max_col=status_col):
         cell = row[0]
@@ -127,10 +133,10 @@ def _workbook(result: BatchResult) -> Any:
     return wb
 
 
-def xlsx_bytes(result: BatchResult) -> bytes:
-    """The workbook as bytes (for a download button)."""
+def xlsx_bytes(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None = None) -> bytes:
+    """The workbook as bytes (for a download button); ``marks`` adds 复核 and 复核意见 columns."""
     buf = BytesIO()
-    _workbook(result).save(buf)
+    _workbook(result, marks).save(buf)
     return buf.getvalue()
 
 

@@ -89,6 +89,7 @@ class ReviewItemRow(Base):
     text_hash: Mapped[str] = mapped_column(PlainText, default="")
     row_json: Mapped[str] = mapped_column(PlainText, default="{}")
     text: Mapped[str] = mapped_column(PlainText, default="")
+    previous_text: Mapped[str] = mapped_column(PlainText, default="")
 
 
 class ReviewMarkRow(Base):
@@ -166,6 +167,7 @@ class StoredRun:
     pairs: list[dict[str, Any]]
     skipped: list[dict[str, str]]
     texts: dict[str, str] = field(default_factory=dict, repr=False)
+    previous_texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     def result(self) -> Any:
         """The run as a :class:`~drafter.review.batch.BatchResult` (texts included)."""
@@ -175,6 +177,7 @@ class StoredRun:
         for d in self.reports:
             r = ReviewedReport.from_dict(d)
             r.text = self.texts.get(r.file, "")
+            r.previous_text = self.previous_texts.get(r.file, "")
             rows.append(r)
         return BatchResult(rows, list(self.pairs), list(self.skipped))
 
@@ -249,7 +252,7 @@ class ReviewStore:
                     for r in result.reports:
                         s.add(ReviewItemRow(
                             run_id=run.id, file=r.file, unit=r.unit or "", year=r.year, status=r.status,
-                            text_hash=r.text_hash, text=r.text,
+                            text_hash=r.text_hash, text=r.text, previous_text=r.previous_text,
                             row_json=json.dumps(r.to_dict(), ensure_ascii=False, default=str),
                         ))
                     batch.updated_at = utcnow()
@@ -278,6 +281,7 @@ class ReviewStore:
                 [json.loads(i.row_json) for i in items],
                 json.loads(run.pairs_json), json.loads(run.skipped_json),
                 {i.file: i.text for i in items},
+                {i.file: i.previous_text for i in items},
             )
 
     def changes(self, batch_id: int, run_no: int | None = None) -> dict[str, Change]:
