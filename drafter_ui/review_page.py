@@ -30,7 +30,8 @@ from .state import Ctx
 __all__ = ["render", "review_store"]
 
 _NEW = "__new__"
-_STATUS_ICON = {"通过": "🟢 通过", "需修改": "🟡 需修改", "退回": "🔴 退回"}
+_STATUS_ICON = {"通过": "通过", "需修改": "需修改", "退回": "退回"}
+_STATUS_BG = {"通过": "#c6efce", "需修改": "#ffeb9c", "退回": "#ffc7ce"}
 _SEV_COLOR = {"error": "#ffd6d6", "warning": "#fff0b3", "info": "#dbeafe"}
 _CATEGORY_ZH = {
     "placeholder": "占位符", "structure": "结构", "numbering": "编号", "figure": "数字",
@@ -134,9 +135,9 @@ def _rows(result: BatchResult, marks: dict[str, Any], changes: dict[str, Any]) -
             "缺少部分": "、".join(r.missing_names) or "—",
             "占位符": r.placeholders,
             "数字矛盾": r.contradictions,
-            "与上年重复率": None if r.previous_dup is None else round(r.previous_dup * 100, 1),
+            "与上年重复率": float("nan") if r.previous_dup is None else round(r.previous_dup * 100, 1),
             "最相似单位": (r.similar or {}).get("unit") or "—",
-            "相似度": None if not r.similar else round(r.similar["similarity"] * 100, 1),
+            "相似度": float("nan") if not r.similar else round(r.similar["similarity"] * 100, 1),
             "已复核": "✔ 已复核" if reviewed else "",
             "变化": change.summary if change is not None else "",
             "文件": r.file,
@@ -217,7 +218,7 @@ def _detail(ctx: Ctx, store: ReviewStore, batch_id: int, result: BatchResult, r:
         st.caption(f"上次复核：{'已复核' if mark.reviewed else '未复核'}（{mark.author or '—'}，{when} UTC）"
                    + ("；复核后报告已重新提交，请再看一遍" if stale else ""))
 
-    tab_text, tab_cmp = st.tabs(["报告与问题", "对照"])
+    tab_text, tab_cmp = st.tabs(["报告与问题", "与上年报告或相似报告对照"])
     with tab_text:
         left, right = st.columns([3, 2])
         with left:
@@ -304,7 +305,12 @@ def render(ctx: Ctx) -> None:
 
     rows = _rows(result, marks, changes)
     keep = _filtered(rows, result)
-    shown = [rows[i] for i in keep]
+    import pandas as pd
+
+    frame = pd.DataFrame([rows[i] for i in keep], columns=list(rows[0]) if rows else None)
+    for col in ("与上年重复率", "相似度"):
+        frame[col] = frame[col].astype("Float64")  # empty cells, not "None"
+    shown = frame.style.map(lambda v: f"background-color:{_STATUS_BG.get(str(v), '')}", subset=["状态"])
     event = st.dataframe(
         shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"review_table_{batch_id}_{run.run_no}",

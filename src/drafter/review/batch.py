@@ -305,12 +305,12 @@ def _span_findings(file: str, dup: DupResult, *, own: bool) -> list[dict[str, An
     for s in dup.spans:
         if s.own is not own:
             continue
-        whose = "本单位上年报告" if own else "同批其他单位报告"
+        whose = "本单位上年报告" if own else f"同批{s.source_unit or '其他单位'}的报告"
         out.append({
             "file": file, "category": "dup", "code": "dup-own" if own else "dup-other",
             "severity": "warning", "section": s.section, "text": s.text, "line": 0,
             "start": s.start, "end": s.end,
-            "message": f"与{whose}《{s.source}》重复（{s.score:.0%}，{s.chars}字）",
+            "message": f"与{whose}重复（相似度{s.score:.0%}，{s.chars}字）：请结合本年度实际重新撰写",
         })
     return out
 
