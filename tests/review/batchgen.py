@@ -76,11 +76,15 @@ def _fresh(s: str, n: int = 10) -> bool:
     return not any(t[i : i + n] in grams for i in range(len(t) - n + 1))
 
 
+#: Sentences avoid every 10-character run of the samples (off for bulk corpora: faster).
+FRESH = True
+
+
 def sentence(rng: random.Random, min_tokens: int = 14, max_tokens: int = 34) -> str:
     """One new sentence in the genre's vocabulary, ending in 。 (no 10-character run of a sample)."""
-    for _ in range(50):
+    for _ in range(50 if FRESH else 1):
         s = _sentence(rng, min_tokens, max_tokens)
-        if _fresh(s) and not any(w in s for w in ("下一步", "存在问题", "整改", "总体情况", "主要做法")):
+        if (not FRESH or _fresh(s)) and not any(w in s for w in ("下一步", "存在问题", "整改", "总体情况", "主要做法")):
             return s
     return s
 
@@ -141,11 +145,11 @@ def _report(unit: str, year: int, rng: random.Random, *, contradiction: bool = F
     body = ["二、主要做法"]
     for i, t in enumerate(titles):
         key = f"practice{i + 1}"
-        parts[key] = f"（{'一二三'[i]}）{t}。{paragraph(rng)}\n{paragraph(rng)}"
+        parts[key] = f"（{'一二三'[i]}）{t}。{paragraph(rng)}\n{paragraph(rng)}\n{paragraph(rng)}"
     parts["practices_head"] = "\n".join(body)
     if not missing:
-        parts["problems"] = f"三、存在问题\n{paragraph(rng, 3)}"
-    parts["plans"] = f"{'四' if not missing else '三'}、下一步工作打算\n{paragraph(rng, 3)}"
+        parts["problems"] = f"三、存在问题\n{paragraph(rng, 3)}\n{paragraph(rng, 3)}"
+    parts["plans"] = f"{'四' if not missing else '三'}、下一步工作打算\n{paragraph(rng, 3)}\n{paragraph(rng, 3)}"
     return parts
 
 
@@ -215,7 +219,10 @@ def make_batch(
     for i, t in enumerate(truths):
         if rng.random() >= rates["copied"] or i in donors_used:
             continue
-        j = rng.choice([k for k in range(len(truths)) if k != i and not truths[k].copied_from])
+        free = [k for k in range(len(truths)) if k != i and not truths[k].copied_from and k not in donors_used]
+        if not free:
+            break
+        j = rng.choice(free)
         donors_used.add(j)
         parts_of[i]["practice3"] = parts_of[j]["practice1"].replace("（一）", "（三）", 1)
         t.copied_from = truths[j].file

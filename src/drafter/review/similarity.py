@@ -434,7 +434,8 @@ class DupResult:
     other: int
     spans: list[CopiedSpan]
     sections: list[SectionRate]
-    by_source: dict[str, int]  # source key → copied characters
+    by_source: dict[str, int]  # source key → copied characters (each clause to its best source)
+    matched: dict[str, int] = field(default_factory=dict)  # source key → characters it matches
 
     @property
     def rate(self) -> float:
@@ -492,6 +493,9 @@ def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] =
     n_src = max(1, len(index))
     # clause → (score, source, dest a, dest b, copied a, copied b) in normalised positions
     chosen: dict[int, tuple[float, int, int, int, int, int]] = {}
+    # characters each source matches, counting a clause for every source it matches
+    # (two sources holding the same passage both get it; for pair similarity)
+    matched: dict[int, int] = {}
     if len(ci_of):
         keys = ci_of * n_src + src
         order = np.argsort(keys, kind="stable")
@@ -533,6 +537,7 @@ def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] =
                         continue
                     score = 1.0
                     cand = (score, s_idx, max(0, ra + sa), min(len(source.norm), rb + sa), ra, rb)
+                matched[s_idx] = matched.get(s_idx, 0) + int((~query.canonical[cand[4] : cand[5]]).sum())
                 if best is None or score > best[0]:
                     best = cand
                 if same_unit(query.unit, source.unit) and (own_best is None or score > own_best[0]):
@@ -540,7 +545,9 @@ def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] =
             pick = own_best or best
             if pick is not None:
                 chosen[ci] = pick
-    return _result(query, index, chosen)
+    result = _result(query, index, chosen)
+    result.matched = {index.sources[i].key: n for i, n in matched.items()}
+    return result
 
 
 def _longest_run(qpos: np.ndarray, spos: np.ndarray, a: int, b: int) -> tuple[int, int, int] | None:
@@ -731,7 +738,7 @@ def similar_pairs(
         if results is not None:
             results[i] = res
         for j in js:
-            share[(i, j)] = res.by_source.get(reports[j].key, 0) / res.chars if res.chars else 0.0
+            share[(i, j)] = res.matched.get(reports[j].key, 0) / res.chars if res.chars else 0.0
     out: list[Pair] = []
     for i, j in sorted(cands):
         ab, ba = share.get((i, j), 0.0), share.get((j, i), 0.0)
