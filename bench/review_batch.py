@@ -67,15 +67,15 @@ def bench_batch(n: int, busy: bool, seed: int) -> None:
         chars = sum(len((root / "batch" / t.file).read_text(encoding="utf-8")) for t in truth)
         spinner = _busy(busy)
         rss0 = _maxrss_mb()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = review_path(root / "batch", previous=root / "prev")
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         if spinner:
             spinner.terminate()
     rows = {r.file: r for r in result.reports}
     print(f"batch: {len(truth)} reports ({chars / len(truth):.0f} characters each on average), "
           f"generated in {gen:.1f} s; {len(result.skipped)} skipped")
-    print(f"review wall time {wall:.1f} s ({wall / len(truth) * 1000:.0f} ms per report), "
+    print(f"review wall time {wall:.1f} s ({wall / len(truth) * 1000:.0f} ms per report; CPU time {cpu:.1f} s), "
           f"peak RSS {_maxrss_mb():.0f} MB (before the review {rss0:.0f} MB)"
           + (", another process spinning on one core" if busy else ""))
 
@@ -156,6 +156,12 @@ def bench_dup(n: int, busy: bool, seed: int) -> None:
     print(f"check one report ({len(text)} characters) against {len(sources)}: median {times[2] * 1000:.0f} ms "
           f"(min {times[0] * 1000:.0f}, max {times[-1] * 1000:.0f}, n=5); "
           f"{len(result.spans)} copied spans, 重复率 {result.rate:.1%}")
+    copies = [p for p in planted if p.kind != "canonical"]
+    hits = sum(1 for p in copies if any(s.start < p.end and s.end > p.start for s in result.spans))
+    canon = sum(1 for p in planted if p.kind == "canonical"
+                and any(s.start < p.end and s.end > p.start for s in result.spans))
+    print(f"planted copies found: {hits}/{len(copies)}; canonical formulations reported: {canon}/"
+          f"{len(planted) - len(copies)}")
     print(f"peak RSS {_maxrss_mb():.0f} MB")
 
 

@@ -71,6 +71,8 @@ MIN_SCORE = 0.8
 MIN_HIT_SHARE = 0.2
 #: A verbatim run of this many characters inside a longer clause counts as copied.
 MIN_RUN = 12
+#: At most this many candidate sources are aligned per clause (those holding most of it).
+MAX_CANDIDATES = 16
 #: At most this many occurrences of one shingle are followed (boilerplate shingles).
 MAX_POSTINGS = 400
 
@@ -503,16 +505,26 @@ def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] =
         bounds = np.flatnonzero(np.diff(keys)) + 1
         starts = np.concatenate(([0], bounds))
         ends = np.concatenate((bounds, [len(keys)]))
+        # candidates: sources holding enough of the clause's shingles (vectorised first cut)
+        n_sh_of = np.bincount(clause_of[pos], minlength=len(query.clauses))
+        g_clause = keys[starts] // n_src
+        sizes = ends - starts
+        ok = sizes >= np.maximum(2, MIN_HIT_SHARE * n_sh_of[g_clause])
+        starts, ends, sizes = starts[ok], ends[ok], sizes[ok]
         per_clause: dict[int, list[tuple[int, int, int]]] = {}
         for s0, e0 in zip(starts.tolist(), ends.tolist(), strict=True):
             k = int(keys[s0])
             per_clause.setdefault(k // n_src, []).append((k % n_src, s0, e0))
+        for groups in per_clause.values():
+            if len(groups) > MAX_CANDIDATES:  # the sources holding most of the clause
+                groups.sort(key=lambda g: g[1] - g[2])
+                del groups[MAX_CANDIDATES:]
         for ci, groups in per_clause.items():
             a, b = query.clauses[ci]
             content = int((~query.canonical[a:b]).sum())
             if content < MIN_CONTENT:
                 continue
-            n_sh = max(1, int(((pos >= a) & (pos + K <= b)).sum()))
+            n_sh = max(1, int(n_sh_of[ci]))
             best: tuple[float, int, int, int, int, int] | None = None
             own_best: tuple[float, int, int, int, int, int] | None = None
             for s_idx, s0, e0 in groups:
