@@ -159,9 +159,9 @@ def format_dup(result: DupResult, *, limit: int = 30) -> str:
     ]
     if result.sections:
         lines.append("分部分：")
-        for s in result.sections:
-            if s.copied:
-                lines.append(f"  {s.section}：{s.rate:.1%}（{s.copied}/{s.chars} 字）")
+        for sec in result.sections:
+            if sec.copied:
+                lines.append(f"  {sec.section}：{sec.rate:.1%}（{sec.copied}/{sec.chars} 字）")
     for label, own in (("照搬本单位往年报告", True), ("与其他单位报告重复", False)):
         spans = [s for s in result.spans if s.own is own]
         if not spans:

@@ -358,10 +358,10 @@ def review_batch(
         missing = [e.id for e in result.elements if e.required and e.status == "missing"]
         present = [e.id for e in result.elements if e.status != "missing"]
         cats: dict[str, int] = {}
-        for f in result.findings:
-            cats[f.category] = cats.get(f.category, 0) + 1
-        for f in found:
-            f["file"] = name
+        for finding in result.findings:
+            cats[finding.category] = cats.get(finding.category, 0) + 1
+        for d in found:
+            d["file"] = name
         rows.append(ReviewedReport(
             file=name, unit=prep.unit, year=prep.year, title=prep.meta.get("title"),
             chars=prep.length, missing=missing, missing_names=[names.get(m, m) for m in missing],

@@ -125,9 +125,9 @@ def load_rules(path: str | Path | None = None) -> StatusRules:
         if op not in _OPS:
             raise ConfigError(f"{where}：不认识的比较“{op}”，可用：{' '.join(_OPS)}")
         try:
-            value = float(item.get("value"))
+            value = float(item.get("value"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise ConfigError(f"{where}：value 应为数字") from None
         reason = str(item.get("reason") or f"{METRICS[metric]}{{value}}")
-        rules.append(Rule(status, metric, op, value, reason))
+        rules.append(Rule(str(status), str(metric), op, value, reason))
     return StatusRules(tuple(statuses), tuple(rules), str(p))

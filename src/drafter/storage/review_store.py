@@ -106,7 +106,8 @@ class ReviewMarkRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-_TABLES = [ReviewBatchRow.__table__, ReviewRunRow.__table__, ReviewItemRow.__table__, ReviewMarkRow.__table__]
+_TABLES = [ReviewBatchRow.__table__, ReviewRunRow.__table__, ReviewItemRow.__table__,
+           ReviewMarkRow.__table__]  # type: ignore[list-item]
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ class ReviewStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        Base.metadata.create_all(engine, tables=_TABLES)
+        Base.metadata.create_all(engine, tables=_TABLES)  # type: ignore[arg-type]
         self._session = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(engine.execution_options(drafter_write=True), expire_on_commit=False)
 
