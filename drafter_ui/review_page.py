@@ -56,6 +56,13 @@ def _kb(knowledge_dir: str, home: str, _settings: Any) -> list[Any]:
     return kb_sources(_settings)
 
 
+def _audit(ctx: Ctx, action: str, detail: str) -> None:
+    """Record the action in the team server's audit log (nothing when running locally)."""
+    record = getattr(ctx.repo, "record", None)  # ScopedRepository on the team server only
+    if callable(record):
+        record(action, None, detail)
+
+
 # --------------------------------------------------------------------------- batch choice
 
 
@@ -113,6 +120,7 @@ def _run(ctx: Ctx, store: ReviewStore, batch_id: int, files: list[Any], previous
         st.error("没有可以读取的报告：" + "；".join(f"{s['file']}（{s['reason']}）" for s in result.skipped))
         return
     run_no = store.save_run(batch_id, result, author=ctx.author)
+    _audit(ctx, "review_run", f"批次{batch_id} 第{run_no}次审核：{len(result.reports)}份")
     st.session_state["review_notice"] = f"第{run_no}次审核已保存：{len(result.reports)}份报告。"
     st.session_state["review_upload_nonce"] = int(st.session_state.get("review_upload_nonce", 0)) + 1
     st.rerun()
@@ -210,6 +218,7 @@ def _detail(ctx: Ctx, store: ReviewStore, batch_id: int, result: BatchResult, r:
                             placeholder="如：已电话核实，数字无误；请补写存在问题部分", height=80)
         if st.form_submit_button("保存复核"):
             store.mark(batch_id, r.file, done, note=note, text_hash=r.text_hash, author=ctx.author)
+            _audit(ctx, "review_mark", f"批次{batch_id} {r.file}：{'已复核' if done else '未复核'}")
             st.session_state["review_notice"] = f"已保存：{r.unit or r.file}{'已复核' if done else '未复核'}。"
             st.rerun()
     if mark is not None:
@@ -262,6 +271,11 @@ def _detail(ctx: Ctx, store: ReviewStore, batch_id: int, result: BatchResult, r:
 def render(ctx: Ctx) -> None:
     """The 审核 tab."""
     ss = st.session_state
+    who = getattr(ctx, "who", None)
+    if who is not None and who.role not in ("reviewer", "admin"):
+        st.subheader("审核：批量审核各单位报告", anchor=False)
+        st.info("审核台供审核人和管理员使用；如需审核各单位报告，请联系管理员为你设置“审核人”角色。")
+        return
     store = review_store(ctx)
     if "review_batch_next" in ss:
         ss["review_batch"] = ss.pop("review_batch_next")
