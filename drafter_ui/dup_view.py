@@ -73,7 +73,7 @@ def render_dup(ctx: Any, text: str, unit: str | None = None, year: int | None = 
             for r in data["sections"]
         ]
         if rows:
-            st.dataframe(rows, hide_index=True, width="stretch")
+            st.table(rows)
         if not spans:
             st.success("未发现与知识库中报告重复的内容。")
             return

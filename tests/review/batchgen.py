@@ -256,16 +256,14 @@ def sample_sentences(min_len: int = 24) -> list[tuple[str, str]]:
             s = s.strip()
             if len(re.sub(r"[\W_]", "", s)) >= min_len and "*" not in s and "X" not in s:
                 out.append((p.name, s))
-    # sentences that are mostly canonical formulations are not copies by definition
-    from drafter.review.similarity import canonical_phrases, normalise
+    # sentences that are mostly canonical formulations or cited titles (《…》) are not
+    # copies by definition: count what the 查重 counts
+    from drafter.review.similarity import canonical_phrases, prepare
 
     phrases = canonical_phrases(ROOT / "knowledge" / "policies")
 
     def content(s: str) -> int:
-        n = normalise(s)
-        for ph in phrases:
-            n = n.replace(ph, "")
-        return len(n)
+        return prepare("正文\n" + s, canonical=phrases).length
 
     out = [(f, s) for f, s in out if content(s) >= min_len]
     global _content

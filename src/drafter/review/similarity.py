@@ -82,6 +82,7 @@ _ENUM = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．]"
     r"|首先|其次|再次|最后|此外|同时|另外)\s*"
 )
+_QUOTED_TITLE = re.compile(r"《[^《》\n]{1,60}》")
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(1_000_003)
 
@@ -119,6 +120,16 @@ def _canonical_cached(policy_dir: str) -> tuple[str, ...]:
 
     phrases: set[str] = set()
     root = Path(policy_dir)
+    formulas = root.parent / "review" / "formulas.yaml"
+    if formulas.is_file():
+        try:
+            data = yaml.safe_load(formulas.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            data = {}
+        for p in data.get("phrases", []) if isinstance(data, dict) else []:
+            n = normalise(str(p))
+            if len(n) >= 3:
+                phrases.add(n)
     for path in sorted(root.glob("*.y*ml")) if root.is_dir() else []:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -135,7 +146,8 @@ def _canonical_cached(policy_dir: str) -> tuple[str, ...]:
 
 
 def canonical_phrases(policy_dir: str | Path | None = None) -> tuple[str, ...]:
-    """Normalised canonical formulations from ``knowledge/policies`` (longest first)."""
+    """Normalised canonical formulations (longest first): the ``phrases`` of
+    ``knowledge/policies/*.yaml`` and of ``knowledge/review/formulas.yaml``."""
     if policy_dir is None:
         from ..settings import get_settings
 
@@ -264,20 +276,21 @@ def _sentence_break(text: str, a: int, b: int) -> bool:
     return any(c in _SENTENCE_END for c in text[a:b])
 
 
-def _section_labels(text: str) -> tuple[list[tuple[int, str]], int]:
-    """(start offset, label) of each top-level section, and where the title line ends.
+def _section_labels(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+    """(start offset, label) of each top-level section, and the ranges not scored.
 
-    The title (“XX局党组2025年度干部选拔任用工作报告”) is the genre's boilerplate and
-    is not scored.
+    The title (“XX局党组2025年度干部选拔任用工作报告”) and the headings (“二、主要做法”)
+    are the genre's boilerplate: reusing them is not copying.
     """
     from ..doctree import parse
 
     try:
         doc = parse(text)
     except Exception:  # a text the parser cannot take is one section
-        return [], 0
-    title_end = doc.title.end if doc.title is not None else 0
-    return [(s.start, s.label) for s in doc.sections], title_end
+        return [], []
+    skip = [(doc.title.start, doc.title.end)] if doc.title is not None else []
+    skip += [(s.heading_start, s.heading_end) for s in doc.walk() if s.heading_end > s.heading_start]
+    return [(s.start, s.label) for s in doc.sections], skip
 
 
 #: Label of the text before the first heading.
@@ -301,10 +314,14 @@ def prepare(
     phrases = canonical_phrases() if canonical is None else canonical
     cp, keep = _fold_codes(text)
     cum = np.concatenate(([0], np.cumsum(keep)))
-    sec_marks, title_end = _section_labels(text)
+    sec_marks, skip = _section_labels(text)
     sec_starts = [s for s, _ in sec_marks]
-    ranges = [(s, e) for s, e in _clause_ranges(text, cum) if e > title_end]
     inside = np.zeros(len(text) + 1, np.int32)
+    for a, b in skip:
+        inside[a] -= 1
+        inside[b] += 1
+    cum = np.concatenate(([0], np.cumsum(keep & (np.cumsum(inside[:-1]) == 0))))
+    ranges = [(s, e) for s, e in _clause_ranges(text, cum)]
     for s, e in ranges:
         inside[s] += 1
         inside[e] -= 1
@@ -322,6 +339,9 @@ def prepare(
             j = bisect.bisect_right(sec_starts, s) - 1
             sections.append(sec_marks[j][1] if j >= 0 else OPENING)
     mask = np.zeros(len(norm), bool)
+    for m in _QUOTED_TITLE.finditer(text):  # 《党政领导干部选拔任用工作条例》: citing is not copying
+        a, b = int(np.searchsorted(offs, m.start())), int(np.searchsorted(offs, m.end()))
+        mask[a:b] = True
     for p in phrases:
         i = norm.find(p)
         while i != -1:
