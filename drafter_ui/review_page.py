@@ -101,11 +101,14 @@ def _run(ctx: Ctx, store: ReviewStore, batch_id: int, files: list[Any], previous
                                                         Path(tmp) / "previous")
         skipped += [{"file": f"（上年）{s['file']}", "reason": s["reason"]} for s in prev_skipped]
         bar = st.progress(0.0, text="准备审核……")
+        log = st.status(f"逐份审核（共{len(inputs)}份）", expanded=False)
 
         def progress(done: int, total: int, name: str) -> None:
             frac = done / total if total else 1.0
             bar.progress(min(1.0, frac), text=f"正在审核第{min(done + 1, total)}/{total}份：{name}" if name
-                         else f"已读完{total}份，正在比对相似报告……")
+                         else f"已读完{total}份，正在比对上年报告和同批相似报告……")
+            if name:
+                log.write(f"第{done + 1}份：{name}")
 
         try:
             kb = _kb(str(ctx.settings.knowledge_dir), str(ctx.settings.home), ctx.settings)
@@ -116,6 +119,8 @@ def _run(ctx: Ctx, store: ReviewStore, batch_id: int, files: list[Any], previous
             st.error(f"审核失败：{err}")
             return
         bar.progress(1.0, text=f"审核完成：{len(result.reports)}份，用时{result.seconds:.1f}秒")
+        log.update(label=f"审核完成：{len(result.reports)}份可读，{len(result.skipped)}个文件未能读取",
+                   state="complete")
     if not result.reports:
         st.error("没有可以读取的报告：" + "；".join(f"{s['file']}（{s['reason']}）" for s in result.skipped))
         return

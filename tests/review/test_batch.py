@@ -179,3 +179,28 @@ def test_status_rules_file_errors(tmp_path):
     bad.write_text("statuses: [通过, 需修改]\nrules:\n  - {status: 需修改, metric: pages, value: 1}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="pages"):
         load_rules(bad)
+
+
+class _GbkInfo(zipfile.ZipInfo):
+    def _encodeFilenameFlags(self):  # noqa: N802 - zipfile's name
+        return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+
+def test_zip_names_paths_and_encodings(tmp_path):
+    from drafter.review.batch import extract_zip, inputs_from_uploads
+
+    z = tmp_path / "a.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("../../evil.txt", "x")
+        zf.writestr("/abs.txt", "x")
+        zf.writestr("单位/好.txt", "某局党组2025年度干部选拔任用工作报告\n正文。")
+        info = _GbkInfo("旧.txt")  # a Windows zip: GBK name bytes, no UTF-8 flag
+        zf.writestr(info, "text")
+    files, skipped = extract_zip(z, tmp_path / "out")
+    names = sorted(n for n, _ in files)
+    assert names == ["单位/好.txt", "旧.txt"]
+    assert any("不安全" in s["reason"] for s in skipped)
+    assert all((tmp_path / "out") in p.parents for _, p in files)
+    got, bad = inputs_from_uploads([("../x/报告.txt", b"a"), ("报告.txt", b"b"), ("坏.zip", b"nope")], tmp_path / "up")
+    assert [n for n, _ in got] == ["报告.txt", "报告(2).txt"] and bad[0]["file"] == "坏.zip"
+    assert all((tmp_path / "up") in p.parents for _, p in got)
