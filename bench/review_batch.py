@@ -195,7 +195,8 @@ def bench_planted(seeds: int) -> None:
 def bench_pairs(n: int, seed: int) -> None:
     """MinHash LSH candidates against scoring every report against all the others."""
     from drafter.checks.dup import source_from_text
-    from drafter.review.similarity import SourceIndex, candidate_pairs, find_copies, similar_pairs
+    from drafter.review.pairs import candidate_pairs, similar_pairs
+    from drafter.review.similarity import SourceIndex, find_copies
 
     with tempfile.TemporaryDirectory() as tmp:
         truth = batchgen.make_batch(Path(tmp) / "b", n, seed=seed)
