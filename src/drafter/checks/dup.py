@@ -16,6 +16,7 @@ from the report's *own unit's* earlier reports kept apart from other units'.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,12 @@ def source_from_text(
     from ..kb.meta import DocMeta, detect_meta, display_name
 
     meta = detect_meta(text, filename)
+    if meta.unit and meta.title and meta.title.startswith(meta.unit):
+        # “…卫生健康委员会党组”: keep the reporting body the title names right after the unit
+        rest = meta.title[len(meta.unit):]
+        body = re.match(r"(?:党组|党委|党工委)", rest)
+        if body:
+            meta = DocMeta(unit=meta.unit + body.group(0), year=meta.year, title=meta.title, genre=meta.genre)
     meta = DocMeta(unit=meta.unit, year=meta.year, title=meta.title, genre=meta.genre).with_overrides(
         unit=unit or None, year=year or None, title=title or None
     )
