@@ -165,3 +165,39 @@ def test_dup_section_of_the_checks_tab(home, batch):
     assert "与其他单位报告重复" in page
     assert any(copied[i : i + 12] in page for i in range(0, len(copied) - 12, 4))
     assert "党政机关" in page  # the source named by unit · year · title
+
+
+def test_team_server_reviewers_only_and_audited(home, batch, monkeypatch):
+    from drafter.storage.team import open_accounts
+
+    root, truth = batch
+    monkeypatch.setenv("DRAFTER_AUTH", "password")
+    accounts = open_accounts(get_settings())
+    accounts.add_user("wang", "password-a", role="writer", units=["江源市水务局党组"], display_name="王文")
+    accounts.add_user("zhao", "password-r", role="reviewer", units=[], display_name="赵审")
+
+    def signed_in(user: str, password: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=240).run()
+        at.text_input(key="signin_user").input(user)
+        at.text_input(key="signin_password").input(password)
+        at.button[0].click().run()
+        at.session_state["nav"] = "审核"
+        return at.run()
+
+    writer = signed_in("wang", "password-a")
+    assert not writer.exception
+    assert any("审核人和管理员" in i.value for i in writer.info)
+    assert not writer.get("file_uploader")
+
+    at = signed_in("zhao", "password-r")
+    assert not at.exception
+    at.text_input(key="review_new_name").input("各单位报告")
+    at.button(key="review_create").click().run()
+    data = _zip(root / "batch", [t.file for t in truth[:3]])
+    at.file_uploader(key="review_files_0").set_value([("三份.zip", data, "application/zip")])
+    at.run()
+    at.button(key="review_start").click().run()
+    assert not at.exception
+    assert any("第1次审核已保存：3份报告" in t for t in _texts(at)), _texts(at)
+    log = accounts.read_audit()
+    assert any(e.action == "review_run" and e.username == "zhao" and "3份" in e.detail for e in log)
