@@ -70,7 +70,7 @@ def _pick_batch(ctx: Ctx, store: ReviewStore) -> int | None:
     batches = store.list_batches()
     ss = st.session_state
     options = [b.id for b in batches] + [_NEW]
-    names = {b.id: f"{b.name}（已审核{b.runs}次，{b.reports}份）" for b in batches}
+    names = {b.id: f"{b.name}（{b.created_at:%Y-%m-%d}建）" for b in batches}
     names[_NEW] = "＋ 新建一批"
     if ss.get("review_batch") not in options:
         ss["review_batch"] = options[0]
@@ -134,6 +134,11 @@ def _run(ctx: Ctx, store: ReviewStore, batch_id: int, files: list[Any], previous
 # --------------------------------------------------------------------------- table
 
 
+def _pct(value: float | None) -> str:
+    """A share as text that sorts right (padded: “  8.5%” before “ 30.6%”), “—” when unknown."""
+    return "—" if value is None else f"{value * 100:5.1f}%"
+
+
 def _rows(result: BatchResult, marks: dict[str, Any], changes: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for r in result.reports:
@@ -148,9 +153,9 @@ def _rows(result: BatchResult, marks: dict[str, Any], changes: dict[str, Any]) -
             "缺少部分": "、".join(r.missing_names) or "—",
             "占位符": r.placeholders,
             "数字矛盾": r.contradictions,
-            "与上年重复率": float("nan") if r.previous_dup is None else round(r.previous_dup * 100, 1),
+            "与上年重复率": _pct(r.previous_dup),
             "最相似单位": (r.similar or {}).get("unit") or "—",
-            "相似度": float("nan") if not r.similar else round(r.similar["similarity"] * 100, 1),
+            "相似度": _pct(r.similar["similarity"] if r.similar else None),
             "已复核": "✔ 已复核" if reviewed else "",
             "变化": change.summary if change is not None else "",
             "文件": r.file,
@@ -327,16 +332,14 @@ def render(ctx: Ctx) -> None:
     import pandas as pd
 
     frame = pd.DataFrame([rows[i] for i in keep], columns=list(rows[0]) if rows else None)
-    for col in ("与上年重复率", "相似度"):
-        frame[col] = frame[col].astype("Float64")  # empty cells, not "None"
     shown = frame.style.map(lambda v: f"background-color:{_STATUS_BG.get(str(v), '')}", subset=["状态"])
     event = st.dataframe(
         shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"review_table_{batch_id}_{run.run_no}",
         column_config={
-            "与上年重复率": st.column_config.NumberColumn("与上年重复率", format="%.1f%%"),
-            "相似度": st.column_config.NumberColumn("相似度", format="%.1f%%"),
             "年度": st.column_config.NumberColumn("年度", format="%d"),
+            "与上年重复率": st.column_config.TextColumn("与上年重复率", alignment="right"),
+            "相似度": st.column_config.TextColumn("相似度", alignment="right"),
         },
     )
     picked = list(getattr(getattr(event, "selection", None), "rows", []) or [])
