@@ -300,7 +300,7 @@ def _previous_for(r: Prepared, pool: Sequence[Prepared]) -> Prepared | None:
     return max(cands, key=lambda p: p.year or 0)
 
 
-def _span_findings(file: str, dup: DupResult, *, own: bool) -> list[dict[str, Any]]:
+def _span_findings(file: str, dup: DupResult, *, own: bool, text: str = "") -> list[dict[str, Any]]:
     out = []
     for s in dup.spans:
         if s.own is not own:
@@ -308,7 +308,8 @@ def _span_findings(file: str, dup: DupResult, *, own: bool) -> list[dict[str, An
         whose = "本单位上年报告" if own else f"同批{s.source_unit or '其他单位'}的报告"
         out.append({
             "file": file, "category": "dup", "code": "dup-own" if own else "dup-other",
-            "severity": "warning", "section": s.section, "text": s.text, "line": 0,
+            "severity": "warning", "section": s.section, "text": s.text,
+            "line": text.count("\n", 0, s.start) + 1 if text else 0,
             "start": s.start, "end": s.end,
             "message": f"与{whose}重复（相似度{s.score:.0%}，{s.chars}字）：请结合本年度实际重新撰写",
         })
@@ -390,7 +391,7 @@ def review_batch(
         row.previous_dup = dup.rate
         row.previous = prev.name
         row.previous_text = prev.text
-        row.findings += _span_findings(row.file, dup, own=True)
+        row.findings += _span_findings(row.file, dup, own=True, text=prep.text)
 
     # similar reports of other units in the batch
     results: dict[int, DupResult] = {}
@@ -408,7 +409,7 @@ def review_batch(
             partner = prepared[j].key
             dup = results[i]
             dup.spans = [s for s in dup.spans if s.source_key == partner]
-            rows[i].findings += _span_findings(rows[i].file, dup, own=False)
+            rows[i].findings += _span_findings(rows[i].file, dup, own=False, text=prepared[i].text)
     for row in rows:
         row.status, row.reasons = rules.evaluate(row.metrics())
     pair_rows = [
