@@ -47,7 +47,8 @@ def _width(value: Any) -> int:
 
 
 def _sheet(wb: Any, title: str, columns: Sequence[str], rows: list[list[Any]], *,
-           percent: Sequence[str] = (), wrap: Sequence[str] = (), max_width: int = 60) -> Any:
+           percent: Sequence[str] = (), wrap: Sequence[str] = (), max_width: int = 60,
+           caps: Mapping[str, int] | None = None) -> Any:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -65,7 +66,7 @@ def _sheet(wb: Any, title: str, columns: Sequence[str], rows: list[list[Any]], *
     for ci, name in enumerate(columns, start=1):
         letter = get_column_letter(ci)
         width = max([_width(name)] + [_width(r[ci - 1]) for r in rows[:2000]])
-        ws.column_dimensions[letter].width = min(max_width, max(6, width + 2))
+        ws.column_dimensions[letter].width = min((caps or {}).get(name, max_width), max(6, width + 2))
         for cell in ws[letter][1:]:
             cell.font = Font(name=_FONT)
             if name in percent and cell.value is not None:
@@ -123,7 +124,8 @@ def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None 
                 _SEVERITY_ZH.get(f.get("severity", ""), f.get("severity")), f.get("section") or "（开头）",
                 f.get("line") or None, f.get("text") or "", f.get("message") or "",
             ])
-    _sheet(wb, SHEETS[1], FINDING_COLUMNS, frows, wrap=("引文", "说明"), max_width=50)
+    _sheet(wb, SHEETS[1], FINDING_COLUMNS, frows, wrap=("引文", "说明"), max_width=50,
+           caps={"部分": 28, "文件": 36})
 
     prow = [[p["a"], p.get("a_unit"), p["b"], p.get("b_unit"), p["similarity"], p.get("a_from_b"),
              p.get("b_from_a")] for p in result.pairs]
