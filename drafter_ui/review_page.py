@@ -87,6 +87,15 @@ def _pick_batch(ctx: Ctx, store: ReviewStore) -> int | None:
             ss["review_batch_next"] = b.id
             st.rerun()
         return None
+    with c2.popover("删除此批次"):
+        st.caption("删除后，这一批的全部审核记录和复核意见都将清除，无法恢复。")
+        sure = st.checkbox("确认删除", key=f"review_delete_sure_{choice}")
+        if st.button("删除", key=f"review_delete_{choice}", disabled=not sure, type="primary"):
+            store.delete_batch(int(choice))
+            _audit(ctx, "review_delete", f"批次{choice}（{names.get(choice, '')}）")
+            ss.pop("review_batch", None)
+            ss["review_notice"] = f"已删除审核批次：{names.get(choice, '')}"
+            st.rerun()
     return int(choice)
 
 

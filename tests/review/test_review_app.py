@@ -136,6 +136,14 @@ def test_review_tab_upload_table_detail_mark_rerun(home, batch):
     assert len(again.dataframe[0].value) == 8
     assert not again.exception
 
+    # deleting the batch takes a confirmation
+    assert again.button(key=f"review_delete_{batch_id}").disabled
+    again.checkbox(key=f"review_delete_sure_{batch_id}").check().run()
+    again.button(key=f"review_delete_{batch_id}").click().run()
+    assert not again.exception
+    assert any("已删除审核批次" in t for t in _texts(again))
+    assert store.list_batches() == [] and store.marks(batch_id) == {}
+
 
 DUP_SCRIPT = """
 import streamlit as st
