@@ -204,3 +204,24 @@ def test_zip_names_paths_and_encodings(tmp_path):
     got, bad = inputs_from_uploads([("../x/报告.txt", b"a"), ("报告.txt", b"b"), ("坏.zip", b"nope")], tmp_path / "up")
     assert [n for n, _ in got] == ["报告.txt", "报告(2).txt"] and bad[0]["file"] == "坏.zip"
     assert all((tmp_path / "up") in p.parents for _, p in got)
+
+
+def test_previous_report_matched_by_file_name(home, tmp_path, capsys):
+    import random
+
+    from batchgen import paragraph
+
+    rng = random.Random(4)
+    last_year = f"一、总体情况\n{paragraph(rng, 4)}\n二、主要做法\n{paragraph(rng, 5)}\n{paragraph(rng, 5)}\n"
+    (tmp_path / "prev").mkdir()
+    (tmp_path / "prev" / "07_江源市水务局2024年.txt").write_text(last_year, encoding="utf-8")  # no title inside
+    (tmp_path / "now").mkdir()
+    body = last_year.split("\n")
+    now = (f"江源市水务局党组2025年度干部选拔任用工作报告\n一、总体情况\n{body[1]}\n二、主要做法\n{body[3]}\n"
+           f"{paragraph(rng, 5)}\n三、存在问题\n{paragraph(rng, 3)}\n四、下一步工作打算\n{paragraph(rng, 3)}\n")
+    (tmp_path / "now" / "江源市水务局.txt").write_text(now, encoding="utf-8")
+    code, data = _run_json(capsys, str(tmp_path / "now"), "--previous", str(tmp_path / "prev"), "--no-kb")
+    row = data["reports"][0]
+    assert row["previous"] and "江源市水务局" in row["previous"]
+    assert row["previous_dup"] > 0.3 and row["status"] in ("需修改", "退回")
+    assert any(f["code"] == "dup-own" and f["line"] >= 2 for f in row["findings"])

@@ -28,6 +28,7 @@ from .finding import Finding, Locator
 
 __all__ = [
     "check_dup",
+    "unit_from_filename",
     "dup_findings",
     "format_dup",
     "kb_sources",
@@ -38,6 +39,21 @@ __all__ = [
 
 def _key_of(text: str) -> str:
     return hashlib.blake2b(normalize_newlines(text).encode("utf-8"), digest_size=8).hexdigest()
+
+
+_UNIT_END = re.compile(r"(?:党组|党委|党工委|委员会|常委会|局|委|办|厅|院|所|中心|公司|集团|学校|大学|学院|医院|街道|镇|乡|县|区|市)$")
+
+
+def unit_from_filename(filename: str) -> str | None:
+    """A unit named by a file (“03_江源市水务局2024年.docx” → 江源市水务局), or None."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    stem = re.sub(r"^[\d_\-\s.、]+", "", stem)
+    stem = re.sub(r"(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?(?:的)?(?:干部选拔任用|选人用人)?(?:工作)?(?:情况)?"
+                  r"(?:报告|通报|总结)?(?:[（(].*[)）])?$", "", stem).strip(" _-")
+    stem = re.sub(r"(?:19|20)\d{2}\s*年度?$", "", stem).strip(" _-")
+    if 2 <= len(stem) <= 30 and _UNIT_END.search(stem) and re.fullmatch(r"[\u4e00-\u9fff（）()·]+", stem):
+        return stem
+    return None
 
 
 def source_from_text(
@@ -53,6 +69,8 @@ def source_from_text(
     from ..kb.meta import DocMeta, detect_meta, display_name
 
     meta = detect_meta(text, filename)
+    if meta.unit is None and filename:
+        meta = DocMeta(unit=unit_from_filename(filename), year=meta.year, title=meta.title, genre=meta.genre)
     if meta.unit and meta.title and meta.title.startswith(meta.unit):
         # “…卫生健康委员会党组”: keep the reporting body the title names right after the unit
         rest = meta.title[len(meta.unit):]
