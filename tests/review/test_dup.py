@@ -92,3 +92,23 @@ def test_cli_check_dup_json(tmp_path, monkeypatch, capsys):
     code = main(["check", str(draft), "--dup", "--against", str(old), "--only", "placeholder"])
     out = capsys.readouterr().out
     assert "查重：重复率" in out and "照搬本单位往年报告" in out
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("干部选拔任用工作坚持党管原则，。；：！？、\n（）《》“”一二三是12 ＡａX*"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(_ALPHABET, max_size=400), st.text(_ALPHABET, max_size=400))
+def test_any_text_gives_spans_inside_both_texts(a, b):
+    from drafter.review.similarity import SourceIndex, find_copies, prepare
+
+    src = prepare(b, key="b", name="b")
+    res = find_copies(prepare(a + b, key="a", name="a"), SourceIndex([src]))
+    text = prepare(a + b).text
+    assert 0.0 <= res.rate <= 1.0
+    for s in res.spans:
+        assert 0 <= s.start < s.end <= len(text) and s.text == text[s.start : s.end]
+        assert 0 <= s.source_start <= s.source_end <= len(src.text)
