@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 from batchgen import SAMPLES, paragraph, plant_copies  # noqa: E402
@@ -93,9 +95,6 @@ def test_cli_check_dup_json(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "查重：重复率" in out and "照搬本单位往年报告" in out
 
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _ALPHABET = st.sampled_from(list("干部选拔任用工作坚持党管原则，。；：！？、\n（）《》“”一二三是12 ＡａX*"))
 
