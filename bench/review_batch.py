@@ -164,6 +164,20 @@ def bench_dup(n: int, busy: bool, seed: int) -> None:
     print(f"planted copies found: {hits}/{len(copies)}; canonical formulations reported: {canon}/"
           f"{len(planted) - len(copies)}")
     print(f"peak RSS {_maxrss_mb():.0f} MB")
+    # the knowledge base as `drafter check --dup` reads it: cold, then from the on-disk cache
+    from drafter.checks.dup import kb_sources
+    from drafter.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = Path(tmp) / "kb"
+        (kb / "reports").mkdir(parents=True)
+        for i, t in enumerate(texts):
+            (kb / "reports" / f"{i:04d}.txt").write_text(t, encoding="utf-8")
+        settings = Settings(home=Path(tmp) / "home", knowledge_dir=kb)
+        for label in ("cold (prepare and write the cache)", "warm (read the cache)"):
+            t0 = time.perf_counter()
+            got = kb_sources(settings)
+            print(f"kb_sources {label}: {time.perf_counter() - t0:.1f} s for {len(got)} reports")
 
 
 def bench_planted(seeds: int) -> None:

@@ -111,3 +111,26 @@ def test_any_text_gives_spans_inside_both_texts(a, b):
     for s in res.spans:
         assert 0 <= s.start < s.end <= len(text) and s.text == text[s.start : s.end]
         assert 0 <= s.source_start <= s.source_end <= len(src.text)
+
+
+def test_kb_sources_cached_on_disk(tmp_path, monkeypatch):
+    from drafter.checks.dup import kb_sources
+    from drafter.settings import get_settings
+
+    monkeypatch.setenv("DRAFTER_HOME", str(tmp_path / "home"))
+    s = get_settings()
+    cold = kb_sources(s)
+    cached = sorted((tmp_path / "home" / "cache" / "dup").glob("*.npz"))
+    assert len(cold) == 5 and len(cached) == 5
+    warm = kb_sources(s)
+    assert [w.key for w in warm] == [c.key for c in cold]
+    assert [w.name for w in warm] == [c.name for c in cold]
+    for w, c in zip(warm, cold, strict=True):
+        assert w.norm == c.norm and w.clauses == c.clauses and (w.hashes == c.hashes).all()
+        assert w.sections == c.sections and (w.canonical == c.canonical).all()
+    text, _ = plant_copies(1)
+    assert check_dup(text, warm).to_dict() == check_dup(text, cold).to_dict()
+    # a damaged cache file is ignored and rewritten
+    cached[0].write_bytes(b"not an npz")
+    again = kb_sources(s)
+    assert len(again) == 5 and cached[0].stat().st_size > 100

@@ -64,6 +64,7 @@ def source_from_text(
     year: int | None = None,
     title: str | None = None,
     key: str | None = None,
+    canonical: Sequence[str] | None = None,
 ) -> Prepared:
     """A report as a 查重 source, its unit and year from the given values or its text."""
     from ..kb.meta import DocMeta, detect_meta, display_name
@@ -88,6 +89,7 @@ def source_from_text(
         unit=meta.unit,
         year=meta.year,
         meta={"file": filename, "title": meta.title, "hash": _key_of(text)},
+        canonical=canonical,
     )
 
 
@@ -104,14 +106,20 @@ def kb_sources(
     *,
     against: Sequence[str | Path] = (),
     skipped: list[tuple[str, str]] | None = None,
+    cache: bool = True,
 ) -> list[Prepared]:
     """Every report the knowledge base holds (bundled, uploads) plus ``against`` files.
 
     Policy digests are not reports and are left out. Files that cannot be read are
-    added to ``skipped`` as ``(path, reason)``.
+    added to ``skipped`` as ``(path, reason)``. Prepared reports are kept in
+    ``DRAFTER_HOME/cache/dup`` (:mod:`drafter.review.cache`) unless ``cache`` is false.
     """
     from ..kb.indexer import discover
+    from ..review.cache import cached_prepare
+    from ..review.shingles import canonical_phrases
 
+    cache_dir = Path(settings.home) / "cache" / "dup" if cache else None
+    phrases = canonical_phrases(Path(settings.knowledge_dir) / "policies")
     out: list[Prepared] = []
     files, bad = discover(settings)
     if skipped is not None:
@@ -120,19 +128,24 @@ def kb_sources(
         if sf.policy:
             continue
         meta = sf.meta or {}
-        try:
+
+        def make(sf: Any = sf, meta: Any = meta) -> Prepared:
             src = prepare_file(
                 sf.path,
                 unit=str(meta.get("unit") or "") or None,
                 year=int(meta["year"]) if str(meta.get("year") or "").isdigit() else None,
                 title=str(meta.get("title") or "") or None,
+                canonical=phrases,
             )
+            src.key = sf.source
+            return src
+
+        try:
+            key_meta = {**meta, "source": sf.source, "path": str(sf.path)}
+            out.append(cached_prepare(cache_dir, sf.path, key_meta, phrases, make))
         except IngestError as err:
             if skipped is not None:
                 skipped.append((err.path, err.reason))
-            continue
-        src.key = sf.source
-        out.append(src)
     for p in against:
         try:
             out.append(prepare_file(p))
