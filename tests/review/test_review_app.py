@@ -54,8 +54,7 @@ def _texts(at) -> list[str]:
 def test_review_tab_upload_table_detail_mark_rerun(home, batch):
     root, truth = batch
     at = AppTest.from_file(APP, default_timeout=240).run()
-    at.session_state["nav"] = "审核"
-    at.run()
+    at.button(key="start_review").click().run()  # the start page leads to the 审核台
     assert not at.exception
     # a new batch
     assert at.selectbox(key="review_batch").value == "__new__"
@@ -130,8 +129,7 @@ def test_review_tab_upload_table_detail_mark_rerun(home, batch):
 
     # coming back later (a new session) opens the saved batch as it was
     again = AppTest.from_file(APP, default_timeout=240).run()
-    again.session_state["nav"] = "审核"
-    again.run()
+    again.button(key="start_review").click().run()
     assert again.selectbox(key="review_batch").value == batch_id
     assert len(again.dataframe[0].value) == 8
     assert not again.exception
@@ -189,11 +187,19 @@ def test_team_server_reviewers_only_and_audited(home, batch, monkeypatch):
         at.text_input(key="signin_user").input(user)
         at.text_input(key="signin_password").input(password)
         at.button[0].click().run()
-        at.session_state["nav"] = "审核"
-        return at.run()
+        if at.get("button") and any(b.key == "start_review" for b in at.button):
+            at.button(key="start_review").click().run()
+        else:
+            at.session_state["nav"] = "审核"
+            at.run()
+        return at
 
     writer = signed_in("wang", "password-a")
     assert not writer.exception
+    assert not any(b.key == "start_review" for b in writer.button)  # no 审核台 on a writer's start page
+    writer.button(key="start_new").click().run()
+    writer.session_state["nav"] = "审核"
+    writer.run()
     assert any("审核人和管理员" in i.value for i in writer.info)
     assert not writer.get("file_uploader")
 
