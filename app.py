@@ -3,7 +3,7 @@
     streamlit run app.py
 
 A fresh browser (no ``?report=``) sees the start page; then the tabs:
-数据填报 · 起草 · 检查 · 知识库 · 对照. Only the open tab runs on a rerun, and
+数据填报 · 起草 · 检查 · 知识库 · 对照 · 审核. Only the open tab runs on a rerun, and
 heavy resources (database engine, index, drafting engine) are created once per
 process in ``drafter_ui.resources``.
 """
@@ -24,6 +24,7 @@ from drafter_ui import (
     layout,
     resources,
     safe_text,
+    review_page,
     sidebar,
     start_page,
     state,
@@ -61,6 +62,7 @@ PAGES = {
     "检查": checks_page.render,
     "知识库": kb_page.render,
     "对照": compare_page.render,
+    "审核": review_page.render,
 }
 
 if who is not None and who.is_admin:

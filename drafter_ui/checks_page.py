@@ -195,3 +195,12 @@ def render(ctx: Ctx) -> None:
         for e in result["elements"]  # type: ignore[union-attr]
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
+    _render_dup(ctx, text)
+
+
+def _render_dup(ctx: Ctx, text: str) -> None:
+    """查重 against every report in the knowledge base (drafter_ui/dup_view.py)."""
+    from .dup_view import render_dup
+
+    info = ctx.repo.get_report(ctx.report_id) if ctx.report_id is not None else None
+    render_dup(ctx, text, info.unit if info else None, info.year if info else None)

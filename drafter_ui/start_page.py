@@ -62,6 +62,8 @@ def render(ctx: Ctx) -> None:
     ask_author(ctx)
     if ctx.may_write:
         st.button("新建报告", key="start_new", type="primary", on_click=_open, args=("new",))
+    if ctx.who is None or ctx.who.role in ("reviewer", "admin"):
+        st.button("批量审核各单位报告（审核台）", key="start_review", on_click=_open, args=("review",))
     reports = ctx.repo.list_reports()
     st.markdown(f"**已保存的报告（{len(reports)}）**")
     if not reports:

@@ -243,6 +243,9 @@ def init(who: Principal | None = None) -> Ctx:
     elif pending == "new":
         new_form()
         ss["start"] = False
+    elif pending == "review":  # the start page's 审核台 button: straight to the 审核 tab
+        ss["start"] = False
+        ss["nav"] = "审核"
     elif pending is not None:
         if open_report(repo, int(pending)):
             ss["start"] = False

@@ -40,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--genre", help=f"文种 (genre): {', '.join(available_genres())}")
     p.add_argument("--only", help=f"只检查这些类别，逗号分隔 (categories): {','.join(CATEGORIES)}")
     p.add_argument("--json", action="store_true", help="输出 JSON (machine-readable output)")
+    p.add_argument("--dup", action="store_true",
+                   help="查重：与知识库中所有报告（样例、上传）及 --against 文件比对 (copy check against every report)")
+    p.add_argument("--unit", help="本报告的单位（查重区分本单位与其他单位；默认从标题识别）")
     p.set_defaults(func=run)
 
 
@@ -140,10 +143,31 @@ def run(args: argparse.Namespace) -> int:
         print(f"错误 (error): {err}", file=sys.stderr)
         return 2
     result = check_text(text, facts=facts, against=against, genre=args.genre, categories=categories)
+    dup = _dup(args, text) if getattr(args, "dup", False) else None
     if args.json:
         data = result.to_dict()
         data["file"] = args.file
+        if dup is not None:
+            data["dup"] = dup.to_dict()
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(format_text(result, args.file))
+        if dup is not None:
+            from ..checks.dup import format_dup
+
+            print()
+            print(format_dup(dup))
     return 1 if result.errors else 0
+
+
+def _dup(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-def]
+    """查重 against the knowledge base and the --against files."""
+    from ..checks.dup import check_dup, kb_sources
+    from ..settings import get_settings
+
+    skipped: list[tuple[str, str]] = []
+    sources = kb_sources(get_settings(), against=args.against, skipped=skipped)
+    for path, reason in skipped:
+        print(f"查重跳过 {path}：{reason}", file=sys.stderr)
+    filename = None if args.file == "-" else args.file
+    return check_dup(text, sources, unit=args.unit, filename=filename)

@@ -20,12 +20,14 @@ from .records import (
     VersionSaved,
 )
 from .repository import Repository, open_repository, report_key
+from .review_store import ReviewStore
 
 __all__ = [
     "FactsSaved",
     "LoadedReport",
     "ReportInfo",
     "Repository",
+    "ReviewStore",
     "SectionVersion",
     "StoredDraft",
     "StoredFacts",

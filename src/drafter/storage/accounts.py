@@ -55,6 +55,9 @@ ACTIONS = {
     "user_role": "设置角色",
     "user_disable": "停用账号",
     "user_enable": "启用账号",
+    "review_run": "批量审核",
+    "review_mark": "复核标记",
+    "review_delete": "删除审核批次",
 }
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{1,64}$")
 
