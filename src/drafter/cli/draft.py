@@ -30,7 +30,7 @@ import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..facts import load_facts
@@ -38,7 +38,9 @@ from ..limits import check_document, check_sheet
 from ..redact import redact
 from ..settings import get_settings
 from .output import check_output, describe_os_error, write_output
-from .progress import ProgressFile
+
+if TYPE_CHECKING:  # the drafting stack loads only when a draft is made (drafter --help stays light)
+    from .progress import ProgressFile
 
 __all__ = ["register", "run", "summary"]
 
@@ -114,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
         return _regenerate(args, engine, facts, output)
 
     outline = engine.outline(facts)
+    from .progress import ProgressFile
+
     progress = ProgressFile(settings.home, outline.title, [s.id for s in outline.sections], outline.salutation)
     print(f"各部分写完即保存 (each finished section is saved to)：{progress.path}", file=sys.stderr)
     on_main = threading.current_thread() is threading.main_thread()
@@ -155,7 +159,7 @@ def _abort(progress: ProgressFile) -> None:
     Sections still streaming run in worker threads that the interpreter (and the
     executor's shutdown) would wait for; everything finished is on disk already.
     """
-    print(f"\n已中断 (interrupted)。{ProgressFile.describe(progress)}", file=sys.stderr)
+    print(f"\n已中断 (interrupted)。{type(progress).describe(progress)}", file=sys.stderr)
     sys.stderr.flush()
     os._exit(130)
 
