@@ -9,6 +9,7 @@ import streamlit as st
 
 from drafter.errors import DrafterError
 from drafter.kb.catalog import GENRES, meta_of, write_meta
+from drafter.kb.filenames import tolerant_name
 from drafter.kb.indexer import IndexStatus, build_lock, discover, index_knowledge
 from drafter.kb.ingest import SUPPORTED_TEXT
 from drafter.kb.meta import DocMeta, display_name
@@ -117,7 +118,7 @@ def _listing(ctx: Ctx) -> None:
     for f in uploaded:
         c1, c2 = st.columns([5, 1])
         size = f.path.stat().st_size if f.path.exists() else 0
-        shown = f.meta.get("original_name") or f.path.name
+        shown = f.meta.get("original_name") or tolerant_name(f.path.name)
         c1.markdown(md(f"{f.display_name}（{shown}，{size / 1024:.1f} KB）"))  # names are user text
         if ctx.may_manage_knowledge and c2.button("删除", key=f"kb_del_{f.source}"):
             delete_upload(f.path)

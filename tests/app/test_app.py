@@ -224,6 +224,10 @@ def test_restore_and_failed_regeneration_keep_history(app_home: Path, new_sessio
     at.selectbox(key=f"cmp_old_{sec.section_id}").set_value(1).run()
     assert {m.label: m.value for m in at.metric}["相似度"] == "100.0%"  # v3 restored v1
     at.radio(key="cmp_mode").set_value("kb").run()
+    # no report of this unit from the year before: nothing is picked for the writer (issue 11) …
+    assert at.selectbox(key="cmp_kb").value is None
+    # … and any past report can be chosen
+    at.selectbox(key="cmp_kb").set_value("reports/000_239d23a2283df756.txt").run()
     assert any("沿用旧稿" in m.value for m in at.markdown)
     assert not at.exception
 

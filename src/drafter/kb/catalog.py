@@ -107,7 +107,9 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".meta.yaml")
 
 
-def write_meta(path: Path, meta: DocMeta, *, keep: Sequence[str] = ()) -> Path:
+def write_meta(
+    path: Path, meta: DocMeta, *, keep: Sequence[str] = (), extra: Mapping[str, Any] | None = None
+) -> Path:
     """Write ``meta`` to the sidecar of ``path``; ``keep`` names other keys of an old sidecar to keep.
 
     Raises :class:`InputError` (in Chinese) for a year out of range or an unknown genre.
@@ -122,6 +124,7 @@ def write_meta(path: Path, meta: DocMeta, *, keep: Sequence[str] = ()) -> Path:
         old = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
         if isinstance(old, Mapping):
             data.update({k: old[k] for k in keep if k in old})
+    data.update(extra or {})
     data.update({"unit": meta.unit, "year": meta.year, "title": meta.title, "genre": meta.genre})
     target.write_text(
         "# 报告信息（单位、年度、标题、文种）：由 drafter 识别，可在“知识库”页或 drafter meta 中修改\n"

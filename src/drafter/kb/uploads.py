@@ -15,8 +15,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from ..errors import IngestError
 from .catalog import sidecar_path as sidecar_of
 from .catalog import write_meta
@@ -58,13 +56,10 @@ def store_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> t
     target = uploads_dir / stored
     replaced = target.exists()
     os.replace(tmp, target)
-    sidecar = sidecar_of(target)
-    sidecar.unlink(missing_ok=True)  # a stale note from an earlier upload of the same name
-    if notes:
-        sidecar.write_text(yaml.safe_dump({"original_name": name}, allow_unicode=True), encoding="utf-8")
-    # the report's identity (unit, year, title, genre) from its text: the writer can correct it
+    # the report's identity (unit, year, title, genre) from its text: the writer can correct it;
+    # one whole write replaces any older sidecar of the same name
     meta = detect_meta(ingested.text, stored)
-    write_meta(target, meta, keep=("original_name",))
+    write_meta(target, meta, extra={"original_name": name} if notes else None)
     extra = "（已替换同名文件）" if replaced else ""
     if notes:
         extra += f"（{'；'.join(notes)}，已改存为“{stored}”，原名记录在说明中）"
