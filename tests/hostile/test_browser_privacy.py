@@ -1,7 +1,7 @@
 """No request from the page to any host but the app, whatever users and documents wrote.
 
 Markdown images planted where the app shows user or document text — the unit name
-(sidebar), the ``?by=`` author (captions), a section heading and its 依据 passage,
+(sidebar), the ``?by=`` author (captions), a section heading and its 参考写法 passage,
 an upload's file name (with ``&#58;&#47;`` entities to pass a ``/`` ``:`` filter) and
 its text — point at a loopback beacon server. Debian's Chromium (Playwright,
 ``executable_path=/usr/bin/chromium``) opens every tab that shows them; the beacon
@@ -149,7 +149,7 @@ def test_user_and_document_text_never_makes_the_browser_call_another_host(app_an
             expect(_visible(page, "unit.png")).to_be_visible()  # shown as text
             page.get_by_role("tab", name="起草").click()
             expect(_visible(page, "heading.png")).to_be_visible(timeout=60_000)
-            page.get_by_text("依据（1段往年材料）").first.click()
+            page.get_by_text("参考写法（1段，其他单位的报告）").first.click()
             expect(_visible(page, "caption.png")).to_be_visible(timeout=30_000)
             page.get_by_role("tab", name="知识库").click()
             expect(_visible(page, "file.png")).to_be_visible(timeout=60_000)
