@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["ARGS", "CHROMIUM", "require_chromium", "serve_app"]
+__all__ = ["ARGS", "CHROMIUM", "AppAddress", "require_chromium", "serve_app"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -35,13 +35,19 @@ def require_chromium() -> None:
         pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
 
 
+class AppAddress(str):
+    """The app's URL, with its process (a test may stop it to see the connection-lost message)."""
+
+    proc: subprocess.Popen  # type: ignore[type-arg]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:  # type: ignore[type-arg]
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:  # type: ignore[type-arg]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -56,8 +62,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 
 
 @contextmanager
-def serve_app(repo_root: Path, home: Path, log: Path, **env_extra: str) -> Iterator[str]:
-    """Run the app with DRAFTER_HOME=*home* (and *env_extra*); yields its URL."""
+def serve_app(repo_root: Path, home: Path, log: Path, **env_extra: str) -> Iterator[AppAddress]:
+    """Run the app with DRAFTER_HOME=*home* (and *env_extra*); yields its URL (with ``.proc``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DRAFTER_")}
     env["DRAFTER_HOME"] = str(home)
     env.update(env_extra)
@@ -68,7 +74,8 @@ def serve_app(repo_root: Path, home: Path, log: Path, **env_extra: str) -> Itera
              "--server.address", "127.0.0.1", "--server.port", str(port)],
             cwd=repo_root, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    url = AppAddress(f"http://127.0.0.1:{port}")
+    url.proc = proc
     try:
         _wait_healthy(url, proc, log)
         yield url

@@ -7,89 +7,27 @@ its findings. Never downloads a browser: it drives /usr/bin/chromium. Under CI
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app  # type: ignore[import-not-found]
 
 from drafter.settings import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"streamlit exited early:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"streamlit did not come up:\n{log.read_text(errors='replace')}")
-
-
-class _Server(str):
-    """The app's address, with its process (a test may stop it to see the connection message)."""
-
-    proc: subprocess.Popen
 
 
 @pytest.fixture
 def server(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but /usr/bin/chromium is missing: apt-get install -y chromium")
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
+    require_chromium()
     indexed, _ = bundled_index
     home = tmp_path / "home"
     shutil.copytree(indexed.index_dir, home / "index")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DRAFTER_")}
-    env["DRAFTER_HOME"] = str(home)
-    log = tmp_path / "streamlit.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port)],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = _Server(f"http://127.0.0.1:{port}")
-    url.proc = proc
-    try:
-        _wait_healthy(url, proc, log)
+    with serve_app(REPO_ROOT, home, tmp_path / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _idle(page) -> None:  # type: ignore[no-untyped-def]

@@ -34,6 +34,7 @@ def _load_helper(name: str):  # type: ignore[no-untyped-def]
 
 
 openai_server = _load_helper("openai_server")
+streamlit_server = _load_helper("streamlit_server")
 
 #: Runs drafter's CLI, then reports peak memory on a line of its own on stderr.
 _LAUNCHER = """

@@ -11,19 +11,15 @@ Content-Security-Policy the app installs must also block an image added by scrip
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile_limits import streamlit_server  # type: ignore[import-not-found]
 
 from drafter.drafting.types import Draft, SectionDraft, Source
 from drafter.factform import form_from_sheet
@@ -32,9 +28,8 @@ from drafter.settings import REPO_ROOT, Settings
 from drafter.storage import Repository, dispose_engines, get_engine
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS, CHROMIUM = streamlit_server.ARGS, streamlit_server.CHROMIUM
+require_chromium, serve_app = streamlit_server.require_chromium, streamlit_server.serve_app
 
 
 class _Beacon(BaseHTTPRequestHandler):
@@ -53,12 +48,6 @@ class _Beacon(BaseHTTPRequestHandler):
 
 def _visible(page: Any, text: str) -> Any:
     return page.locator(f"text={text} >> visible=true").first
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _seed(home: Path, beacon: str) -> int:
@@ -91,8 +80,7 @@ def _seed(home: Path, beacon: str) -> int:
 
 @pytest.fixture
 def app_and_beacon(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed")
+    require_chromium()
     _Beacon.hits = []
     beacon = ThreadingHTTPServer(("127.0.0.1", 0), _Beacon)
     threading.Thread(target=beacon.serve_forever, daemon=True).start()
@@ -101,35 +89,10 @@ def app_and_beacon(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-de
     home = tmp_path / "home"
     shutil.copytree(indexed.index_dir, home / "index")
     report_id = _seed(home, beacon_url)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DRAFTER_")}
-    env["DRAFTER_HOME"] = str(home)
-    log = tmp_path / "streamlit.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port)],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.3)
-        yield url, beacon_url, report_id
+        with serve_app(REPO_ROOT, home, tmp_path / "streamlit.log") as url:
+            yield url, beacon_url, report_id
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         beacon.shutdown()
 
 
