@@ -49,6 +49,7 @@ resources.knowledge_banner(ctx.settings)  # its progress, until the knowledge ba
 if who is not None and who.role == "reviewer":
     st.info("你以审核人身份登录：可以查看所负责单位的报告，不能修改。")
 if st.session_state.get("start"):
+    state.drawing("start")
     start_page.render(ctx)
     if who is not None:
         auth_gate.sidebar_badge(who)
@@ -69,8 +70,10 @@ if who is not None and who.is_admin:
     PAGES["管理"] = lambda c: admin_page.render(c, who)
 
 tabs = st.tabs(list(PAGES), key="nav", on_change="rerun")
-for tab, render in zip(tabs, PAGES.values()):
+for (name, render), tab in zip(PAGES.items(), tabs):
     if tab.open:
+        if name != "数据填报":  # that page notes itself, after giving its widgets the form
+            state.drawing(name)
         with tab:
             try:
                 render(ctx)

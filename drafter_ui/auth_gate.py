@@ -79,7 +79,7 @@ def _sign_in_form(s: Settings) -> None:
             "团队服务器还没有任何账号。请管理员在服务器上运行："
             "drafter user add 账号 --role admin，然后刷新本页。"
         )
-        st.stop()
+        _stop()
     _, middle, _ = st.columns([1, 2, 1])  # a narrow form on wide screens; full width on phones
     with middle, st.form("sign_in", clear_on_submit=False):
         st.subheader("登录")
@@ -96,7 +96,7 @@ def _sign_in_form(s: Settings) -> None:
             _remember(who, s)
             st.rerun()
     middle.caption("账号由管理员开通；忘记密码请联系管理员重置。")
-    st.stop()
+    _stop()
 
 
 def _from_gateway(s: Settings) -> None:
@@ -109,9 +109,15 @@ def _from_gateway(s: Settings) -> None:
             + (f" 为“{name}”" if name else " 为空")
             + "）。请通过单位门户进入，或请管理员开通账号。"
         )
-        st.stop()
+        _stop()
     accounts.audit(who.username, "sign_in", None, f"gateway header {s.auth_header}")
     _remember(who, s)
+
+
+def _stop() -> None:
+    """End the run on a sign-in page (no fact-form widgets drawn: they are given the form again)."""
+    st.session_state["page_drawn"] = "signin"
+    st.stop()
 
 
 def require(s: Settings) -> Principal | None:
@@ -124,7 +130,7 @@ def require(s: Settings) -> Principal | None:
                 "为保护各单位的干部信息，未登录的模式只允许在本机（127.0.0.1）使用。"
                 "团队使用请设置 DRAFTER_AUTH=password（或 header）并用 drafter user add 开通账号。"
             )
-            st.stop()
+            _stop()
         return None
     entry = st.session_state.get(_KEY)
     if entry:

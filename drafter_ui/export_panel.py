@@ -16,7 +16,6 @@ from drafter.doctree import Paragraph, parse
 from drafter.errors import InputError
 from drafter.export import Signature, docx_bytes, parse_date, to_markdown
 
-from . import state
 from .highlight import md_escape
 from .state import Ctx, form
 
@@ -68,10 +67,8 @@ def _fields(draft: Any, signature: Signature | None = None) -> tuple[str, str, s
     kept = ss.get("export_fields")
     if not kept or kept.get("report") != report:  # prefilled once per report; the writer's changes then stay
         kept = ss["export_fields"] = {"report": report, **_defaults(draft, signature)}
-    if not state.was_shown("export"):  # the widgets were off screen: show the kept values again
-        for key in _FIELDS:
-            ss[key] = kept[key]
-    state.shown("export")
+    for key in _FIELDS:  # the kept values are current (kept by on_change), so always safe to show
+        ss[key] = kept[key]
     c1, c2, c3 = st.columns([2, 2, 1])
     c1.text_input("主送机关", key="exp_addressee", on_change=_keep, args=("exp_addressee",),
                   help="标题下顶格的主送机关，如：市委组织部；可不填")

@@ -356,9 +356,9 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
 
 def render(ctx: Ctx) -> None:
     """The 数据填报 tab."""
-    if not state.was_shown("facts"):  # coming from another tab: the widgets show the form again
+    if state.form_widgets_dropped():  # coming from another page: the widgets show the form again
         state.push_text_widgets(state.form())
-    state.shown("facts")
+    state.drawing("facts")  # after the push: an interruption before it only pushes again
     _import_export(ctx)
     f = state.form()  # after the import, which replaces the form
     slots = _text_inputs(f)

@@ -40,8 +40,8 @@ __all__ = [
     "open_report",
     "push_text_widgets",
     "reset_figures",
-    "shown",
-    "was_shown",
+    "drawing",
+    "form_widgets_dropped",
 ]
 
 #: Text widgets of the fact form: form field → widget key.
@@ -136,14 +136,25 @@ def push_text_widgets(f: dict[str, Any]) -> None:
         st.session_state[key] = "\n".join(f.get(field) or [])
 
 
-def was_shown(name: str) -> bool:
-    """Whether page ``name`` was on screen in the previous run (then call :func:`shown`)."""
-    return st.session_state.get(f"shown_{name}") == int(st.session_state.get("run_no", 0)) - 1
+def drawing(page: str) -> None:
+    """Note that *page* is what this run draws (a tab, the start page, the sign-in page).
+
+    Called where a page's widgets are about to be drawn, never earlier: a run that a
+    newer one interrupts before that point leaves the note as it was.
+    """
+    st.session_state["page_drawn"] = page
 
 
-def shown(name: str) -> None:
-    """Record that page ``name`` is on screen in this run."""
-    st.session_state[f"shown_{name}"] = int(st.session_state.get("run_no", 0))
+def form_widgets_dropped() -> bool:
+    """Whether the fact form's widgets were off screen since they were last drawn.
+
+    Streamlit forgets a widget's value after a finished run that did not draw it, so
+    coming back to 数据填报 the widgets must be given the form again. A run
+    interrupted by a newer one (the writer typing on) forgets nothing; counting runs
+    misread such a run as “off screen” and pushed the form over what had just been
+    typed. The note of the page last drawn does not (it is set only where a page is drawn).
+    """
+    return st.session_state.get("page_drawn") != "facts"
 
 
 def _push_widgets(f: dict[str, Any]) -> None:
@@ -213,7 +224,6 @@ def init(who: Principal | None = None) -> Ctx:
     if who is not None:
         repo = ScopedRepository(repo, open_accounts(s), who)
     ss = st.session_state
-    ss["run_no"] = int(ss.get("run_no", 0)) + 1
     if not ss.get("ui_ready"):
         # the 署名 typed earlier in this browser comes back with the page address
         if who is None:

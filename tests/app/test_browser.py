@@ -320,3 +320,44 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
             _shoot(page, "connection-lost-390")
         finally:
             browser.close()
+
+
+def test_fast_typing_across_fields_keeps_every_value(server: str, tmp_path: Path) -> None:
+    """A writer tabbing quickly through the fields: each blur starts a run that interrupts the
+    last one; no interrupted run may put the older form back over what was typed (CI, 2026-11)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    typed = {
+        "单位名称 *": "江城市水利局",
+        "报告主体 *": "局党组",
+        "上级组织部门": "江城市委组织部",
+        "所在地区": "江城市",
+        "落款": "中共江城市水利局党组",
+        "成文日期": "2026-01-12",
+    }
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page.goto(server)
+            page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=60_000)
+            expect(page.get_by_role("textbox", name="单位名称 *")).to_be_visible(timeout=60_000)
+            passes = [typed, {k: v.replace("水利", "水务") for k, v in typed.items()}]
+            for values in passes:  # twice: the second pass types over values the app already holds
+                for name, value in values.items():
+                    box = page.get_by_role("textbox", name=name, exact=True)
+                    box.fill(value)
+                    box.press("Tab")  # no wait: the next field is typed while the last run goes on
+            _idle(page)
+            page.wait_for_timeout(1500)
+            _idle(page)
+            for name, value in passes[-1].items():
+                expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=10_000)
+            # and saved: the page address names the report; opened afresh it shows the same
+            expect(page.get_by_text("已自动保存", exact=False)).to_be_visible(timeout=30_000)
+            assert "report=" in page.url
+            page.goto(page.url)
+            for name, value in passes[-1].items():
+                expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=60_000)
+        finally:
+            browser.close()
