@@ -64,6 +64,8 @@ def run(home: Path, shots: Path | None) -> dict[str, float]:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(url)
             progress = page.get_by_text("知识库", exact=False).first
+            # a fresh browser opens on the start page: the writer clicks 新建报告
+            page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=120_000)
             expect(page.get_by_role("textbox", name="单位名称 *")).to_be_visible(timeout=120_000)
             out["page_up_s"] = time.perf_counter() - t0
             try:
@@ -82,7 +84,7 @@ def run(home: Path, shots: Path | None) -> dict[str, float]:
                 box = page.get_by_role("textbox", name=label)
                 box.fill(value)
                 box.press("Tab")
-            expect(page.get_by_text("数据表完整", exact=False)).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("已自动保存", exact=False)).to_be_visible(timeout=60_000)
             page.get_by_role("tab", name="起草").click()
             if shots is not None:
                 page.screenshot(path=str(shots / "first_run_draft_tab_1440.png"))

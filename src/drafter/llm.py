@@ -42,7 +42,6 @@ from contextvars import ContextVar
 from typing import Protocol, runtime_checkable
 
 import httpx
-import openai
 from pydantic import SecretStr
 
 from .errors import (
@@ -503,6 +502,8 @@ class OpenAIChatModel:
 
     def _map_error(self, err: Exception) -> Exception:
         """An ``openai`` client exception (connection test) as a drafter error."""
+        import openai  # only the connection test uses the SDK (0.5 s to import)
+
         if isinstance(err, (openai.APITimeoutError, httpx.TimeoutException)):
             return _Transient(
                 BackendUnavailable(
@@ -579,6 +580,8 @@ def test_connection(settings: Settings) -> str:
     Lists the models (``GET /models``); if the server has no models endpoint, sends a
     one-word completion instead. Raises the same errors as drafting would.
     """
+    import openai  # drafting reads the stream itself; the SDK is imported only here
+
     model = OpenAIChatModel(settings)
     client = openai.OpenAI(
         base_url=model.base_url,

@@ -23,13 +23,18 @@ __all__ = ["main", "build_parser", "COMMANDS"]
 COMMANDS = ("index", "search", "check", "draft", "compare", "export", "review", "user", "audit", "meta")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with *only* (a subcommand's name) just that subcommand is loaded.
+
+    Each subcommand module imports what it needs (the export one python-docx, the
+    user one argon2 …); ``drafter draft`` need not pay for all of them at start-up.
+    """
     parser = argparse.ArgumentParser(
         prog="drafter",
         description="干部选拔任用工作报告：起草、检查、对照、导出 (drafts, checks, compares, exports).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in (only,) if only in COMMANDS else COMMANDS:
         try:
             module = importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as err:  # a subcommand not installed in this build
@@ -41,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words[0] if words else None)
+    args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

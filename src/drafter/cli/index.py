@@ -47,17 +47,26 @@ class IndexProgressBar:
     (from the throughput measured so far; before that, the last run's)."""
 
     def __init__(self, file: TextIO | None = None) -> None:
+        out = file or sys.stderr
+        self._plain = not (hasattr(out, "isatty") and out.isatty())  # a log file or a pipe: plain lines
+        self._out = out
+        self._said = -1
         self._bar = tqdm(
             total=0,
+            disable=self._plain,
+            delay=0.5,  # an index that is already up to date shows nothing
             unit="项",
             leave=False,
             dynamic_ncols=True,
-            file=file or sys.stderr,
+            file=out,
             bar_format="{desc} |{bar}| {n_fmt}/{total_fmt} {postfix}",
         )
         self._phase = ""
 
     def __call__(self, status: IndexStatus) -> None:
+        if self._plain:
+            self._line(status)
+            return
         bar = self._bar
         if status.phase != self._phase:
             self._phase = status.phase
@@ -78,6 +87,22 @@ class IndexProgressBar:
                 f"文件 {status.files_done}/{status.files_total} (files){eta}", refresh=False
             )
         bar.refresh()
+
+    def _line(self, status: IndexStatus) -> None:
+        """Without a terminal: one line as embedding starts and at each tenth done."""
+        if status.phase != "embed" or not status.chunks_total:
+            return
+        tenth = status.chunks_done * 10 // status.chunks_total
+        if tenth == self._said:
+            return
+        self._said = tenth
+        eta = f"，约剩 {format_seconds(status.eta_seconds)} (ETA)" if status.eta_seconds is not None else ""
+        print(
+            f"嵌入段落 (embedding) {status.chunks_done}/{status.chunks_total}，"
+            f"文件 {status.files_done}/{status.files_total} (files){eta}",
+            file=self._out,
+            flush=True,
+        )
 
     def close(self) -> None:
         self._bar.close()

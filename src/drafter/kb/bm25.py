@@ -22,6 +22,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -157,22 +158,72 @@ _cache_lock = threading.Lock()
 
 
 class Tokenizer:
-    """jieba with the domain dictionary, tuned for retrieval."""
+    """jieba with the domain dictionary, tuned for retrieval.
+
+    jieba's dictionary is loaded on first use (0.7–1 s). With a lexicon attached
+    (:meth:`attach_lexicon`, done by the retriever) short texts — queries — are cut
+    by looking words up in that file instead, so a process that only searches never
+    loads the dictionary; bulk cutting (building BM25) always uses the dictionary.
+    """
+
+    #: Texts up to this length are cut through an attached lexicon.
+    SHORT = 2000
 
     def __init__(self, terms: Path | None = DEFAULT_TERMS) -> None:
+        self._lock = threading.Lock()
+        self.terms = terms
+        self._full: Any = None
+        self._lexicon: Any = None
+
+    def _new_jieba(self) -> Any:
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
-        self._jieba = jieba.Tokenizer()
-        self._lock = threading.Lock()
-        self.terms = terms
-        if terms is not None and terms.is_file():
-            self._jieba.load_userdict(str(terms))
+        return jieba.Tokenizer()
+
+    def load_full(self) -> Any:
+        """jieba with its whole dictionary and the domain terms (loaded once)."""
+        with self._lock:
+            if self._full is None:
+                tk = self._new_jieba()
+                tk.initialize()
+                if self.terms is not None and self.terms.is_file():
+                    tk.load_userdict(str(self.terms))
+                self._full = tk
+            return self._full
+
+    @property
+    def has_lexicon(self) -> bool:
+        return self._lexicon is not None
+
+    def attach_lexicon(self, path: Path) -> None:
+        """Cut short texts through the dictionary file *path* (written here if missing or stale)."""
+        from .lexicon import DiskLexicon, write_lexicon
+
+        sig = tokenizer_signature(self)
+        lex = DiskLexicon.open(path, sig)
+        if lex is None:
+            full = self.load_full()
+            try:
+                write_lexicon(path, full.FREQ, full.total, sig)
+            except OSError as err:  # a read-only home: cut with the dictionary in memory
+                _log.info("lexicon not written to %s: %s", path, err)
+                return
+            lex = DiskLexicon.open(path, sig)
+            if lex is None:
+                return
+        tk = self._new_jieba()
+        tk.FREQ, tk.total, tk.initialized = lex, lex.total, True
+        with self._lock:
+            self._lexicon = tk
 
     def tokenize(self, text: str) -> list[str]:
         """Search-mode tokens without punctuation, placeholders or stopwords."""
+        tk = self._full
+        if tk is None:
+            tk = self._lexicon if self._lexicon is not None and len(text) <= self.SHORT else self.load_full()
         with self._lock:
-            words = self._jieba.lcut_for_search(text)
+            words = tk.lcut_for_search(text)
         out: list[str] = []
         for w in words:
             w = w.strip().lower()
@@ -227,6 +278,8 @@ class BM25Index:
         self.tokenizer = tokenizer or get_tokenizer()
         self.tokenizer_sig = ""
         if tokens is None:
+            if texts:
+                self.tokenizer.load_full()  # bulk: the dictionary in memory, not lookups on disk
             tokens = [self.tokenizer.tokenize(t) for t in (texts or [])]
         self._build(tokens)
 
@@ -306,6 +359,8 @@ class BM25Index:
         row_old = np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int64), np.diff(self.ptr))
         col_old = remap[self.doc] if len(self.doc) else np.zeros(0, dtype=np.int64)
         keep = col_old >= 0
+        if fresh:
+            self.tokenizer.load_full()  # bulk: the dictionary in memory
         tokens = [self.tokenizer.tokenize(text_of(d)) for d in fresh]
         row_new, col_new, tf_new = new._count(tokens, 0)
         col_new = np.asarray(fresh, dtype=np.int64)[col_new] if len(col_new) else col_new

@@ -31,7 +31,7 @@ import yaml
 
 from ..errors import IngestError
 from ..settings import Settings
-from . import embedding
+from . import embedding, shipped_vectors
 from .chunking import Chunk, chunk_document, chunk_policy_items
 from .filenames import probe_file, tolerant_name
 from .ingest import SUPPORTED_SUFFIXES, read_text, unsupported_reason
@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 
-_SKIP_NAMES = {"terms.txt", "metadata.yaml", "metadata.yml"}
+_SKIP_NAMES = {"terms.txt", "metadata.yaml", "metadata.yml", "vectors.npz"}  # vectors: shipped_vectors.py
 _SKIP_DIRS = {"specs"}
 
 
@@ -214,6 +214,11 @@ def discover(
             seen.add(f.source)
             files.append(f)
     return files, skipped
+
+
+def _chars_to_embed(texts: Sequence[str]) -> int:
+    """Characters the engine will embed (a text with a shipped vector costs nothing)."""
+    return sum(len(t) for t in texts if not shipped_vectors.has(t))
 
 
 def _year(value: Any) -> int | None:
@@ -400,7 +405,8 @@ def index_knowledge(
         seen_sources.add(sf.source)
         fresh = [c for c in chunks if c.id not in old]
         plans.append(
-            _Plan(sf, fingerprint, len(fresh), sum(len(c.embed_text()) for c in fresh), not old)
+            # chars to embed (the estimate): a chunk with a shipped vector costs nothing
+            _Plan(sf, fingerprint, len(fresh), _chars_to_embed([c.embed_text() for c in fresh]), not old)
         )
         del chunks, fresh
     report_.removed.extend(source for source in existing if source not in seen_sources)
@@ -425,7 +431,9 @@ def index_knowledge(
     def commit() -> None:
         if not pending:
             return
-        vectors = embedding.passage([c.embed_text() for c, _, _ in pending])
+        texts = [c.embed_text() for c, _, _ in pending]
+        to_embed = _chars_to_embed(texts)
+        vectors = shipped_vectors.embed_with(texts, embedding.passage)
         store.upsert(
             [c.id for c, _, _ in pending],
             [c.text for c, _, _ in pending],
@@ -433,7 +441,7 @@ def index_knowledge(
             vectors,
         )
         status.chunks_done += len(pending)
-        status.chars_done += sum(len(c.embed_text()) for c, _, _ in pending)
+        status.chars_done += to_embed
         spent = time.perf_counter() - embed_started
         if spent > 0 and status.chars_done:
             status.chars_per_second = status.chars_done / spent

@@ -169,6 +169,8 @@ class HybridRetriever:
                         bm25.save(path, signature, tok_sig)
                     except OSError:
                         pass  # a read-only home: keep it in memory only
+            if path is not None and not tokenizer.has_lexicon:
+                tokenizer.attach_lexicon(path.with_name("lexicon.sqlite"))  # queries: no dictionary load
             self._bm25 = bm25
             self._previous_bm25 = bm25
             return bm25

@@ -13,8 +13,14 @@ __all__ = ["MIN_LENGTH", "hash_password", "verify_password"]
 MIN_LENGTH = 8
 
 _HASHER = PasswordHasher()
-#: Verified against when the name is unknown, so both cases take the same time.
-_DUMMY = _HASHER.hash("drafter-no-such-user")
+_DUMMY: list[str] = []  # hashed on first use (0.15 s), not when the CLI starts
+
+
+def _dummy() -> str:
+    """A hash verified against when the name is unknown, so both cases take the same time."""
+    if not _DUMMY:
+        _DUMMY.append(_HASHER.hash("drafter-no-such-user"))
+    return _DUMMY[0]
 
 
 def hash_password(password: str) -> str:
@@ -27,6 +33,6 @@ def hash_password(password: str) -> str:
 def verify_password(stored: str | None, password: str) -> bool:
     """True when *password* matches *stored* (a missing hash never matches)."""
     try:
-        return _HASHER.verify(stored or _DUMMY, password) and stored is not None
+        return _HASHER.verify(stored or _dummy(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False

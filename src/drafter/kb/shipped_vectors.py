@@ -1,0 +1,117 @@
+"""Passage vectors shipped with the bundled knowledge base (``knowledge/vectors.npz``).
+
+Embedding the bundled reports and policies is most of a fresh machine's first
+index build (tens of seconds on a busy 2-core machine). Their vectors are the
+same on every machine, so they ship with the product, keyed by the model and the
+exact text embedded; the indexer takes a vector from here when the key matches
+and embeds only the rest. A chunk whose text changed (an edited file, a new
+chunker) simply misses and is embedded as before, so the file can never give a
+wrong vector — only a slower first run when it is out of date (a test says so).
+
+Rebuild it after changing the bundled knowledge or the chunker::
+
+    python -m drafter.kb.shipped_vectors
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..settings import BUNDLED_KB
+
+__all__ = ["PATH", "bundled_texts", "embed_with", "has", "key", "write"]
+
+PATH = BUNDLED_KB / "vectors.npz"
+_table: dict[str, np.ndarray] | None = None
+_lock = threading.Lock()
+
+
+def _model() -> str:
+    from .embedding import MODEL_NAME  # a plain constant; the engine is not loaded
+
+    return MODEL_NAME
+
+
+def key(text: str) -> str:
+    """The key of *text* as embedded by this model."""
+    return hashlib.sha256(f"{_model()}\x1f{text}".encode()).hexdigest()[:32]
+
+
+def _load() -> dict[str, np.ndarray]:
+    global _table
+    with _lock:
+        if _table is None:
+            table: dict[str, np.ndarray] = {}
+            try:
+                with np.load(PATH, allow_pickle=False) as data:
+                    if str(data["model"]) == _model():
+                        table = dict(zip((str(k) for k in data["keys"]), data["vectors"], strict=True))
+            except (OSError, KeyError, ValueError):
+                table = {}  # absent or from another model: everything is embedded
+            _table = table
+        return _table
+
+
+def has(text: str) -> bool:
+    """Whether *text* has a shipped vector."""
+    return key(text) in _load()
+
+
+def embed_with(texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+    """Vectors of *texts*: shipped ones where they exist, *embed* (one call) for the rest."""
+    table = _load()
+    found = [table.get(key(t)) for t in texts]
+    missing = [i for i, v in enumerate(found) if v is None]
+    if missing:
+        fresh = embed([texts[i] for i in missing])
+        for i, v in zip(missing, fresh, strict=True):
+            found[i] = v
+    if not found:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.vstack([np.asarray(v, dtype=np.float32) for v in found])
+
+
+def bundled_texts() -> list[str]:
+    """The text of every chunk of the bundled knowledge base, as the indexer embeds it."""
+    import tempfile
+
+    from ..settings import Settings
+    from .indexer import chunks_of, discover
+
+    with tempfile.TemporaryDirectory() as home:  # no uploads, no extra folders: the bundle only
+        files, _ = discover(Settings(home=Path(home)))
+        return sorted({c.embed_text() for sf in files for c in chunks_of(sf)})
+
+
+def write(texts: Sequence[str], vectors: np.ndarray, path: Path = PATH) -> None:
+    """Write the shipped vectors of *texts* (atomically)."""
+    global _table
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        np.savez_compressed(
+            fh,
+            model=np.array(_model()),
+            keys=np.array([key(t) for t in texts]),
+            vectors=np.asarray(vectors, dtype=np.float32),
+        )
+    os.replace(tmp, path)
+    with _lock:
+        _table = None
+
+
+def main() -> None:
+    from . import embedding
+
+    texts = bundled_texts()
+    write(texts, embedding.passage(texts))
+    print(f"{len(texts)} vectors → {PATH}")
+
+
+if __name__ == "__main__":
+    main()

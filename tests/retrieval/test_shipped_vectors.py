@@ -1,0 +1,43 @@
+"""The vectors shipped with the bundled knowledge base are current and are the model's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from drafter.kb import embedding, shipped_vectors
+from drafter.kb.indexer import index_knowledge
+from drafter.settings import Settings
+
+
+def test_every_bundled_chunk_has_its_shipped_vector() -> None:
+    texts = shipped_vectors.bundled_texts()
+    missing = [t[:40] for t in texts if not shipped_vectors.has(t)]
+    assert not missing, (
+        f"{len(missing)} bundled chunks have no shipped vector (first run embeds them): "
+        "run `python -m drafter.kb.shipped_vectors` after changing knowledge/ or the chunker"
+    )
+
+
+def test_shipped_vectors_are_what_the_model_computes() -> None:
+    texts = shipped_vectors.bundled_texts()
+    sample = texts[:: max(1, len(texts) // 6)]
+    computed = embedding.passage(sample)
+    calls = embedding.engine_calls()
+    shipped = shipped_vectors.embed_with(sample, embedding.passage)
+    assert embedding.engine_calls() == calls  # all from the file, none embedded
+    cosines = np.sum(shipped * computed, axis=1)
+    assert cosines.min() > 0.999, cosines
+
+
+def test_a_fresh_index_of_the_bundle_embeds_nothing_and_a_new_text_is_embedded(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home")
+    calls = embedding.engine_calls()
+    index_knowledge(settings)
+    assert embedding.engine_calls() == calls
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "本单位2024年度报告.txt").write_text("一、总体情况\n本单位今年新写的一段话，没有出现在任何样本里。\n", encoding="utf-8")
+    index_knowledge(settings, extra_kb=[extra])
+    assert embedding.engine_calls() == calls + 1
