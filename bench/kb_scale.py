@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_DONE = re.compile(r"嵌入段落 \(embedding\) \|[^|]*\| (\d+)/(\d+)")
+_DONE = re.compile(r"嵌入段落 \(embedding\) (?:\|[^|]*\| )?(\d+)/(\d+)")  # bar (terminal) or plain line (pipe)
 
 QUERIES = [
     "防止带病提拔",

@@ -157,6 +157,13 @@ class Settings(BaseSettings):
         le=512,
         description="Documents embedded per engine call while indexing (also the index commit unit).",
     )
+    shipped_vectors: bool = Field(
+        default=True,
+        description=(
+            "Take the bundled knowledge base's passage vectors from knowledge/vectors.npz instead "
+            "of embedding them (a fresh index in ~1 s); false embeds every chunk."
+        ),
+    )
     timezone: str = Field(
         default="Asia/Shanghai",
         description="IANA time zone in which every stored time (kept in UTC) is shown, e.g. Asia/Shanghai.",

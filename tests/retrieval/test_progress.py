@@ -9,7 +9,10 @@ from drafter.kb.warmup import warm_retriever
 from drafter.settings import Settings
 
 
-def test_progress_reports_files_chunks_and_a_measured_estimate(small_settings: Settings) -> None:
+def test_progress_reports_files_chunks_and_a_measured_estimate(small_settings: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from drafter.kb import shipped_vectors
+
+    monkeypatch.setattr(shipped_vectors, "_table", {})  # as for a unit's own reports: all embedded
     seen: list[IndexStatus] = []
     settings = small_settings.model_copy(update={"embed_batch": 4})
     report = index_knowledge(settings, on_status=lambda s: seen.append(dataclasses.replace(s)))
@@ -25,6 +28,14 @@ def test_progress_reports_files_chunks_and_a_measured_estimate(small_settings: S
     assert "约剩" in measured[0].summary()
     # a finished index is not built again
     assert ensure_index(settings) is None
+
+
+def test_shipped_vectors_leave_nothing_to_estimate(small_settings: Settings) -> None:
+    seen: list[IndexStatus] = []
+    index_knowledge(small_settings, on_status=lambda s: seen.append(dataclasses.replace(s)))
+    embeds = [s for s in seen if s.phase == "embed"]
+    assert embeds[0].chars_total == 0 and embeds[0].eta_seconds == 0.0
+    assert embeds[-1].chunks_done == embeds[-1].chunks_total > 0
 
 
 def test_warm_up_builds_once_and_ends_ready(small_settings: Settings) -> None:

@@ -44,6 +44,7 @@ def _kill_midway(home: Path, at_least: int) -> int:
     env.update(
         DRAFTER_HOME=str(home),
         DRAFTER_EMBED_BATCH="4",
+        DRAFTER_SHIPPED_VECTORS="false",  # embed for real: slow enough to be killed halfway
         PYTHONPATH=os.pathsep.join([str(REPO_ROOT / "src"), env.get("PYTHONPATH", "")]),
     )
     proc = subprocess.Popen(

@@ -31,13 +31,25 @@ def test_shipped_vectors_are_what_the_model_computes() -> None:
     assert cosines.min() > 0.999, cosines
 
 
-def test_a_fresh_index_of_the_bundle_embeds_nothing_and_a_new_text_is_embedded(tmp_path: Path) -> None:
+def test_a_fresh_index_embeds_each_new_text_once(tmp_path: Path) -> None:
+    """The bundle comes from the shipped file; a paragraph repeated in two years' reports is
+    embedded once and the second chunk takes the stored vector (and can be found by both)."""
     settings = Settings(home=tmp_path / "home")
     calls = embedding.engine_calls()
     index_knowledge(settings)
     assert embedding.engine_calls() == calls
     extra = tmp_path / "extra"
     extra.mkdir()
-    (extra / "本单位2024年度报告.txt").write_text("一、总体情况\n本单位今年新写的一段话，没有出现在任何样本里。\n", encoding="utf-8")
+    same = "一、总体情况\n本单位今年新写的一段话，没有出现在任何样本里。\n"
+    (extra / "本单位2024年度报告.txt").write_text(same, encoding="utf-8")
+    (extra / "本单位2025年度报告.txt").write_text(same, encoding="utf-8")
     index_knowledge(settings, extra_kb=[extra])
     assert embedding.engine_calls() == calls + 1
+    (extra / "本单位2026年度报告.txt").write_text(same, encoding="utf-8")  # a later run: from the store
+    index_knowledge(settings, extra_kb=[extra])
+    assert embedding.engine_calls() == calls + 1
+    from drafter.kb.retrieval import open_retriever
+
+    hits = open_retriever(settings).search("本单位今年新写的一段话", k=5, mode="dense")
+    sources = {h.source for h in hits if "新写的一段话" in h.text}
+    assert sources == {f"extra/本单位{y}年度报告.txt" for y in (2024, 2025, 2026)}, sources

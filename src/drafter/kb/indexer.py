@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import yaml
 
 from ..errors import IngestError
@@ -216,9 +217,35 @@ def discover(
     return files, skipped
 
 
-def _chars_to_embed(texts: Sequence[str]) -> int:
-    """Characters the engine will embed (a text with a shipped vector costs nothing)."""
-    return sum(len(t) for t in texts if not shipped_vectors.has(t))
+def _chars_to_embed(texts: Sequence[str], seen: set[str], shipped: bool) -> int:
+    """Characters the engine will embed: a text with a shipped vector, or one already
+    counted in this run (the same paragraph in another file), costs nothing."""
+    n = 0
+    for t in texts:
+        k = shipped_vectors.key(t)
+        if k not in seen and not (shipped and shipped_vectors.has(t)):
+            n += len(t)
+        seen.add(k)
+    return n
+
+
+def _vectors(
+    texts: Sequence[str], keys: Sequence[str], store: Store, shipped: bool
+) -> tuple[np.ndarray, int]:
+    """Vectors of *texts* and the characters embedded to get them.
+
+    A text takes its shipped vector (the bundled knowledge base), else the vector
+    already stored for the same text (``text_key``: the same paragraph in another
+    file or year), else the engine embeds it — each distinct text once.
+    """
+    found = shipped_vectors.lookup(keys) if shipped else {}
+    rest = [k for k in dict.fromkeys(keys) if k not in found]
+    if rest:
+        found.update(store.vectors_by_key(rest))
+    todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+    if todo:
+        found.update(zip(todo, embedding.passage(list(todo.values())), strict=True))
+    return np.vstack([found[k] for k in keys]), sum(len(t) for t in todo.values())
 
 
 def _year(value: Any) -> int | None:
@@ -381,6 +408,7 @@ def index_knowledge(
 
     # pass 1: what needs embedding (chunks are counted, not kept)
     plans: list[_Plan] = []
+    counted: set[str] = set()  # texts already counted for the estimate
     seen_sources: set[str] = set()
     status.files_total = len(files)
     for i, sf in enumerate(files):
@@ -404,9 +432,10 @@ def index_knowledge(
             continue
         seen_sources.add(sf.source)
         fresh = [c for c in chunks if c.id not in old]
+        texts = [c.embed_text() for c in fresh]
         plans.append(
             # chars to embed (the estimate): a chunk with a shipped vector costs nothing
-            _Plan(sf, fingerprint, len(fresh), _chars_to_embed([c.embed_text() for c in fresh]), not old)
+            _Plan(sf, fingerprint, len(fresh), _chars_to_embed(texts, counted, settings.shipped_vectors), not old)
         )
         del chunks, fresh
     report_.removed.extend(source for source in existing if source not in seen_sources)
@@ -432,12 +461,15 @@ def index_knowledge(
         if not pending:
             return
         texts = [c.embed_text() for c, _, _ in pending]
-        to_embed = _chars_to_embed(texts)
-        vectors = shipped_vectors.embed_with(texts, embedding.passage)
+        keys = [shipped_vectors.key(t) for t in texts]
+        vectors, to_embed = _vectors(texts, keys, store, settings.shipped_vectors)
         store.upsert(
             [c.id for c, _, _ in pending],
             [c.text for c, _, _ in pending],
-            [{**c.metadata(), "file_sha": fp, "file_chunks": n} for c, fp, n in pending],
+            [
+                {**c.metadata(), "file_sha": fp, "file_chunks": n, "text_key": k}
+                for (c, fp, n), k in zip(pending, keys, strict=True)
+            ],
             vectors,
         )
         status.chunks_done += len(pending)

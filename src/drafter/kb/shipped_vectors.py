@@ -25,7 +25,7 @@ import numpy as np
 
 from ..settings import BUNDLED_KB
 
-__all__ = ["PATH", "bundled_texts", "embed_with", "has", "key", "write"]
+__all__ = ["PATH", "bundled_texts", "embed_with", "has", "key", "lookup", "write"]
 
 PATH = BUNDLED_KB / "vectors.npz"
 _table: dict[str, np.ndarray] | None = None
@@ -61,6 +61,12 @@ def _load() -> dict[str, np.ndarray]:
 def has(text: str) -> bool:
     """Whether *text* has a shipped vector."""
     return key(text) in _load()
+
+
+def lookup(keys: Sequence[str]) -> dict[str, np.ndarray]:
+    """The shipped vectors among *keys* (see :func:`key`)."""
+    table = _load()
+    return {k: table[k] for k in keys if k in table}
 
 
 def embed_with(texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:

@@ -219,6 +219,25 @@ class Store:
                 embeddings=np.asarray(embeddings, dtype=np.float32),
             )
 
+    def vectors_by_key(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of chunks whose ``text_key`` metadata is one of *keys* (same text embedded)."""
+        out: dict[str, np.ndarray] = {}
+        wanted = list(dict.fromkeys(keys))
+        with _errors("读取索引", self.location):
+            for i in range(0, len(wanted), 200):
+                part = wanted[i : i + 200]
+                got = self._collection.get(
+                    where={"text_key": {"$in": part}}, include=["metadatas", "embeddings"]
+                )
+                vectors = got.get("embeddings")
+                if vectors is None:
+                    continue
+                for m, v in zip(got.get("metadatas") or [], vectors, strict=False):
+                    k = (m or {}).get("text_key")
+                    if isinstance(k, str) and k not in out:
+                        out[k] = np.asarray(v, dtype=np.float32)
+        return out
+
     def update_metadata(
         self, ids: Sequence[str], metadatas: Sequence[Mapping[str, Any]]
     ) -> None:
