@@ -437,7 +437,7 @@ def index_knowledge(
             # chars to embed (the estimate): a chunk with a shipped vector costs nothing
             _Plan(sf, fingerprint, len(fresh), _chars_to_embed(texts, counted, settings.shipped_vectors), not old)
         )
-        del chunks, fresh
+        del chunks, fresh, texts
     report_.removed.extend(source for source in existing if source not in seen_sources)
     status.files_done = len(files)
     tell("已检查全部文件", len(files), len(files))
