@@ -92,6 +92,10 @@ def goto_finding(f: dict[str, Any]) -> None:
     st.session_state["nav"] = "起草"
 
 
+#: Errors listed first, each with 去修改 (more are left to the list by habit).
+_ERRORS_SHOWN = 30
+
+
 def _error_list(findings: list[dict[str, Any]]) -> None:
     """The errors, first and each one click away from its place in 起草."""
     errs = [f for f in findings if f["severity"] == "error"]
@@ -99,7 +103,7 @@ def _error_list(findings: list[dict[str, Any]]) -> None:
         return
     with st.container(border=True, key="errors_first"):
         st.markdown(f"**先改这些错误（{len(errs)}处）**")
-        for i, f in enumerate(errs[:30]):
+        for i, f in enumerate(errs[:_ERRORS_SHOWN]):
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             snippet = f"「{f['text']}」" if f.get("text") else ""
             c1.markdown(
@@ -108,12 +112,19 @@ def _error_list(findings: list[dict[str, Any]]) -> None:
             )
             c2.button("去修改", key=f"goto_err_{i}", on_click=goto_finding, args=(f,), width="stretch",
                       help="打开起草页中这一处所在的一节，并标出这处文字")
-        if len(errs) > 30:
-            st.caption(f"另有{len(errs) - 30}处错误，见下方分类列表。")
+        if len(errs) > _ERRORS_SHOWN:
+            st.caption(f"另有{len(errs) - _ERRORS_SHOWN}处错误，见下方分类列表。")
 
 
-def _groups(groups: list[dict[str, Any]]) -> None:
-    """One entry per habit, errors first; a habit found in several places expands to list them."""
+def _groups(groups: list[dict[str, Any]], *, errors_listed: bool) -> None:
+    """One entry per habit, errors first; a habit found in several places expands to list them.
+
+    With every error already in “先改这些错误” above, the errors are not listed twice.
+    """
+    if errors_listed:
+        groups = [g for g in groups if g["severity"] != "error"]
+        if not groups:
+            st.caption("除上方的错误外，没有其他问题。")
     for g in groups:
         tag = f"{SEVERITY_ZH.get(g['severity'], '')}·{CATEGORY_ZH.get(g['category'], g['category'])}"
         spans = g["spans"]
@@ -162,7 +173,7 @@ def render(ctx: Ctx) -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        _groups(result["groups"])  # type: ignore[arg-type]
+        _groups(result["groups"], errors_listed=0 < errors <= _ERRORS_SHOWN)  # type: ignore[arg-type]
     with right:
         if findings:
             labels = [
