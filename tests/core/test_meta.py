@@ -14,6 +14,9 @@ from drafter.kb.meta import DocMeta, detect_meta, display_name
         ("区局2022年选人用人报告\n\n2022年，区**局党组", "区局", 2022, "report"),
         ("同志们：\n大家好！\n2023年是开局之年。", None, 2023, "speech"),
         ("市委2023年度干部选拔任用工作情况通报\n同志们：", "市委", 2023, "speech"),
+        # the body right after a 委员会 or 市委 is part of the unit, not cut off
+        ("中共江城市卫生健康委员会党组2024年度干部选拔任用工作报告\n正文", "中共江城市卫生健康委员会党组", 2024, "report"),
+        ("中共江城市委常委会2024年度干部选拔任用工作报告\n正文", "中共江城市委常委会", 2024, "report"),
     ],
 )
 def test_detect_meta(text: str, unit: str | None, year: int | None, genre: str) -> None:

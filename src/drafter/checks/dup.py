@@ -72,12 +72,6 @@ def source_from_text(
     meta = detect_meta(text, filename)
     if meta.unit is None and filename:
         meta = DocMeta(unit=unit_from_filename(filename), year=meta.year, title=meta.title, genre=meta.genre)
-    if meta.unit and meta.title and meta.title.startswith(meta.unit):
-        # “…卫生健康委员会党组”: keep the reporting body the title names right after the unit
-        rest = meta.title[len(meta.unit):]
-        body = re.match(r"(?:党组|党委|党工委)", rest)
-        if body:
-            meta = DocMeta(unit=meta.unit + body.group(0), year=meta.year, title=meta.title, genre=meta.genre)
     meta = DocMeta(unit=meta.unit, year=meta.year, title=meta.title, genre=meta.genre).with_overrides(
         unit=unit or None, year=year or None, title=title or None
     )

@@ -32,6 +32,7 @@ _BODY = re.compile(
     r"^(?P<unit>(?:中共|中国共产党)?[\u4e00-\u9fffA-Za-z0-9（）()·\-]{1,40}?"
     r"(?:党组|党委|党工委|委员会|常委会|县委|市委|区委|州委|盟委|旗委|镇党委|乡党委|支部|总支))"
 )
+_BODY_AFTER = re.compile(r"(?:党组|党委|党工委|常委会)")
 _SELF = re.compile(r"(?:我|本)((?:局|委|部|办|厅|院|校|中心|公司|集团|镇|乡|街道)(?:党组|党委|党工委))")
 _SPEECH = re.compile(r"^\s*(?:同志们|各位领导|各位同志)[：:，,]")
 _MAX_TITLE = 80
@@ -74,6 +75,11 @@ def _unit_from(title: str) -> str | None:
     start = folded.find(head)
     m = _BODY.match(head)
     unit = m.group("unit") if m else (head if len(head) <= 40 else None)
+    if m is not None and unit is not None:
+        # “…卫生健康委员会党组”, “…市委常委会”: the body named right after the first match is part of it
+        more = _BODY_AFTER.match(head, m.end())
+        if more:
+            unit += more.group(0)
     return title[start : start + len(unit)] if unit is not None and start >= 0 else unit
 
 
