@@ -127,6 +127,21 @@ def test_pdf_with_one_scanned_page_names_that_page(office_files: dict[str, Path]
     last = len(writer.pages)
     assert "基本情况" in got.text
     assert got.notes and f"第{last}页" in got.notes[0] and "OCR" in got.notes[0]
+    # and `drafter index` says so: the file is indexed, the page is named
+    import io
+
+    from drafter.cli.index import print_report
+    from drafter.kb.indexer import index_knowledge
+    from drafter.settings import Settings
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    shutil.copy(mixed, kb / "混合.pdf")
+    report = index_knowledge(Settings(home=tmp_path / "home", knowledge_dir=kb))
+    assert report.added == ["混合.pdf"] and len(report.notes) == 1
+    out = io.StringIO()
+    print_report(report, out)
+    assert f"部分未读出 (partly read): 1\n  混合.pdf：" in out.getvalue() and f"第{last}页" in out.getvalue()
 
 
 def test_spreadsheet_is_refused_as_not_a_report(tmp_path: Path) -> None:

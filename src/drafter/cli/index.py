@@ -128,6 +128,10 @@ def print_report(report: IndexReport, file: TextIO | None = None) -> None:
     print(f"跳过 (skipped): {len(report.skipped)}", file=out)
     for path, reason in report.skipped:
         print(f"  {path}：{reason}", file=out)
+    if report.notes:  # indexed, but not all of it could be read
+        print(f"部分未读出 (partly read): {len(report.notes)}", file=out)
+        for source, note in report.notes:
+            print(f"  {source}：{note}", file=out)
     print(
         f"未变 (unchanged): {report.unchanged} 个文件；嵌入 {report.embedded} 段，删除 {report.deleted} 段，"
         f"索引共 {report.total_chunks} 段；用时 {report.seconds:.1f} 秒",

@@ -69,6 +69,8 @@ class IndexReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: Files indexed only in part: (source, what could not be read, e.g. PDF pages that need OCR).
+    notes: list[tuple[str, str]] = field(default_factory=list)
     unchanged: int = 0
     embedded: int = 0
     deleted: int = 0
@@ -255,8 +257,13 @@ def _year(value: Any) -> int | None:
         return None
 
 
-def chunks_of(sf: SourceFile, *, max_bytes: int | None = None) -> list[Chunk]:
-    """Read and chunk one source file (raises :class:`IngestError`)."""
+def chunks_of(
+    sf: SourceFile, *, max_bytes: int | None = None, notes: list[str] | None = None
+) -> list[Chunk]:
+    """Read and chunk one source file (raises :class:`IngestError`).
+
+    What could not be read (PDF pages without a text layer) is added to *notes*.
+    """
     if sf.policy:
         if max_bytes is not None and sf.path.stat().st_size > max_bytes:
             raise IngestError(str(sf.path), "文件过大，请拆分后再索引")
@@ -274,6 +281,8 @@ def chunks_of(sf: SourceFile, *, max_bytes: int | None = None) -> list[Chunk]:
             raise IngestError(str(sf.path), "政策摘要文件中没有带 text 的条目")
         return chunks
     doc = read_text(sf.path, max_bytes=max_bytes)
+    if notes is not None:
+        notes.extend(doc.notes)
     meta = _with_detected(sf.meta, doc.text, sf.source)
     extra = {k: str(meta[k]) for k in ("unit", "unit_level", "region") if meta.get(k)}
     chunks = chunk_document(
@@ -425,11 +434,13 @@ def index_knowledge(
             seen_sources.add(sf.source)
             report_.unchanged += 1
             continue
+        notes: list[str] = []
         try:
-            chunks = chunks_of(sf, max_bytes=settings.max_upload_bytes)
+            chunks = chunks_of(sf, max_bytes=settings.max_upload_bytes, notes=notes)
         except IngestError as err:
             report_.skipped.append((err.path, err.reason))
             continue
+        report_.notes.extend((sf.source, n) for n in notes)
         seen_sources.add(sf.source)
         fresh = [c for c in chunks if c.id not in old]
         texts = [c.embed_text() for c in fresh]
