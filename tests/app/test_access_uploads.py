@@ -125,3 +125,24 @@ def test_listing_and_changing_uploads_by_unit(kb) -> None:  # type: ignore[no-un
     # the owner deletes their upload
     b.delete("uploads/教育局2024.txt")
     assert uploads(admin) == {"uploads/水务局2024.txt", "uploads/旧材料.txt"}
+
+
+def test_drafting_for_unit_a_never_cites_unit_b(kb) -> None:  # type: ignore[no-untyped-def]
+    """The 参考写法 of a whole draft, as the app builds it for A's writer (resources.engine_for)."""
+    from drafter.drafting.engine import DraftEngine
+    from drafter.facts import load_facts
+    from drafter.settings import REPO_ROOT
+
+    s, retriever = kb
+    facts = load_facts(REPO_ROOT / "examples" / "facts.yaml")
+
+    def cited(who: Principal | None) -> set[str]:
+        engine = DraftEngine(s, retriever=ScopedRetriever(retriever, KnowledgeScope.of(who)))
+        draft = engine.draft(facts)
+        return {src.source for sec in draft.sections for src in sec.sources}
+
+    # unscoped (local mode), the draft does borrow from B's upload: the filter is what keeps it out
+    assert "uploads/教育局2024.txt" in cited(None)
+    for_a = cited(WRITER_A)
+    assert for_a and "uploads/教育局2024.txt" not in for_a
+    assert all(not c.startswith("uploads/") or c == "uploads/水务局2024.txt" for c in for_a)
