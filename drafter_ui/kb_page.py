@@ -118,8 +118,8 @@ def _upload(ctx: Ctx) -> None:
     chosen: list[str] = []
     if scoped is not None and scoped.scope.sees_everything:  # an admin says whose the files are
         chosen = st.multiselect(
-            "这些材料属于哪些单位（这些单位的撰写人、审核人可以看到和检索；不选则仅管理员可见）",
-            _known_units(ctx), key=f"kb_units_{st.session_state.get('kb_nonce', 0)}",
+            "这些材料属于哪些单位", _known_units(ctx), key=f"kb_units_{st.session_state.get('kb_nonce', 0)}",
+            placeholder="不选：仅管理员可见", help="所选单位的撰写人和审核人可以看到、检索这些材料",
         )
     elif scoped is not None:
         mine = "、".join(sorted(scoped.scope.units or ())) or "（未分配单位）"
@@ -200,8 +200,8 @@ def _edit_meta(ctx: Ctx, f: Any) -> None:
         owners: list[str] | None = None
         if scoped is not None and scoped.scope.sees_everything:
             current = list(owner_units(f.meta))
-            owners = st.multiselect("属于哪些单位（不选则仅管理员可见）", sorted({*_known_units(ctx), *current}),
-                                    default=current, key=f"kb_owners_{f.source}")
+            owners = st.multiselect("属于哪些单位", sorted({*_known_units(ctx), *current}), default=current,
+                                    key=f"kb_owners_{f.source}", placeholder="不选：仅管理员可见")
         saved = st.form_submit_button("保存")
     if not saved:
         return
