@@ -75,10 +75,10 @@ def store_upload(
     # the report's identity (unit, year, title, genre) from its text: the writer can correct it;
     # one whole write replaces any older sidecar of the same name
     meta = detect_meta(ingested.text, stored)
-    extra: dict[str, Any] = {"original_name": name} if notes else {}
+    kept: dict[str, Any] = {"original_name": name} if notes else {}
     if units is not None:
-        extra[OWNER_KEY] = list(units)
-    write_meta(target, meta, extra=extra or None)
+        kept[OWNER_KEY] = list(units)
+    write_meta(target, meta, extra=kept or None)
     extra = "（已替换同名文件）" if replaced else ""
     if notes:
         extra += f"（{'；'.join(notes)}，已改存为“{stored}”，原名记录在说明中）"
