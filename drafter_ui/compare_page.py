@@ -39,7 +39,13 @@ def _text(d: StoredDraft) -> str:
 
 
 def _kb_files(ctx: Ctx) -> list[Any]:
-    files, _ = discover(ctx.settings)
+    if ctx.who is None:
+        files, _ = discover(ctx.settings)
+    else:  # team server: the bundled corpus and the uploads of the person's units only
+        from drafter.kb.scope import KnowledgeScope
+        from drafter.kb.uploads import ScopedUploads
+
+        files = ScopedUploads(ctx.settings, KnowledgeScope.of(ctx.who)).files()
     return [f for f in files if not f.policy]
 
 

@@ -58,7 +58,7 @@ def _outline(ctx: Ctx, sheet: FactSheet | None) -> None:
         if st.button("按数据表生成提纲" if outline is None else "按数据表重新生成提纲", key="make_outline",
                      help="根据数据表和往年报告拟定各部分标题；重新生成会替换当前提纲"):
             try:
-                engine = resources.engine_for(backend.session_settings(ctx.settings))
+                engine = resources.engine_for(backend.session_settings(ctx.settings), ctx.who)
                 with st.spinner("正在检索往年报告、生成提纲……"):
                     outline = engine.outline(sheet)
             except DrafterError as err:
@@ -126,7 +126,7 @@ def _generate(ctx: Ctx, sheet: FactSheet, keep: dict[str, SectionVersion] | None
     bar = st.progress(0.0)
     _stage(bar, 1, 0.0)
     s = backend.session_settings(ctx.settings)
-    engine = resources.engine_for(s)
+    engine = resources.engine_for(s, ctx.who)
     _stage(bar, 2, 0.05)
     outline = _outline_obj(ctx, sheet)
     if outline is None:
@@ -165,7 +165,7 @@ def _generate(ctx: Ctx, sheet: FactSheet, keep: dict[str, SectionVersion] | None
 def _retry_failed(ctx: Ctx, stored: StoredDraft, sheet: FactSheet) -> None:
     """Redraft only the failed sections (``DraftEngine.retry_failed``); finished ones stay as they are."""
     s = backend.session_settings(ctx.settings)
-    engine = resources.engine_for(s)
+    engine = resources.engine_for(s, ctx.who)
     current = Draft.from_dict(stored.to_dict())
     if stored.outline:
         current.outline = stored.outline  # type: ignore[attr-defined]  # the engine reads it back
@@ -204,7 +204,7 @@ def _retry_failed(ctx: Ctx, stored: StoredDraft, sheet: FactSheet) -> None:
 def _regenerate_sections(ctx: Ctx, stored: StoredDraft, sheet: FactSheet, sids: list[str]) -> None:
     """Regenerate ``sids`` (the sections the changed figures touch), each as a new version."""
     s = backend.session_settings(ctx.settings)
-    engine = resources.engine_for(s)
+    engine = resources.engine_for(s, ctx.who)
     current = Draft.from_dict(stored.to_dict())
     if stored.outline:
         current.outline = stored.outline  # type: ignore[attr-defined]  # the engine reads it back

@@ -38,6 +38,7 @@ __all__ = [
     "repository",
     "retriever",
     "retry_knowledge_base",
+    "scoped_retriever",
     "settings",
     "start_knowledge_base",
 ]
@@ -99,6 +100,16 @@ def retriever(s: Settings) -> HybridRetriever:
         raise
     except Exception as err:
         raise IndexError_(f"知识库未能载入：{err}") from err
+
+
+def scoped_retriever(s: Settings, who: Any = None) -> Any:
+    """The retriever as the signed-in person may use it: the bundled corpus plus the uploads
+    of their units (:mod:`drafter.kb.scope`); everything in local mode and for admins."""
+    from drafter.kb.scope import KnowledgeScope, ScopedRetriever
+
+    inner = retriever(s)
+    scope = KnowledgeScope.of(who)
+    return inner if scope.sees_everything else ScopedRetriever(inner, scope)
 
 
 def retry_knowledge_base(s: Settings) -> None:
@@ -166,20 +177,27 @@ def composer_engine(s: Settings) -> Any:
     return _composer(index_key(s), str(s.prompts_dir), retriever(s))
 
 
-def engine_for(s: Settings) -> Any:
-    """The drafting engine for these (session) settings.
+def engine_for(s: Settings, who: Any = None) -> Any:
+    """The drafting engine for these (session) settings and the signed-in person *who*.
 
     The composer engine is shared; an OpenAI-backed one is cheap (a client) and is
     built per request so the session's key never lands in a process-wide cache.
+    On a team server a writer's or reviewer's engine searches only what they may see
+    (the bundled corpus and their units' uploads), so another unit's uploaded report
+    never becomes their 参考写法: it is built per request around a scoped retriever.
     """
-    if s.backend == "composer":
-        return composer_engine(s)
     from drafter.drafting.engine import DraftEngine
     from drafter.errors import ConfigError
+
+    scoped = scoped_retriever(s, who) if who is not None else None
+    if s.backend == "composer":
+        if scoped is None or scoped is retriever(s):
+            return composer_engine(s)
+        return DraftEngine(s, retriever=scoped)
 
     if not s.openai_base_url:
         raise ConfigError("请先在“起草方式”中填写模型的服务地址（Base URL），如 http://127.0.0.1:8000/v1；或改用离线组合")
     if not s.openai_model:
         raise ConfigError("请先在“起草方式”中填写模型名称，如 qwen2.5:7b；可点击“测试连接”查看服务器提供的模型")
 
-    return DraftEngine(s, retriever=retriever(s))
+    return DraftEngine(s, retriever=scoped if scoped is not None else retriever(s))

@@ -22,6 +22,7 @@ import streamlit as st
 from drafter.errors import DrafterError
 from drafter.review.batch import BatchResult, ReviewedReport, inputs_from_uploads, review_batch
 from drafter.review.xlsx import xlsx_bytes
+from drafter.storage.review_access import ScopedReviewStore
 from drafter.storage.review_store import ReviewStore
 
 from .highlight import md_escape
@@ -44,9 +45,12 @@ def _store(db_url: str, _engine: Any) -> ReviewStore:
     return ReviewStore(_engine)
 
 
-def review_store(ctx: Ctx) -> ReviewStore:
-    """The review store on the app's database (one per process)."""
-    return _store(ctx.settings.db_url, ctx.repo.engine)
+def review_store(ctx: Ctx) -> ReviewStore | ScopedReviewStore:
+    """The review store on the app's database (one per process); on a team server seen
+    through the signed-in person's rights (a reviewer: only the batches they created)."""
+    store = _store(ctx.settings.db_url, ctx.repo.engine)
+    who = getattr(ctx, "who", None)
+    return store if who is None else ScopedReviewStore(store, who)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -66,11 +70,11 @@ def _audit(ctx: Ctx, action: str, detail: str) -> None:
 # --------------------------------------------------------------------------- batch choice
 
 
-def _pick_batch(ctx: Ctx, store: ReviewStore) -> int | None:
+def _pick_batch(ctx: Ctx, store: ReviewStore | ScopedReviewStore) -> int | None:
     batches = store.list_batches()
     ss = st.session_state
     options = [b.id for b in batches] + [_NEW]
-    names = {b.id: f"{b.name}（{b.created_at:%Y-%m-%d}建）" for b in batches}
+    names = {b.id: f"{b.name}（{b.author + '，' if b.author else ''}{b.created_at:%Y-%m-%d}建）" for b in batches}
     names[_NEW] = "＋ 新建一批"
     if ss.get("review_batch") not in options:
         ss["review_batch"] = options[0]
@@ -102,7 +106,7 @@ def _pick_batch(ctx: Ctx, store: ReviewStore) -> int | None:
 # --------------------------------------------------------------------------- running
 
 
-def _run(ctx: Ctx, store: ReviewStore, batch_id: int, files: list[Any], previous: list[Any]) -> None:
+def _run(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, files: list[Any], previous: list[Any]) -> None:
     """Review the uploads with a progress bar per file, save the run."""
     with tempfile.TemporaryDirectory(prefix="drafter-review-") as tmp:
         inputs, skipped = inputs_from_uploads([(f.name, f.getvalue()) for f in files], Path(tmp) / "batch")
@@ -214,7 +218,7 @@ def _highlighted(text: str, findings: list[dict[str, Any]]) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
-def _detail(ctx: Ctx, store: ReviewStore, batch_id: int, result: BatchResult, r: ReviewedReport,
+def _detail(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, result: BatchResult, r: ReviewedReport,
             marks: dict[str, Any], changes: dict[str, Any]) -> None:
     st.markdown(f"#### {md_escape(r.unit or '单位未识别')} · {r.year or '年度未知'} · {md_escape(r.file)}")
     st.markdown(f"**{_STATUS_ICON.get(r.status, r.status)}**　" + md_escape("；".join(r.reasons) or "未发现需要修改的问题"))

@@ -86,7 +86,7 @@ def _on_restore(ctx: Ctx, draft_id: int, section_id: str, version: int) -> None:
 
 def _regenerate(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet) -> None:
     s = backend.session_settings(ctx.settings)
-    engine = resources.engine_for(s)
+    engine = resources.engine_for(s, ctx.who)
     instruction = (st.session_state.get(f"instr_{draft.id}_{sec.section_id}") or "").strip() or None
     current = Draft.from_dict(draft.to_dict())
     older = [v for v in ctx.repo.section_history(draft.id, sec.section_id) if v.version != sec.version]

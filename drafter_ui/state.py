@@ -92,7 +92,8 @@ class Ctx:
 
     @property
     def may_manage_knowledge(self) -> bool:
-        """Uploading to or deleting from the shared knowledge base: local user or admin."""
+        """Re-indexing, and changing any upload whatever its unit: local user or admin
+        (a writer changes their own unit's uploads: :class:`~drafter.kb.uploads.ScopedUploads`)."""
         return self.who is None or self.who.is_admin
 
     def audit(self, action: str, detail: str = "") -> None:

@@ -36,6 +36,7 @@ from . import embedding, shipped_vectors
 from .chunking import Chunk, chunk_document, chunk_policy_items
 from .filenames import probe_file, tolerant_name
 from .ingest import SUPPORTED_SUFFIXES, read_text, unsupported_reason
+from .scope import OWNER_KEY, UPLOADS_PREFIX, owner_units
 from .types import ProgressCallback
 
 if TYPE_CHECKING:
@@ -285,6 +286,9 @@ def chunks_of(
         notes.extend(doc.notes)
     meta = _with_detected(sf.meta, doc.text, sf.source)
     extra = {k: str(meta[k]) for k in ("unit", "unit_level", "region") if meta.get(k)}
+    owners = owner_units(sf.meta) if sf.source.startswith(UPLOADS_PREFIX) else ()
+    if owners:  # whose upload it is (team server): kept on every chunk for the retrieval filter
+        extra[OWNER_KEY] = "\n".join(owners)
     chunks = chunk_document(
         doc.text,
         source=sf.source,

@@ -18,7 +18,9 @@
   ``bench/retrieval.py`` relative fusion was the only variant whose recall@5 beat
   BM25 alone without losing much MRR (see ``docs/benchmarks.md``).
 
-Filters (``kinds``, ``genres``, ``exclude_sources``) apply to both sides.
+Filters (``kinds``, ``genres``, ``exclude_sources``, ``only_sources``) apply to both
+sides; ``only_sources`` is the allow-list :class:`~drafter.kb.scope.ScopedRetriever`
+uses to keep a team-server user to the documents of their units.
 """
 
 from __future__ import annotations
@@ -110,6 +112,7 @@ class HybridRetriever:
         self._lock = threading.RLock()
         self._records: list[Record] = []
         self._by_id: dict[str, int] = {}
+        self._sources: dict[str, Mapping[str, Any]] = {}
         self._bm25: BM25Index | None = None
         self._previous_bm25: BM25Index | None = None
         self.refresh()
@@ -124,10 +127,19 @@ class HybridRetriever:
                 r.id,
             )
         )
+        sources: dict[str, Mapping[str, Any]] = {}
+        for r in records:
+            sources.setdefault(str(r.metadata.get("source", "")), r.metadata)
         with self._lock:
             self._records = records
             self._by_id = {r.id: i for i, r in enumerate(records)}
+            self._sources = sources
             self._bm25 = None
+
+    def source_metadata(self) -> dict[str, Mapping[str, Any]]:
+        """``source → metadata`` of one chunk of each indexed document (owner units among it)."""
+        with self._lock:
+            return dict(self._sources)
 
     def _keyword_index(self) -> BM25Index:
         """The BM25 index of the current records.
@@ -183,20 +195,23 @@ class HybridRetriever:
         kinds: Sequence[str] | None,
         genres: Sequence[str] | None,
         exclude: Sequence[str] | None,
+        only: Sequence[str] | None = None,
     ) -> np.ndarray | None:
-        if not (kinds or genres or exclude):
+        if not (kinds or genres or exclude) and only is None:
             return None
         kind_set, genre_set, ex = (
             set(kinds or ()),
             set(genres or ()),
             set(exclude or ()),
         )
+        allowed = set(only) if only is not None else None
 
         def ok(m: Mapping[str, Any]) -> bool:
             return (
                 (not kind_set or m.get("kind") in kind_set)
                 and (not genre_set or m.get("genre") in genre_set)
                 and m.get("source") not in ex
+                and (allowed is None or m.get("source") in allowed)
             )
 
         return np.array([ok(r.metadata) for r in self._records], dtype=bool)
@@ -237,10 +252,12 @@ class HybridRetriever:
         kinds: Sequence[str] | None = None,
         genres: Sequence[str] | None = None,
         exclude_sources: Sequence[str] | None = None,
+        only_sources: Sequence[str] | None = None,
     ) -> list[Passage]:
         """The ``k`` best passages for ``query``, best first."""
         return self.search_many(
-            [query], k, mode=mode, kinds=kinds, genres=genres, exclude_sources=exclude_sources
+            [query], k, mode=mode, kinds=kinds, genres=genres, exclude_sources=exclude_sources,
+            only_sources=only_sources,
         )[0]
 
     def search_many(
@@ -252,18 +269,25 @@ class HybridRetriever:
         kinds: Sequence[str] | None = None,
         genres: Sequence[str] | None = None,
         exclude_sources: Sequence[str] | None = None,
+        only_sources: Sequence[str] | None = None,
     ) -> list[list[Passage]]:
-        """:meth:`search` for each query, in order; all query vectors come from one engine call."""
+        """:meth:`search` for each query, in order; all query vectors come from one engine call.
+
+        ``only_sources`` (an allow-list; None = no limit) keeps both rankings to those documents.
+        """
         self._check(queries, mode)
-        if k <= 0 or not queries:
+        if k <= 0 or not queries or (only_sources is not None and not only_sources):
             return [[] for _ in queries]
         where = where_filter(kinds, genres, exclude_sources)
+        if only_sources is not None:
+            allow = {"source": {"$in": sorted(set(only_sources))}}
+            where = allow if where is None else {"$and": [*where.get("$and", [where]), allow]}
         vectors = (
             embedding.queries(list(queries))
             if mode != "bm25"
             else np.zeros((len(queries), embedding.DIM), dtype=np.float32)
         )
-        mask = self._mask(kinds, genres, exclude_sources) if mode != "dense" else None
+        mask = self._mask(kinds, genres, exclude_sources, only_sources) if mode != "dense" else None
         out: list[list[Passage]] = []
         for qi, query in enumerate(queries):
             if mode == "dense":
@@ -274,7 +298,7 @@ class HybridRetriever:
                 n = max(CANDIDATES, k)
                 dense = self._dense(vectors[qi], n, where)
                 if mask is not None and len(mask) != len(self._records):
-                    mask = self._mask(kinds, genres, exclude_sources)  # refreshed meanwhile
+                    mask = self._mask(kinds, genres, exclude_sources, only_sources)  # refreshed meanwhile
                 keyword = self._keyword(query, n, mask)
                 if self.fusion == "rrf":
                     hits = fuse([dense, keyword], self.rrf_k, self.weights)[:k]

@@ -7,26 +7,42 @@ refuses binary, undecodable, empty or zip-bomb files), then renames it into plac
 A name that had to change (too long, hidden, odd characters) is stored shortened
 and the original is kept in the ``<name>.meta.yaml`` sidecar as ``original_name``;
 the message says so. :func:`delete_upload` removes a file with its sidecar.
+
+On a team server the pages use :class:`ScopedUploads` instead: it lists only what
+the signed-in person may see and records, checks and keeps the unit(s) each upload
+belongs to (``owner_units`` in the sidecar; rules in :mod:`drafter.kb.scope`).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from ..errors import IngestError
+import yaml
+
+from ..errors import AccessDenied, IngestError
+from ..settings import Settings
 from .catalog import sidecar_path as sidecar_of
 from .catalog import write_meta
 from .filenames import upload_name
 from .ingest import read_text, unsupported_reason
-from .meta import detect_meta, display_name
+from .meta import DocMeta, detect_meta, display_name
+from .scope import OWNER_KEY, KnowledgeScope, owner_units
 
-__all__ = ["delete_upload", "sidecar_of", "store_upload"]
+__all__ = ["ScopedUploads", "delete_upload", "sidecar_of", "store_upload"]
 
 
-def store_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> tuple[bool, str]:
-    """Validate and store one upload; ``(accepted, Chinese message naming the file)``."""
+def store_upload(
+    name: str, data: bytes, uploads_dir: Path, max_bytes: int, *, units: Sequence[str] | None = None
+) -> tuple[bool, str]:
+    """Validate and store one upload; ``(accepted, Chinese message naming the file)``.
+
+    ``units``: the unit(s) the upload belongs to on a team server (``[]``: admins only);
+    None in local single-user mode (nothing recorded).
+    """
     stored, notes = upload_name(name)
     suffix = Path(stored).suffix.lower()
     reason = unsupported_reason(suffix)
@@ -59,7 +75,10 @@ def store_upload(name: str, data: bytes, uploads_dir: Path, max_bytes: int) -> t
     # the report's identity (unit, year, title, genre) from its text: the writer can correct it;
     # one whole write replaces any older sidecar of the same name
     meta = detect_meta(ingested.text, stored)
-    write_meta(target, meta, extra={"original_name": name} if notes else None)
+    kept: dict[str, Any] = {"original_name": name} if notes else {}
+    if units is not None:
+        kept[OWNER_KEY] = list(units)
+    write_meta(target, meta, extra=kept or None)
     extra = "（已替换同名文件）" if replaced else ""
     if notes:
         extra += f"（{'；'.join(notes)}，已改存为“{stored}”，原名记录在说明中）"
@@ -71,3 +90,69 @@ def delete_upload(path: Path) -> None:
     """Remove an uploaded file and its sidecar."""
     path.unlink(missing_ok=True)
     sidecar_of(path).unlink(missing_ok=True)
+
+
+def _sidecar(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(sidecar_of(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return dict(data) if isinstance(data, dict) else {}
+
+
+_DENIED = "无权修改或删除这份材料（它不属于你所在的单位）"
+
+
+class ScopedUploads:
+    """The uploads folder as one signed-in person may use it (team server).
+
+    Lists only what :class:`~drafter.kb.scope.KnowledgeScope` allows; a writer's upload
+    is recorded for their own unit(s), an admin's for the units chosen (none: admins
+    only); deleting or correcting an upload, or replacing it by uploading the same name,
+    needs the right to change it. Refusals raise :class:`~drafter.errors.AccessDenied`
+    or come back as a Chinese message, like every other upload refusal.
+    """
+
+    def __init__(self, settings: Settings, scope: KnowledgeScope) -> None:
+        self.settings = settings
+        self.scope = scope
+
+    def files(self) -> list[Any]:
+        """Every indexed file (bundled and uploaded) this person may see."""
+        from .indexer import discover
+
+        return [f for f in discover(self.settings)[0] if self.scope.allows(f.source, owner_units(f.meta))]
+
+    def _find(self, source: str) -> Any:
+        found = next((f for f in self.files() if f.source == source), None)
+        if found is None or not self.scope.may_change(source, owner_units(found.meta)):
+            raise AccessDenied(_DENIED)
+        return found
+
+    def may_change(self, f: Any) -> bool:
+        return self.scope.may_change(f.source, owner_units(f.meta))
+
+    def store(self, name: str, data: bytes, units: Iterable[str] = ()) -> tuple[bool, str]:
+        """Store one upload for the person's unit(s) (an admin: ``units``)."""
+        if not self.scope.may_upload:
+            return False, f"{name}：审核人不能上传材料；可以查看和检索本单位及所负责单位的材料"
+        owners = self.scope.upload_units(units)
+        if not self.scope.sees_everything and not owners:
+            return False, f"{name}：你的账号还没有分配单位，不能上传；请联系管理员"
+        stored, _notes = upload_name(name)
+        target = self.settings.uploads_dir / stored
+        if target.exists() and not self.scope.may_change("uploads/" + stored, owner_units(_sidecar(target))):
+            return False, f"{name}：已有同名材料“{stored}”，且不属于你所在的单位；请改名后再上传"
+        return store_upload(name, data, self.settings.uploads_dir, self.settings.max_upload_bytes, units=owners)
+
+    def delete(self, source: str) -> None:
+        delete_upload(self._find(source).path)
+
+    def write_meta(self, source: str, meta: DocMeta, units: Iterable[str] | None = None) -> None:
+        """Correct an upload's unit, year, title, genre; an admin may also set whose it is."""
+        f = self._find(source)
+        extra = None
+        if units is not None and self.scope.sees_everything:
+            extra = {OWNER_KEY: list(owner_units({OWNER_KEY: list(units)}))}
+        keep = ("original_name",) if extra else ("original_name", OWNER_KEY)
+        write_meta(f.path, meta, keep=keep, extra=extra)

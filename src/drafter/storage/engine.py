@@ -10,6 +10,8 @@ URL is taken to mean the psycopg 3 driver, ``pip install -e '.[postgres]'``).
 There, writers lock the report row they change (``SELECT … FOR UPDATE``, see
 repository.py) and unique constraints back every numbering, and the tables are
 created under an advisory lock so app processes starting together do not collide.
+Columns added in later releases are added to an existing database when it is
+opened (:mod:`.migrations`).
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from ..errors import ConfigError
 from . import account_models as _account_models  # noqa: F401  (registers the team-server tables)
+from . import review_store as _review_store  # noqa: F401  (registers the review tables)
+from .migrations import SCHEMA_LOCK, upgrade
 from .models import Base
 
 __all__ = ["dispose_engines", "get_engine"]
 
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
-#: pg_advisory_xact_lock key held while creating the tables ("drafter" in ASCII)
-_SCHEMA_LOCK = 0x6472616674657200
+_SCHEMA_LOCK = SCHEMA_LOCK
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -62,6 +65,7 @@ def _create_tables(engine: Engine) -> None:
             # two app processes starting on an empty database would both CREATE TABLE
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
         Base.metadata.create_all(conn)
+        upgrade(conn)  # columns added since an existing database was created
 
 
 def _create(url: str) -> Engine:

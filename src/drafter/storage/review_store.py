@@ -33,11 +33,13 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    text,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from ..errors import InputError
+from .migrations import SCHEMA_LOCK, upgrade
 from .models import Base, PlainText, utcnow
 
 __all__ = [
@@ -60,6 +62,9 @@ class ReviewBatchRow(Base):
     author: Mapped[str] = mapped_column(PlainText, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: the account (login name) that created the batch on a team server; None: created
+    #: locally or before batches had owners (added by :mod:`.migrations`)
+    owner: Mapped[str | None] = mapped_column(PlainText, nullable=True)
 
 
 class ReviewRunRow(Base):
@@ -118,6 +123,8 @@ class BatchInfo:
     updated_at: datetime
     runs: int = 0
     reports: int = 0
+    author: str = ""
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -188,20 +195,25 @@ class ReviewStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        Base.metadata.create_all(engine, tables=_TABLES)  # type: ignore[arg-type]
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+            Base.metadata.create_all(conn, tables=_TABLES)  # type: ignore[arg-type]
+            upgrade(conn)  # an existing database gets the columns added since (owner)
         self._session = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(engine.execution_options(drafter_write=True), expire_on_commit=False)
 
     # ---- batches -------------------------------------------------------
-    def create_batch(self, name: str, *, author: str = "") -> BatchInfo:
+    def create_batch(self, name: str, *, author: str = "", owner: str | None = None) -> BatchInfo:
+        """A new batch; ``author`` is the name shown, ``owner`` the account that created it."""
         name = (name or "").strip()
         if not name:
             raise InputError("请给这批报告起个名字（如“2025年度各单位报告”）")
         with self._writer.begin() as s:
-            row = ReviewBatchRow(name=name.replace("\x00", ""), author=author)
+            row = ReviewBatchRow(name=name.replace("\x00", ""), author=author, owner=owner)
             s.add(row)
             s.flush()
-            return BatchInfo(row.id, row.name, row.created_at, row.updated_at)
+            return BatchInfo(row.id, row.name, row.created_at, row.updated_at, author=row.author, owner=row.owner)
 
     def list_batches(self) -> list[BatchInfo]:
         """Every batch, most recently used first, with its number of runs and reports."""
@@ -217,8 +229,15 @@ class ReviewStore:
                         select(func.count(ReviewItemRow.id)).join(ReviewRunRow)
                         .where(ReviewRunRow.batch_id == row.id, ReviewRunRow.run_no == runs[row.id])
                     ) or 0
-                out.append(BatchInfo(row.id, row.name, row.created_at, row.updated_at, runs.get(row.id) or 0, n))
+                out.append(BatchInfo(row.id, row.name, row.created_at, row.updated_at, runs.get(row.id) or 0, n,
+                                     author=row.author, owner=row.owner))
             return out
+
+    def owner_of(self, batch_id: int) -> tuple[bool, str | None]:
+        """``(exists, owner account)`` of a batch, without loading its runs."""
+        with self._session() as s:
+            row = s.get(ReviewBatchRow, batch_id)
+            return (row is not None, row.owner if row is not None else None)
 
     def get_batch(self, batch_id: int) -> BatchInfo | None:
         return next((b for b in self.list_batches() if b.id == batch_id), None)
