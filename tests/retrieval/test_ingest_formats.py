@@ -141,7 +141,7 @@ def test_pdf_with_one_scanned_page_names_that_page(office_files: dict[str, Path]
     assert report.added == ["混合.pdf"] and len(report.notes) == 1
     out = io.StringIO()
     print_report(report, out)
-    assert f"部分未读出 (partly read): 1\n  混合.pdf：" in out.getvalue() and f"第{last}页" in out.getvalue()
+    assert "部分未读出 (partly read): 1\n  混合.pdf：" in out.getvalue() and f"第{last}页" in out.getvalue()
 
 
 def test_spreadsheet_is_refused_as_not_a_report(tmp_path: Path) -> None:
