@@ -2,12 +2,15 @@
 
 Both texts are parsed into :class:`~drafter.doctree.Document`; every section (at
 every level, plus the opening before the first heading) becomes one *unit*. Units
-are aligned in order by a dynamic programme that scores each pair on spec element,
-heading similarity and body similarity (:class:`difflib.SequenceMatcher` ratios), so
-a renamed or renumbered section still pairs with its counterpart. Paired units are
-then diffed by :mod:`drafter.review.textdiff`: word by word (jieba tokens; Chinese has no
-spaces, a line diff is useless), a replaced run of words refined character by
-character, so a one-character edit shows as exactly that character.
+are aligned in order by :mod:`drafter.review.alignment` (equal sections anchored
+first, the rest by a dynamic programme scoring each pair on spec element, heading
+similarity and body similarity), so a renamed or renumbered section still pairs with
+its counterpart. Paired units are then diffed by :mod:`drafter.review.textdiff`: word
+by word (jieba tokens; Chinese has no spaces, a line diff is useless), a replaced run
+of words refined character by character, so a one-character edit shows as exactly
+that character. Both steps run in about linear time (long inputs are anchored on
+unique lines, sentences and words first), so ``compare`` is limited only by
+:data:`drafter.limits.MAX_COMPARE_CHARS`.
 
 >>> c = compare_texts("一、情况\\n选拔干部4人。", "一、情况\\n选拔干部5人。")
 >>> [(s.status, [(op.op, op.old, op.new) for op in s.diff if op.op != "equal"]) for s in c.sections]
@@ -25,19 +28,19 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Any, Literal
 
 from ..doctree import Document, Section, parse
 from ..errors import DrafterError
+from .alignment import Unit, align
 from .textdiff import (
     DiffOp,
     Granularity,
     diff_strings,
+    diff_tokens,
     inline_diff,
     ops_similarity,
     similarity_of,
-    tokenize,
 )
 from .views import (
     NumberRef,
@@ -69,15 +72,6 @@ __all__ = [
 OPENING_HEADING = "（标题及开头）"
 
 Status = Literal["same", "changed", "added", "removed"]
-
-# A pair of sections scoring below this is never aligned (they become removed + added).
-_MIN_PAIR_SCORE = 0.35
-_TITLE_WEIGHT = 0.35
-_ELEMENT_BONUS = 0.15
-_LEVEL_PENALTY = 0.6
-# Elements several sections share (the practice sections): a match says less.
-_COMMON_ELEMENTS = frozenset({"practices", "other"})
-
 
 @dataclass
 class SectionDiff:
@@ -148,107 +142,23 @@ class Comparison:
 # --------------------------------------------------------------------------- units
 
 
-@dataclass
-class _Unit:
-    heading: str
-    title: str
-    content: str
-    level: int
-    element: str | None
-    section: Section | None
-    is_opening: bool = False
-    _tokens: list[str] | None = field(default=None, repr=False)
-
-    @property
-    def tokens(self) -> list[str]:
-        if self._tokens is None:
-            self._tokens = tokenize(self.content)
-        return self._tokens
-
-
 def _section_content(s: Section) -> str:
     parts = [] if s.implicit or not s.title else [s.title]
     parts.extend(p.text for p in s.paragraphs)
     return "\n".join(parts)
 
 
-def _units(doc: Document, elements: dict[int, str]) -> list[_Unit]:
-    units: list[_Unit] = []
+def _units(doc: Document, elements: dict[int, str]) -> list[Unit]:
+    units: list[Unit] = []
     head = [p.text for p in (doc.title, doc.salutation) if p is not None]
     head += [p.text for p in doc.opening]
     if head:
-        units.append(_Unit(OPENING_HEADING, "", "\n".join(head), 0, "opening", None, True))
+        units.append(Unit(OPENING_HEADING, "", "\n".join(head), 0, "opening", None, True))
     for s in doc.walk():
         units.append(
-            _Unit(s.label, s.title, _section_content(s), s.level, elements.get(id(s), s.element), s)
+            Unit(s.label, s.title, _section_content(s), s.level, elements.get(id(s), s.element), s)
         )
     return units
-
-
-def _ratio(a: list[str] | str, b: list[str] | str) -> float:
-    if not a and not b:
-        return 1.0
-    sm = SequenceMatcher(None, a, b, autojunk=False)
-    if sm.real_quick_ratio() == 0.0:
-        return 0.0
-    return sm.ratio()
-
-
-def _pair_score(a: _Unit, b: _Unit) -> float:
-    """How well two sections correspond (0 when they must not be paired)."""
-    if a.is_opening or b.is_opening:
-        return 1.0 if a.is_opening and b.is_opening else 0.0
-    if a.content == b.content:
-        score = 1.0
-    else:
-        title = _ratio(a.title, b.title)
-        bodies = (a.content[len(a.title) :].strip(), b.content[len(b.title) :].strip())
-        if not any(bodies):
-            score = title
-        else:
-            sm = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False)
-            body = sm.ratio() if sm.quick_ratio() > 0.1 else 0.0
-            score = _TITLE_WEIGHT * title + (1 - _TITLE_WEIGHT) * body
-    if a.element and b.element:
-        if a.element != b.element:
-            score -= _ELEMENT_BONUS
-        elif a.level == b.level == 1 and a.element not in _COMMON_ELEMENTS:
-            score += 2 * _ELEMENT_BONUS  # the one 存在问题 / 下一步 section of each report
-        else:
-            score += _ELEMENT_BONUS
-    if a.level != b.level:
-        score *= _LEVEL_PENALTY
-    elif a.section is not None and b.section is not None and a.section.number == b.section.number:
-        score += 0.01  # a tie-breaker only
-    return score if score >= _MIN_PAIR_SCORE else 0.0
-
-
-def _align(old: list[_Unit], new: list[_Unit]) -> list[tuple[int | None, int | None]]:
-    """Order-preserving alignment maximising the summed pair scores (gaps cost nothing)."""
-    n, m = len(old), len(new)
-    scores = [[_pair_score(old[i], new[j]) for j in range(m)] for i in range(n)]
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            cand = max(best[i + 1][j], best[i][j + 1])
-            if scores[i][j] > 0:
-                cand = max(cand, scores[i][j] + best[i + 1][j + 1])
-            best[i][j] = cand
-    pairs: list[tuple[int | None, int | None]] = []
-    i = j = 0
-    while i < n and j < m:
-        if scores[i][j] > 0 and best[i][j] == scores[i][j] + best[i + 1][j + 1]:
-            pairs.append((i, j))
-            i, j = i + 1, j + 1
-        elif best[i][j] == best[i + 1][j]:
-            pairs.append((i, None))
-            i += 1
-        else:
-            pairs.append((None, j))
-            j += 1
-    pairs.extend((k, None) for k in range(i, n))
-    pairs.extend((None, k) for k in range(j, m))
-    return pairs
 
 
 # --------------------------------------------------------------------------- compare
@@ -289,12 +199,15 @@ def compare_documents(
     new_units = _units(new, _elements(new, spec))
     sections: list[SectionDiff] = []
     kept = total = 0
-    for i, j in _align(old_units, new_units):
+    for i, j in align(old_units, new_units):
         a = old_units[i] if i is not None else None
         b = new_units[j] if j is not None else None
         old_content = a.content if a else ""
         new_content = b.content if b else ""
-        ops = diff_strings(old_content, new_content, granularity=granularity)
+        if a is not None and b is not None and granularity == "word" and old_content != new_content:
+            ops = diff_tokens(a.tokens, b.tokens, granularity=granularity)  # tokenized once, for the alignment
+        else:
+            ops = diff_strings(old_content, new_content, granularity=granularity)
         if a is None:
             status: Status = "added"
         elif b is None:
