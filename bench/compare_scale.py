@@ -4,6 +4,7 @@
     python bench/compare_scale.py --busy               # the same with another process holding a core
     python bench/compare_scale.py --sizes 10000,30000  # only these sizes
     python bench/compare_scale.py --only unrelated     # cases whose name contains "unrelated"
+    python bench/compare_scale.py --src /tmp/old/src --sizes 10000,30000   # another checkout (before/after)
 
 Cases (each side has about N characters):
 
@@ -15,9 +16,12 @@ Cases (each side has about N characters):
   headings, different text: nothing to anchor on, every pair of sections half alike);
 * ``flat`` — two unrelated texts without a single heading or line break (one unit,
   one paragraph each side: the diff itself has no structure to anchor on);
+* ``headings`` — two unrelated texts of nothing but short headings (``（三）标题42``,
+  ``十七、部分8``), about 13,000 sections per 100,000 characters: the most units the
+  section alignment can be given;
 * ``docx`` — .docx files of N/10 short paragraphs (100,000 paragraphs at 1M characters),
-  each ``第i段：提拔干部n人。`` with every 7th figure changed on the new side; at 4.27M
-  characters (the issue's 100,000-paragraph file) it must be refused.
+  each ``00012项12人`` with every 7th figure changed on the new side; the issue's
+  100,000-paragraph file (4.29M characters, 41 a paragraph) must be refused.
 
 Each run is a fresh ``python -m drafter compare OLD NEW --json`` process that reports
 its own peak resident memory (VmHWM); wall time is measured around it, start-up
@@ -75,7 +79,8 @@ def long_report(chars: int, seed: int) -> str:
             block += [batchgen.paragraph(rng) for _ in range(2)]
         lines += block
         size += sum(len(x) + 1 for x in block)
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text[: text.rfind("\n", 0, chars) + 1]  # whole lines, at most `chars` characters
 
 
 def scattered_edits(text: str, seed: int = 7) -> str:
@@ -110,15 +115,30 @@ def flat(chars: int, seed: int) -> str:
     while size < chars:
         parts.append(batchgen.sentence(rng))
         size += len(parts[-1])
-    return "".join(parts)
+    return "".join(parts)[: chars - 1]  # the reader adds a final line break
+
+
+def headings(chars: int, seed: int) -> str:
+    rng = random.Random(seed)
+    lines: list[str] = []
+    size = 0
+    while True:
+        if rng.random() < 0.7:
+            line = f"（{_cn(rng.randint(1, 9))}）标题{rng.randint(1, 99)}"
+        else:
+            line = f"{_cn(rng.randint(1, 20))}、部分{rng.randint(1, 99)}"
+        if size + len(line) + 1 > chars:
+            return "\n".join(lines) + "\n"
+        lines.append(line)
+        size += len(line) + 1
 
 
 def docx_lines(chars: int, variant: int) -> list[str]:
     rng = random.Random(variant)
     lines = ["某局2025年度干部选拔任用工作报告"]
-    for i in range(max(1, chars // 12)):
+    for i in range(max(1, (chars - 20) // 10)):  # 10 characters a paragraph with its line break
         n = rng.randint(1, 50) if variant and i % 7 == 0 else i % 50
-        lines.append(f"第{i}段：提拔干部{n}人。")
+        lines.append(f"{i:05d}项{n:02d}人")
     return lines
 
 
@@ -132,6 +152,8 @@ def make_case(tmp: Path, case: str, chars: int) -> tuple[Path, Path]:
         new = scattered_edits(old)
     elif case == "unrelated":
         old, new = long_report(chars, 1), long_report(chars, 2)
+    elif case == "headings":
+        old, new = headings(chars, 1), headings(chars, 2)
     else:
         old, new = flat(chars, 1), flat(chars, 2)
     a, b = a.with_suffix(".txt"), b.with_suffix(".txt")
@@ -140,8 +162,8 @@ def make_case(tmp: Path, case: str, chars: int) -> tuple[Path, Path]:
     return a, b
 
 
-def run(args: list[str], timeout: float) -> tuple[float, float, int, str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+def run(args: list[str], timeout: float, src: Path) -> tuple[float, float, int, str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(ROOT)])}
     start = time.monotonic()
     try:
         proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *args], capture_output=True, env=env,
@@ -164,6 +186,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,30000,100000,300000,1000000")
     ap.add_argument("--only", default="")
     ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--src", type=Path, default=ROOT / "src", help="the drafter source tree to measure")
     opts = ap.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",")]
     spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if opts.busy else None
@@ -172,7 +195,7 @@ def main() -> None:
             tmp = Path(td)
             print("| case | characters (old / new) | paragraphs (old) | exit | seconds | peak RSS MB | note |")
             print("|---|---|---|---|---|---|---|")
-            todo = [(c, n) for c in ("near", "unrelated", "flat", "docx") for n in sizes]
+            todo = [(c, n) for c in ("near", "unrelated", "flat", "headings", "docx") for n in sizes]
             todo.append(("docx", 4_275_301))  # the 100,000-paragraph file: refused
             for case, chars in todo:
                 if opts.only and opts.only not in case:
@@ -181,14 +204,13 @@ def main() -> None:
                     old = new = write_docx(tmp / "p100k.docx", [
                         f"第{i}段：坚持党管干部原则，严格执行干部选拔任用工作条例，全年提拔干部12人。"
                         for i in range(100_000)])
-                    sizes_txt, paras = "4,275,301 (both)", "100,000"
                 else:
                     old, new = make_case(tmp, case, chars)
-                    from drafter.kb.ingest import read_text
+                from drafter.kb.ingest import read_text
 
-                    to, tn = read_text(old).text, read_text(new).text
-                    sizes_txt, paras = f"{len(to):,} / {len(tn):,}", f"{to.count(chr(10)) + 1:,}"
-                seconds, rss, code, last = run(["compare", str(old), str(new), "--json"], opts.timeout)
+                to, tn = read_text(old).text, read_text(new).text
+                sizes_txt, paras = f"{len(to):,} / {len(tn):,}", f"{to.count(chr(10)) + 1:,}"
+                seconds, rss, code, last = run(["compare", str(old), str(new), "--json"], opts.timeout, opts.src)
                 note = last if code else ""
                 print(f"| {case} | {sizes_txt} | {paras} | {code} | {seconds:.1f} | {rss:.0f} | {note} |",
                       flush=True)

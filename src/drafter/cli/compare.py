@@ -2,7 +2,7 @@
 
 Text output lists every aligned section with its status and, for changed ones, the
 changes inline: ``【-删去的字】【+新增的字】`` with a little unchanged text around
-each change. ``--json`` prints :meth:`drafter.review.compare.Comparison.to_dict`.
+each change. ``--json`` prints :meth:`drafter.review.compare.Comparison.to_dict` (one section a line).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         old_text, new_text, genre=args.genre, granularity="char" if args.chars else "word"
     )
     if args.json:
-        sys.stdout.write(result.to_json() + "\n")
+        result.write_json(sys.stdout)
     else:
         print(format_comparison(result, context=max(0, args.context)))
     return 0
