@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from drafter.facts import FactSheet
+from drafter.limits import MAX_COMPARE_CHARS
 from drafter.review.compare import (
     Comparison,
     compare_texts,
@@ -43,9 +44,19 @@ def render_compare(
     new_label: str = "新稿",
     genre: str | None = None,
     key: str = "compare",
-) -> Comparison:
-    """Compare two texts and show the similarity, the counts and the two-column diff."""
+) -> Comparison | None:
+    """Compare two texts and show the similarity, the counts and the two-column diff.
+
+    A text over :data:`drafter.limits.MAX_COMPARE_CHARS` is refused with a message
+    naming it (``None`` is returned), as ``drafter compare`` does.
+    """
     st = _st(st_module)
+    too_long = [f"{label}（{len(text):,} 字）" for label, text in ((old_label, old_text), (new_label, new_text))
+                if len(text) > MAX_COMPARE_CHARS]
+    if too_long:
+        st.error(f"{'、'.join(too_long)}超过对照的上限 {MAX_COMPARE_CHARS:,} 字（一份年度报告通常不到 2 万字），"
+                 "请检查是否选错了文件，或拆分后再对照。")
+        return None
     result = compare_texts(old_text, new_text, genre=genre)
     counts = result.counts()
     cols = st.columns([1.5, 1, 1, 1, 1])  # room for “100.0%” at 1024 px

@@ -92,3 +92,24 @@ def test_compare_view_renders_two_columns_in_streamlit(monkeypatch: pytest.Monke
     html = "".join(m.value for m in at.markdown)
     assert "严格程序" not in html  # unchanged sections collapse to their headings
     assert "二、主要做法" in html
+
+
+def test_compare_view_refuses_a_text_over_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    script = textwrap.dedent(
+        """
+        import streamlit as st
+        from drafter.limits import MAX_COMPARE_CHARS
+        from drafter_ui.compare_view import render_compare
+
+        render_compare(st, "提拔干部4人。", "坚" * (MAX_COMPARE_CHARS + 1), old_label="上年报告", new_label="本稿")
+        """
+    )
+    at = AppTest.from_string(script, default_timeout=30).run()
+    assert not at.exception
+    (error,) = at.error
+    from drafter.limits import MAX_COMPARE_CHARS
+
+    assert f"本稿（{MAX_COMPARE_CHARS + 1:,} 字）超过对照的上限 {MAX_COMPARE_CHARS:,} 字" in error.value
+    assert "上年报告" not in error.value
+    assert not at.metric and not at.markdown  # nothing compared
