@@ -200,9 +200,13 @@ class Catalogue(BaseModel):
         return part, sub
 
 
+#: The product's own data files are trusted: libyaml's safe loader where installed (5× faster).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 — a safe loader
     except (OSError, yaml.YAMLError) as err:
         raise ConfigError(f"无法读取 {path}：{err}") from None
 

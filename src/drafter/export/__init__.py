@@ -18,7 +18,6 @@ from ..doctree import Document
 from ..errors import InputError
 from ..textsafe import clean_control
 from .common import Block, Signature, blocks, format_date, parse_date
-from .docx import build_docx, docx_bytes, to_docx
 from .markdown import read_markdown, to_markdown
 from .text import to_plain_text
 
@@ -39,6 +38,19 @@ __all__ = [
     "to_markdown",
     "to_plain_text",
 ]
+
+_DOCX = ("build_docx", "docx_bytes", "to_docx")
+
+
+def __getattr__(name: str) -> object:
+    """The .docx writers, imported on first use (python-docx takes 0.1–0.2 s to import;
+    drafting needs only :class:`Signature` from this package)."""
+    if name in _DOCX:
+        from . import docx as _docx
+
+        return getattr(_docx, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Suffix → format name.
 FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".txt": "txt"}
@@ -66,6 +78,8 @@ def export_text(doc: Document, fmt: str, *, signature: Signature | None = None) 
 def export_bytes(doc: Document, fmt: str, *, signature: Signature | None = None) -> bytes:
     """The file content for ``fmt`` (``docx``, ``md`` or ``txt``; text is UTF-8)."""
     if fmt == "docx":
+        from .docx import docx_bytes
+
         return docx_bytes(doc, signature=signature)
     return export_text(doc, fmt, signature=signature).encode("utf-8")
 
