@@ -33,6 +33,7 @@ def _load_helper(name: str):  # type: ignore[no-untyped-def]
 openai_server = _load_helper("openai_server")
 pg_server = _load_helper("pg_server")
 streamlit_server = _load_helper("streamlit_server")
+team_cast = _load_helper("team_cast")
 
 
 @pytest.fixture
@@ -118,3 +119,11 @@ def fresh_postgres_url(postgres_server) -> str:  # type: ignore[no-untyped-def]
     yield url
     dispose_engines()
     postgres_server.drop_database(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on SQLite and on PostgreSQL (a fresh database each)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'drafter.db'}"
+    return request.getfixturevalue("fresh_postgres_url")

@@ -9,25 +9,15 @@ edit and delete is in the audit log.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
+from team_cast import UNIT_A, UNIT_B  # type: ignore[import-not-found]
 
 from drafter.errors import AccessDenied, InputError, SignInError
 from drafter.storage import Repository, dispose_engines, get_engine
 from drafter.storage.access import ScopedRepository
 from drafter.storage.accounts import Accounts
 from drafter.storage.models import utcnow
-
-UNIT_A = "江源市水务局党组"
-UNIT_B = "江源市教育局党组"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'drafter.db'}"
-    return request.getfixturevalue("fresh_postgres_url")
 
 
 @pytest.fixture

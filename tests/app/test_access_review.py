@@ -10,10 +10,10 @@ admins only.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
+from team_cast import UNIT_A, UNIT_B  # type: ignore[import-not-found]
 
 from drafter.errors import AccessDenied
 from drafter.review.batch import collect_inputs, review_batch
@@ -22,16 +22,6 @@ from drafter.storage import dispose_engines, get_engine
 from drafter.storage.accounts import Accounts
 from drafter.storage.review_access import ScopedReviewStore
 from drafter.storage.review_store import ReviewStore
-
-UNIT_A = "江源市水务局党组"
-UNIT_B = "江源市教育局党组"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'drafter.db'}"
-    return request.getfixturevalue("fresh_postgres_url")
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from team_cast import UNIT_A, UNIT_B  # type: ignore[import-not-found]
 
 from drafter.errors import AccessDenied
 from drafter.kb.indexer import index_knowledge
@@ -22,8 +23,6 @@ from drafter.kb.uploads import ScopedUploads, store_upload
 from drafter.settings import get_settings
 from drafter.storage.accounts import Principal
 
-UNIT_A = "江源市水务局党组"
-UNIT_B = "江源市教育局党组"
 WRITER_A = Principal("wang", "王文", "writer", frozenset({UNIT_A}))
 WRITER_B = Principal("li", "李明", "writer", frozenset({UNIT_B}))
 REVIEWER_B = Principal("zhao", "赵审", "reviewer", frozenset({UNIT_B}))

@@ -10,28 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from team_cast import UNIT_B, seed_team  # type: ignore[import-not-found]
 
 from drafter.settings import REPO_ROOT, get_settings
 from drafter.storage import Repository, ReviewStore, get_engine
 from drafter.storage.team import open_accounts
-
-UNIT_A = "江源市水务局党组"
-UNIT_B = "江源市教育局党组"
 
 
 @pytest.fixture
 def team(app_home: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DRAFTER_AUTH", "password")
     s = get_settings()
-    repo, accounts = Repository(get_engine(s.db_url)), open_accounts(s)
-    for unit in (UNIT_A, UNIT_B):
-        info = repo.create_report(unit, 2025)
-        repo.save_facts(info.id, {"unit": unit, "org": "局党组", "year": 2025}, valid=False)
-    accounts.add_user("wang", "password-a", role="writer", units=[UNIT_A], display_name="王文")
-    accounts.add_user("li", "password-b", role="writer", units=[UNIT_B], display_name="李明")
-    accounts.add_user("zhao", "password-r", role="reviewer", units=[UNIT_B], display_name="赵审")
-    accounts.add_user("qian", "password-q", role="reviewer", units=[UNIT_A], display_name="钱审")
-    accounts.add_user("root", "password-x", role="admin", display_name="管理员")
+    seed_team(Repository(get_engine(s.db_url)), open_accounts(s), reviewer_of_a=True)
     return s
 
 
