@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app  # type: ignore[import-not-found]
@@ -36,7 +39,9 @@ def _idle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)
 
 
-def test_fill_draft_and_see_findings_in_a_real_browser(server: str, tmp_path: Path) -> None:
+@contextmanager
+def _new_report(server: str) -> Iterator[Any]:
+    """A fresh chromium page on the app, 新建报告 clicked, the form on screen."""
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
@@ -44,92 +49,98 @@ def test_fill_draft_and_see_findings_in_a_real_browser(server: str, tmp_path: Pa
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1800})
             page.goto(server)
-            # a fresh browser lands on the start page, not on someone's last report
             page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=60_000)
-            unit = page.get_by_role("textbox", name="单位名称 *")
-            expect(unit).to_be_visible(timeout=60_000)
-            # a first-time writer is told what the app is and what to do
-            expect(page.get_by_text("干部选拔任用工作报告 · 起草助手")).to_be_visible()
-            expect(page.get_by_text("① 数据填报", exact=False)).to_be_visible()
-            # empty figure cells are blank, not "None"
-            assert "None" not in page.locator('[data-testid="stDataFrame"]').first.inner_text()
-            unit.fill("江城市交通运输局")
-            unit.press("Tab")
-            org = page.get_by_role("textbox", name="报告主体 *")
-            org.fill("局党组")
-            org.press("Tab")
-            year = page.get_by_role("textbox", name="年度 *")
-            year.fill("2025")
-            year.press("Tab")
-            # valid, but nothing beyond the names: it says what is still missing, never “完整”
-            expect(page.get_by_text("还缺", exact=False)).to_be_visible(timeout=30_000)
-            assert "数据表完整" not in page.locator("body").inner_text()
-
-            page.get_by_role("tab", name="起草").click()
-            page.get_by_role("button", name="生成全文").click()
-            expect(page.get_by_text("全文已生成", exact=False)).to_be_visible(timeout=120_000)
-
-            # the report text is on screen: the title and the closing section heading …
-            expect(page.get_by_text("江城市交通运输局2025年度干部选拔任用工作报告").first).to_be_visible()
-            expect(page.get_by_role("heading", name=re.compile("下一步工作打算"))).to_be_visible()
-            expect(page.locator("textarea").last).to_have_value(re.compile("局党组"), timeout=30_000)
-            body = page.locator("textarea").last.input_value()
-            # nothing entered for the plans: a short, honest section with the 待补 marker (issue 9)
-            assert "局党组" in body and "〔待补" in body
-            # … and so are the findings: no figures were entered, so facts are marked missing
-            expect(page.get_by_text("本节发现", exact=False).first).to_be_visible()
-            marks = page.locator("mark.finding-error")
-            expect(marks.first).to_be_visible(timeout=30_000)
-            assert "待补" in marks.first.inner_text()
-
-            shot = tmp_path / "app-screenshot.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 20_000
-
-            # the Word file downloads and is a real GB/T 9704 A4 document
-            page.get_by_text("导出（Word / Markdown / 纯文本）").click()
-            expect(page.get_by_text("正式导出前请先修正", exact=False)).to_be_visible()  # 〔待补〕 markers remain
-            _idle(page)
-            page.get_by_role("button", name="生成 Word 文件（GB/T 9704 版式）").click()
-            download = page.get_by_role("button", name=re.compile(r"下载 \.docx"))
-            try:
-                expect(download).to_be_visible(timeout=60_000)
-            except AssertionError:
-                page.screenshot(path=str(tmp_path / "no-download.png"), full_page=True)
-                raise
-            with page.expect_download(timeout=60_000) as dl:
-                download.click()
-            saved = tmp_path / "report.docx"
-            dl.value.save_as(saved)
-            import docx
-
-            document = docx.Document(str(saved))
-            section = document.sections[0]
-            assert round(section.page_width.mm) == 210 and round(section.top_margin.mm) == 37
-            assert any("江城市交通运输局" in para.text for para in document.paragraphs[:3])
-
-            # a reload comes back to the same report and draft
-            page.reload()
-            page.get_by_role("tab", name="起草").click()
-            title = page.get_by_role("heading", name="江城市交通运输局2025年度干部选拔任用工作报告")
-            expect(title).to_be_visible(timeout=60_000)
-            assert "report=" in page.url
-            page.get_by_role("textbox", name="署名", exact=True).fill("王敏")
-            page.get_by_role("textbox", name="署名", exact=True).press("Tab")
-            page.get_by_text("起草方式：离线组合", exact=False).click()
-            page.get_by_text("OpenAI 兼容模型服务", exact=False).last.click()
-            expect(page.get_by_role("textbox", name="API 密钥")).to_be_visible()
-
-            # a second browser is its own session: same saved report, none of the first one's session state
-            other = browser.new_context().new_page()
-            rid = re.search(r"report=(\d+)", page.url).group(1)  # type: ignore[union-attr]
-            other.goto(f"{server}/?report={rid}")  # the report's link (without the first one's 署名)
-            expect(other.get_by_role("textbox", name="单位名称 *")).to_have_value("江城市交通运输局", timeout=60_000)
-            assert other.get_by_role("textbox", name="署名", exact=True).input_value() == ""
-            other.get_by_role("tab", name="起草").click()
-            expect(other.get_by_text("起草方式：离线组合", exact=False)).to_be_visible()
+            expect(page.get_by_role("textbox", name="单位名称 *")).to_be_visible(timeout=60_000)
+            yield page
         finally:
             browser.close()
+
+
+def test_fill_draft_and_see_findings_in_a_real_browser(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    with _new_report(server) as page:  # a fresh browser lands on the start page: 新建报告
+        unit = page.get_by_role("textbox", name="单位名称 *")
+        # a first-time writer is told what the app is and what to do
+        expect(page.get_by_text("干部选拔任用工作报告 · 起草助手")).to_be_visible()
+        expect(page.get_by_text("① 数据填报", exact=False)).to_be_visible()
+        # empty figure cells are blank, not "None"
+        assert "None" not in page.locator('[data-testid="stDataFrame"]').first.inner_text()
+        unit.fill("江城市交通运输局")
+        unit.press("Tab")
+        org = page.get_by_role("textbox", name="报告主体 *")
+        org.fill("局党组")
+        org.press("Tab")
+        year = page.get_by_role("textbox", name="年度 *")
+        year.fill("2025")
+        year.press("Tab")
+        # valid, but nothing beyond the names: it says what is still missing, never “完整”
+        expect(page.get_by_text("还缺", exact=False)).to_be_visible(timeout=30_000)
+        assert "数据表完整" not in page.locator("body").inner_text()
+
+        page.get_by_role("tab", name="起草").click()
+        page.get_by_role("button", name="生成全文").click()
+        expect(page.get_by_text("全文已生成", exact=False)).to_be_visible(timeout=120_000)
+
+        # the report text is on screen: the title and the closing section heading …
+        expect(page.get_by_text("江城市交通运输局2025年度干部选拔任用工作报告").first).to_be_visible()
+        expect(page.get_by_role("heading", name=re.compile("下一步工作打算"))).to_be_visible()
+        expect(page.locator("textarea").last).to_have_value(re.compile("局党组"), timeout=30_000)
+        body = page.locator("textarea").last.input_value()
+        # nothing entered for the plans: a short, honest section with the 待补 marker (issue 9)
+        assert "局党组" in body and "〔待补" in body
+        # … and so are the findings: no figures were entered, so facts are marked missing
+        expect(page.get_by_text("本节发现", exact=False).first).to_be_visible()
+        marks = page.locator("mark.finding-error")
+        expect(marks.first).to_be_visible(timeout=30_000)
+        assert "待补" in marks.first.inner_text()
+
+        shot = tmp_path / "app-screenshot.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 20_000
+
+        # the Word file downloads and is a real GB/T 9704 A4 document
+        page.get_by_text("导出（Word / Markdown / 纯文本）").click()
+        expect(page.get_by_text("正式导出前请先修正", exact=False)).to_be_visible()  # 〔待补〕 markers remain
+        _idle(page)
+        page.get_by_role("button", name="生成 Word 文件（GB/T 9704 版式）").click()
+        download = page.get_by_role("button", name=re.compile(r"下载 \.docx"))
+        try:
+            expect(download).to_be_visible(timeout=60_000)
+        except AssertionError:
+            page.screenshot(path=str(tmp_path / "no-download.png"), full_page=True)
+            raise
+        with page.expect_download(timeout=60_000) as dl:
+            download.click()
+        saved = tmp_path / "report.docx"
+        dl.value.save_as(saved)
+        import docx
+
+        document = docx.Document(str(saved))
+        section = document.sections[0]
+        assert round(section.page_width.mm) == 210 and round(section.top_margin.mm) == 37
+        assert any("江城市交通运输局" in para.text for para in document.paragraphs[:3])
+
+        # a reload comes back to the same report and draft
+        page.reload()
+        page.get_by_role("tab", name="起草").click()
+        title = page.get_by_role("heading", name="江城市交通运输局2025年度干部选拔任用工作报告")
+        expect(title).to_be_visible(timeout=60_000)
+        assert "report=" in page.url
+        page.get_by_role("textbox", name="署名", exact=True).fill("王敏")
+        page.get_by_role("textbox", name="署名", exact=True).press("Tab")
+        page.get_by_text("起草方式：离线组合", exact=False).click()
+        page.get_by_text("OpenAI 兼容模型服务", exact=False).last.click()
+        expect(page.get_by_role("textbox", name="API 密钥")).to_be_visible()
+
+        # a second browser is its own session: same saved report, none of the first one's session state
+        other = page.context.browser.new_context().new_page()
+        rid = re.search(r"report=(\d+)", page.url).group(1)  # type: ignore[union-attr]
+        other.goto(f"{server}/?report={rid}")  # the report's link (without the first one's 署名)
+        expect(other.get_by_role("textbox", name="单位名称 *")).to_have_value("江城市交通运输局", timeout=60_000)
+        assert other.get_by_role("textbox", name="署名", exact=True).input_value() == ""
+        other.get_by_role("tab", name="起草").click()
+        expect(other.get_by_text("起草方式：离线组合", exact=False)).to_be_visible()
 
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -325,7 +336,7 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
 def test_fast_typing_across_fields_keeps_every_value(server: str, tmp_path: Path) -> None:
     """A writer tabbing quickly through the fields: each blur starts a run that interrupts the
     last one; no interrupted run may put the older form back over what was typed (CI, 2026-11)."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     typed = {
         "单位名称 *": "江城市水利局",
@@ -335,29 +346,21 @@ def test_fast_typing_across_fields_keeps_every_value(server: str, tmp_path: Path
         "落款": "中共江城市水利局党组",
         "成文日期": "2026-01-12",
     }
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            page.goto(server)
-            page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=60_000)
-            expect(page.get_by_role("textbox", name="单位名称 *")).to_be_visible(timeout=60_000)
-            passes = [typed, {k: v.replace("水利", "水务") for k, v in typed.items()}]
-            for values in passes:  # twice: the second pass types over values the app already holds
-                for name, value in values.items():
-                    box = page.get_by_role("textbox", name=name, exact=True)
-                    box.fill(value)
-                    box.press("Tab")  # no wait: the next field is typed while the last run goes on
-            _idle(page)
-            page.wait_for_timeout(1500)
-            _idle(page)
-            for name, value in passes[-1].items():
-                expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=10_000)
-            # and saved: the page address names the report; opened afresh it shows the same
-            expect(page.get_by_text("已自动保存", exact=False)).to_be_visible(timeout=30_000)
-            assert "report=" in page.url
-            page.goto(page.url)
-            for name, value in passes[-1].items():
-                expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=60_000)
-        finally:
-            browser.close()
+    with _new_report(server) as page:
+        passes = [typed, {k: v.replace("水利", "水务") for k, v in typed.items()}]
+        for values in passes:  # twice: the second pass types over values the app already holds
+            for name, value in values.items():
+                box = page.get_by_role("textbox", name=name, exact=True)
+                box.fill(value)
+                box.press("Tab")  # no wait: the next field is typed while the last run goes on
+        _idle(page)
+        page.wait_for_timeout(1500)
+        _idle(page)
+        for name, value in passes[-1].items():
+            expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=10_000)
+        # and saved: the page address names the report; opened afresh it shows the same
+        expect(page.get_by_text("已自动保存", exact=False)).to_be_visible(timeout=30_000)
+        assert "report=" in page.url
+        page.goto(page.url)
+        for name, value in passes[-1].items():
+            expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=60_000)

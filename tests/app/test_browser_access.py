@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app  # type: ignore[import-not-found]
+from team_cast import UNIT_A, UNIT_B, seed_team  # type: ignore[import-not-found]
 
 from drafter.settings import REPO_ROOT, Settings
 from drafter.storage import Repository, dispose_engines, get_engine
@@ -20,8 +21,6 @@ from drafter.storage.team import open_accounts
 
 pytestmark = pytest.mark.browser
 
-UNIT_A = "江源市水务局党组"
-UNIT_B = "江源市教育局党组"
 
 
 def _team_home(bundled_index, tmp_path: Path) -> tuple[Path, dict[str, int]]:  # type: ignore[no-untyped-def]
@@ -29,14 +28,7 @@ def _team_home(bundled_index, tmp_path: Path) -> tuple[Path, dict[str, int]]:  #
     home = tmp_path / "home"
     shutil.copytree(indexed.index_dir, home / "index")
     s = Settings(home=home)
-    repo, accounts = Repository(get_engine(s.db_url)), open_accounts(s)
-    ids = {}
-    for unit in (UNIT_A, UNIT_B):
-        info = repo.create_report(unit, 2025)
-        repo.save_facts(info.id, {"unit": unit, "org": "局党组", "year": 2025}, valid=False)
-        ids[unit] = info.id
-    accounts.add_user("wang", "password-a", role="writer", units=[UNIT_A], display_name="王文")
-    accounts.add_user("li", "password-b", role="writer", units=[UNIT_B], display_name="李明")
+    ids = seed_team(Repository(get_engine(s.db_url)), open_accounts(s))
     dispose_engines()
     return home, ids
 
