@@ -31,12 +31,10 @@ included. Prints a Markdown table for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,18 +42,10 @@ sys.path.insert(0, str(ROOT / "tests" / "review"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import batchgen  # noqa: E402
-from hostile import write_docx  # noqa: E402
+from hostile import run, write_docx  # noqa: E402
 
 batchgen.FRESH = False  # bulk text: skip the sample-overlap filter
 
-_LAUNCHER = (
-    "import runpy, sys\n"
-    "sys.argv = ['drafter'] + sys.argv[1:]\n"
-    "try:\n    runpy.run_module('drafter', run_name='__main__')\n"
-    "finally:\n"
-    "    peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
-    "    sys.stderr.write('\\n@@rss=%d\\n' % peak)\n"
-)
 _NUM = "一二三四五六七八九十"
 
 
@@ -160,24 +150,6 @@ def make_case(tmp: Path, case: str, chars: int) -> tuple[Path, Path]:
     a.write_text(old, encoding="utf-8")
     b.write_text(new, encoding="utf-8")
     return a, b
-
-
-def run(args: list[str], timeout: float, src: Path) -> tuple[float, float, int, str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(ROOT)])}
-    start = time.monotonic()
-    try:
-        proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *args], capture_output=True, env=env,
-                              timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return time.monotonic() - start, 0.0, -1, f"killed after {timeout:.0f} s"
-    seconds = time.monotonic() - start
-    err = proc.stderr.decode("utf-8", "replace")
-    rss = 0.0
-    if "@@rss=" in err:
-        err, _, tail = err.rpartition("@@rss=")
-        rss = int(tail.strip() or 0) / 1024
-    last = next((line for line in reversed(err.strip().splitlines()) if line.strip()), "")
-    return seconds, rss, proc.returncode, last[:100]
 
 
 def main() -> None:

@@ -31,11 +31,13 @@ from docx import Document
 from drafter.limits import MAX_COMPARE_CHARS, MAX_DOCUMENT_CHARS, MAX_FIGURES
 
 ROOT = Path(__file__).resolve().parents[1]
-_LAUNCHER = (
-    "import resource, runpy, sys\n"
+_LAUNCHER = (  # the child's own peak memory (VmHWM), not that of the process that forked it
+    "import runpy, sys\n"
     "sys.argv = ['drafter'] + sys.argv[1:]\n"
     "try:\n    runpy.run_module('drafter', run_name='__main__')\n"
-    "finally:\n    sys.stderr.write('\\n@@rss=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    "finally:\n"
+    "    peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
+    "    sys.stderr.write('\\n@@rss=%d\\n' % peak)\n"
 )
 _NUM = "一二三四五六七八九十"
 
@@ -92,10 +94,15 @@ def write_sheet(path: Path, figures: int) -> Path:
     return path
 
 
-def run(args: list[str]) -> tuple[float, float, int, str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+def run(args: list[str], timeout: float = 1800, src: Path = ROOT / "src") -> tuple[float, float, int, str]:
+    """``drafter ARGS`` in a subprocess: (seconds, peak RSS MB, exit code, last stderr line)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(ROOT)])}
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *args], capture_output=True, env=env, timeout=1800)
+    try:
+        proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *args], capture_output=True, env=env,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return time.monotonic() - start, 0.0, -1, f"killed after {timeout:.0f} s"
     seconds = time.monotonic() - start
     err = proc.stderr.decode("utf-8", "replace")
     rss = 0.0
@@ -103,7 +110,7 @@ def run(args: list[str]) -> tuple[float, float, int, str]:
         err, _, tail = err.rpartition("@@rss=")
         rss = int(tail.strip() or 0) / 1024
     last = next((line for line in reversed(err.strip().splitlines()) if line.strip()), "")
-    return seconds, rss, proc.returncode, last[:90]
+    return seconds, rss, proc.returncode, last[:100]
 
 
 def cases(tmp: Path) -> list[tuple[str, str, list[str]]]:
