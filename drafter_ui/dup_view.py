@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from drafter.checks.dup import check_dup, kb_sources
+from drafter.kb.scope import KnowledgeScope
 from drafter.review.similarity import SourceIndex
 from drafter.settings import Settings
 
@@ -35,22 +36,30 @@ def _kb_stamp(s: Settings) -> tuple[tuple[str, float, int], ...]:
     return tuple(out)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _index(_settings: Settings, knowledge_dir: str, home: str, stamp_key: int) -> SourceIndex:
-    return SourceIndex(kb_sources(_settings))
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _index(_settings: Settings, knowledge_dir: str, home: str, stamp_key: int,
+           units: tuple[str, ...] | None) -> SourceIndex:
+    scope = None if units is None else KnowledgeScope(frozenset(units))
+    return SourceIndex(kb_sources(_settings, scope=scope))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _dup(text: str, unit: str | None, year: int | None, knowledge_dir: str, home: str,
-         stamp_key: int, _settings: Settings) -> dict[str, Any]:
-    index = _index(_settings, knowledge_dir, home, stamp_key)
+         stamp_key: int, units: tuple[str, ...] | None, _settings: Settings) -> dict[str, Any]:
+    index = _index(_settings, knowledge_dir, home, stamp_key, units)
     return check_dup(text, index, unit=unit or None, year=year).to_dict()
 
 
-def dup_result(settings: Settings, text: str, unit: str | None = None, year: int | None = None) -> dict[str, Any]:
-    """The 查重 result as plain data (cached by text and the knowledge base's files)."""
+def dup_result(settings: Settings, text: str, unit: str | None = None, year: int | None = None,
+               who: Any = None) -> dict[str, Any]:
+    """The 查重 result as plain data (cached by text, the knowledge base's files and who may see them).
+
+    On a team server only the uploads *who* may see are compared (and shown beside the draft).
+    """
     stamp = hash(_kb_stamp(settings))
-    return _dup(text, unit, year, str(settings.knowledge_dir), str(settings.home), stamp, settings)
+    scope = KnowledgeScope.of(who)
+    units = None if scope.units is None else tuple(sorted(scope.units))
+    return _dup(text, unit, year, str(settings.knowledge_dir), str(settings.home), stamp, units, settings)
 
 
 def _box(text: str, color: str) -> str:
@@ -60,7 +69,7 @@ def _box(text: str, color: str) -> str:
 
 def render_dup(ctx: Any, text: str, unit: str | None = None, year: int | None = None) -> None:
     """The 查重 expander: rates, per-section table and the copied passages beside their sources."""
-    data = dup_result(ctx.settings, text, unit, year)
+    data = dup_result(ctx.settings, text, unit, year, getattr(ctx, "who", None))
     spans = data["spans"]
     with st.expander(f"查重：重复率 {data['rate']:.1%}（{len(spans)} 处）", expanded=bool(spans)):
         c1, c2, c3 = st.columns(3)

@@ -53,11 +53,21 @@ def review_store(ctx: Ctx) -> ReviewStore | ScopedReviewStore:
     return store if who is None else ScopedReviewStore(store, who)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _kb(knowledge_dir: str, home: str, _settings: Any) -> list[Any]:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _kb(knowledge_dir: str, home: str, units: tuple[str, ...] | None, _settings: Any) -> list[Any]:
+    """The knowledge base's reports for 查重: on a team server only the uploads this person may see."""
     from drafter.checks.dup import kb_sources
+    from drafter.kb.scope import KnowledgeScope
 
-    return kb_sources(_settings)
+    return kb_sources(_settings, scope=None if units is None else KnowledgeScope(frozenset(units)))
+
+
+def _seen_units(ctx: Ctx) -> tuple[str, ...] | None:
+    """The units whose uploads this person may see (None: all of them)."""
+    from drafter.kb.scope import KnowledgeScope
+
+    units = KnowledgeScope.of(getattr(ctx, "who", None)).units
+    return None if units is None else tuple(sorted(units))
 
 
 def _audit(ctx: Ctx, action: str, detail: str) -> None:
@@ -124,7 +134,7 @@ def _run(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, files:
                 log.write(f"第{done + 1}份：{name}")
 
         try:
-            kb = _kb(str(ctx.settings.knowledge_dir), str(ctx.settings.home), ctx.settings)
+            kb = _kb(str(ctx.settings.knowledge_dir), str(ctx.settings.home), _seen_units(ctx), ctx.settings)
             result = review_batch(inputs, previous=[p for _, p in prev_inputs], kb=kb, progress=progress,
                                   skipped=skipped)
         except DrafterError as err:

@@ -145,3 +145,25 @@ def test_drafting_for_unit_a_never_cites_unit_b(kb) -> None:  # type: ignore[no-
     for_a = cited(WRITER_A)
     assert for_a and "uploads/教育局2024.txt" not in for_a
     assert all(not c.startswith("uploads/") or c == "uploads/水务局2024.txt" for c in for_a)
+
+
+def test_dup_check_compares_only_uploads_the_person_may_see(kb) -> None:  # type: ignore[no-untyped-def]
+    """查重 shows the copied passage beside its source: B's upload must not be that source for A."""
+    from drafter.checks.dup import check_dup, kb_sources
+    from drafter.review.similarity import SourceIndex
+
+    s, _ = kb
+    copied = _report(UNIT_A, "我局实施蓝鲸计划专项选调，组织青年干部墩苗历练十二人。").decode()
+
+    def sources_of(who):  # type: ignore[no-untyped-def]
+        result = check_dup(copied, SourceIndex(kb_sources(s, scope=KnowledgeScope.of(who))), unit=UNIT_A, year=2025)
+        return {sp.source for sp in result.spans}, {p.key for p in kb_sources(s, scope=KnowledgeScope.of(who))}
+
+    spans_a, keys_a = sources_of(WRITER_A)
+    assert "uploads/教育局2024.txt" not in keys_a and "uploads/旧材料.txt" not in keys_a
+    assert "uploads/水务局2024.txt" in keys_a and any(not k.startswith("uploads/") for k in keys_a)
+    assert not any("教育局" in src for src in spans_a), spans_a
+    spans_b, keys_b = sources_of(WRITER_B)
+    assert "uploads/教育局2024.txt" in keys_b and any("教育局" in src for src in spans_b), spans_b
+    _, keys_admin = sources_of(ADMIN)
+    assert {"uploads/教育局2024.txt", "uploads/旧材料.txt"} <= keys_admin

@@ -101,14 +101,19 @@ def kb_sources(
     against: Sequence[str | Path] = (),
     skipped: list[tuple[str, str]] | None = None,
     cache: bool = True,
+    scope: Any = None,
 ) -> list[Prepared]:
     """Every report the knowledge base holds (bundled, uploads) plus ``against`` files.
+
+    With ``scope`` (a :class:`~drafter.kb.scope.KnowledgeScope`), only the uploads that
+    person may see: on a team server 查重 never shows another unit's upload.
 
     Policy digests are not reports and are left out. Files that cannot be read are
     added to ``skipped`` as ``(path, reason)``. Prepared reports are kept in
     ``DRAFTER_HOME/cache/dup`` (:mod:`drafter.review.cache`) unless ``cache`` is false.
     """
     from ..kb.indexer import discover
+    from ..kb.scope import owner_units
     from ..review.cache import cached_prepare
     from ..review.shingles import canonical_phrases
 
@@ -122,6 +127,8 @@ def kb_sources(
         if sf.policy:
             continue
         meta = sf.meta or {}
+        if scope is not None and not scope.allows(sf.source, owner_units(meta)):
+            continue
 
         def make(sf: Any = sf, meta: Any = meta) -> Prepared:
             src = prepare_file(
