@@ -66,9 +66,16 @@ def test_review_tab_upload_table_detail_mark_rerun(home, batch):
     names = [t.file for t in truth]
     data = _zip(root / "batch", names, {"损坏.docx": b"broken"})
     prev = [(t.previous_file, (root / "prev" / t.previous_file).read_bytes()) for t in truth]
-    at.file_uploader(key="review_files_0").set_value([("各单位.zip", data, "application/zip")])
-    at.file_uploader(key="review_prev_0").set_value([(n, b, "text/plain") for n, b in prev])
+    def upload() -> None:
+        at.file_uploader(key="review_files_0").set_value([("各单位.zip", data, "application/zip")])
+        at.file_uploader(key="review_prev_0").set_value([(n, b, "text/plain") for n, b in prev])
+
+    upload()
     at.run()
+    assert not at.button(key="review_start").disabled  # files chosen: 开始审核 is enabled
+    # the click carries the files again, as a browser's does: once in CI the AppTest's uploads were
+    # gone by the next run (the click found no files and the page showed nothing)
+    upload()
     at.button(key="review_start").click().run()
     assert not at.exception
     assert any("第1次审核已保存：8份报告" in t for t in _texts(at)), _texts(at)
