@@ -1,4 +1,4 @@
-"""The real openai client (through langchain-openai) against a loopback OpenAI-protocol server."""
+"""The model client (its own SSE reader over httpx; the openai SDK for 测试连接) against a loopback OpenAI-protocol server."""
 
 from __future__ import annotations
 
