@@ -8,10 +8,12 @@
   ``DRAFTER_AUTH_HEADER``; the account must exist here (its role and units come from
   the database).
 
-The signed-in person lives only in this browser tab's server-side session: nothing is
-put in a cookie or the page address, and the session ends after
-``DRAFTER_SESSION_IDLE_MINUTES`` without use or ``DRAFTER_SESSION_MAX_HOURS`` after
-sign-in.
+Started as ``streamlit run app.py``, the signed-in person lives only in this browser
+tab's server-side session (a reload asks again). Started as ``streamlit run server.py``
+(:mod:`drafter_ui.web_auth`), people sign in on ``/auth/signin`` and the browser keeps
+an HttpOnly session cookie checked here on every run. Either way nothing is put in the
+page address, and the session ends after ``DRAFTER_SESSION_IDLE_MINUTES`` without use
+or ``DRAFTER_SESSION_MAX_HOURS`` after sign-in.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import streamlit as st
 from drafter.errors import SignInError
 from drafter.settings import Settings
 from drafter.storage.accounts import ROLES, Principal
-from drafter.storage.team import open_accounts
+from drafter.storage.team import open_accounts, open_web_sessions
+
+from . import web_auth
 
 __all__ = ["current", "is_loopback", "require", "sign_out"]
 
@@ -114,6 +118,20 @@ def _from_gateway(s: Settings) -> None:
     _remember(who, s)
 
 
+def _from_cookie(s: Settings) -> Principal | None:
+    """The person of this browser's session cookie (server.py); else a link to the sign-in page."""
+    who, why = open_web_sessions(s).who(st.context.cookies.get(web_auth.COOKIE))
+    if who is not None:
+        st.session_state[_KEY] = {"who": who, "since": 0.0, "seen": 0.0, "settings": s, "cookie": True}
+        return who
+    st.session_state.pop(_KEY, None)
+    st.markdown("### 干部选拔任用工作报告 · 起草助手")
+    st.warning(why or "请先登录。")
+    st.markdown(f'<a href="{web_auth.SIGNIN}" target="_self">前往登录页</a>', unsafe_allow_html=True)
+    _stop()
+    return None  # not reached
+
+
 def _stop() -> None:
     """End the run on a sign-in page (no fact-form widgets drawn: they are given the form again)."""
     st.session_state["page_drawn"] = "signin"
@@ -132,6 +150,8 @@ def require(s: Settings) -> Principal | None:
             )
             _stop()
         return None
+    if s.auth == "password" and web_auth.active():
+        return _from_cookie(s)
     entry = st.session_state.get(_KEY)
     if entry:
         why = _expired(entry, s)
@@ -154,4 +174,7 @@ def sidebar_badge(who: Principal) -> None:
         st.text(f"{who.label}（{ROLES.get(who.role, who.role)}）")
         if units:
             st.caption(f"单位：{units}")
-        st.button("退出登录", key="sign_out", on_click=sign_out, width="stretch")
+        if web_auth.active():  # the cookie is ended by the server, not by this page
+            st.markdown(f'<a href="{web_auth.SIGNOUT}" target="_self">退出登录</a>', unsafe_allow_html=True)
+        else:
+            st.button("退出登录", key="sign_out", on_click=sign_out, width="stretch")

@@ -62,15 +62,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 
 
 @contextmanager
-def serve_app(repo_root: Path, home: Path, log: Path, **env_extra: str) -> Iterator[AppAddress]:
-    """Run the app with DRAFTER_HOME=*home* (and *env_extra*); yields its URL (with ``.proc``)."""
+def serve_app(repo_root: Path, home: Path, log: Path, script: str = "app.py", **env_extra: str) -> Iterator[AppAddress]:
+    """Run *script* (the app, or the team server ``server.py``) with DRAFTER_HOME=*home* (and
+    *env_extra*); yields its URL (with ``.proc``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DRAFTER_")}
     env["DRAFTER_HOME"] = str(home)
     env.update(env_extra)
     port = _free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port)],
             cwd=repo_root, env=env, stdout=out, stderr=subprocess.STDOUT,
         )

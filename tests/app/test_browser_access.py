@@ -94,3 +94,53 @@ def test_gateway_header_signs_in_without_a_form(bundled_index, tmp_path: Path) -
                 assert UNIT_A not in stranger.content() and UNIT_B not in stranger.content()
             finally:
                 browser.close()
+
+
+def test_team_server_sign_in_survives_a_reload_and_signs_out(bundled_index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`streamlit run server.py`: the sign-in page, an HttpOnly SameSite=Strict session cookie,
+    a reload that keeps the person signed in, and a sign-out that ends the session for good."""
+    from playwright.sync_api import expect, sync_playwright
+
+    require_chromium()
+    home, ids = _team_home(bundled_index, tmp_path)
+    with serve_app(REPO_ROOT, home, tmp_path / "streamlit.log", script="server.py", DRAFTER_AUTH="password") as url:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+            try:
+                context = browser.new_context(viewport={"width": 1024, "height": 900})
+                page = context.new_page()
+                page.goto(f"{url}/?report={ids[UNIT_A]}")
+                assert page.url.endswith("/auth/signin")  # the app's page sends a stranger to sign in
+                page.get_by_label("账号").fill("wang")
+                page.get_by_label("密码").fill("wrong-password")
+                page.get_by_role("button", name="登录").click()
+                expect(page.get_by_text("账号或密码不正确")).to_be_visible()
+                page.get_by_label("密码").fill("password-a")
+                page.get_by_role("button", name="登录").click()
+                expect(page.get_by_role("textbox", name="单位名称 *")).to_have_value(UNIT_A, timeout=60_000)
+                page.screenshot(path=str(tmp_path / "server-signed-in.png"))
+                (session,) = [c for c in context.cookies() if c["name"] == "drafter_session"]
+                assert session["httpOnly"] and session["sameSite"] == "Strict" and session["path"] == "/"
+                assert session["value"] not in page.url and "password" not in page.url
+
+                page.reload()  # the whole point: still signed in, as the same person
+                expect(page.get_by_role("textbox", name="单位名称 *")).to_have_value(UNIT_A, timeout=60_000)
+                expect(page.locator('[data-testid="stSidebar"]').get_by_text("王文（撰写人）")).to_be_visible()
+                assert not page.get_by_label("密码").count()
+
+                page.locator('[data-testid="stSidebar"]').get_by_text("退出登录").click()
+                page.wait_for_url("**/auth/signin", timeout=30_000)
+                assert not [c for c in context.cookies() if c["name"] == "drafter_session"]
+                # the old token is dead on the server too, not only forgotten by the browser
+                stale = browser.new_context()
+                stale.add_cookies([{**session, "sameSite": "Strict"}])
+                other = stale.new_page()
+                other.goto(url)
+                assert other.url.endswith("/auth/signin")
+                # a sign-in posted from elsewhere (no form token of this page) is refused
+                forged = browser.new_context().request.post(
+                    f"{url}/auth/signin", form={"username": "wang", "password": "password-a"}, max_redirects=0
+                )
+                assert forged.status == 400 and "drafter_session" not in forged.headers.get("set-cookie", "")
+            finally:
+                browser.close()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import _NO_REUSE, Base, PlainText, utcnow
 
-__all__ = ["AuditRow", "LoginAttemptRow", "ReportOwnerRow", "UserRow", "UserUnitRow"]
+__all__ = ["AuditRow", "LoginAttemptRow", "ReportOwnerRow", "UserRow", "UserUnitRow", "WebSessionRow"]
 
 
 class UserRow(Base):
@@ -76,3 +76,14 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     report_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     detail: Mapped[str] = mapped_column(PlainText, default="")
+
+
+class WebSessionRow(Base):
+    """A browser's sign-in on the team server (``server.py``): only the token's SHA-256 is kept."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(PlainText, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -7,8 +7,9 @@ from typing import Any
 
 from .accounts import Accounts
 from .engine import get_engine
+from .web_sessions import WebSessions
 
-__all__ = ["open_accounts"]
+__all__ = ["open_accounts", "open_web_sessions"]
 
 
 def open_accounts(settings: Any) -> Accounts:
@@ -17,4 +18,14 @@ def open_accounts(settings: Any) -> Accounts:
         get_engine(settings.db_url),
         max_attempts=settings.login_max_attempts,
         window=timedelta(minutes=settings.login_lockout_minutes),
+    )
+
+
+def open_web_sessions(settings: Any) -> WebSessions:
+    """Browser sign-in sessions (``server.py``) with the expiry from *settings*."""
+    return WebSessions(
+        get_engine(settings.db_url),
+        open_accounts(settings),
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        max_age=timedelta(hours=settings.session_max_hours),
     )

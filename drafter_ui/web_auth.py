@@ -1,0 +1,159 @@
+"""The team server's sign-in page and its cookie (``streamlit run server.py``).
+
+Streamlit's script cannot set a cookie, so a sign-in kept only in the page's
+session was lost on every reload. ``server.py`` runs the same app through
+Streamlit's ASGI ``st.App`` with these routes:
+
+* ``GET /auth/signin`` — a plain sign-in page (Chinese), with a one-use form token
+  in a ``SameSite=Strict`` cookie (double submit: a form posted from another site
+  is refused);
+* ``POST /auth/signin`` — checks the account (the same rate limit as the in-app
+  form), starts a session (:mod:`drafter.storage.web_sessions`) and sets the
+  ``drafter_session`` cookie: ``HttpOnly`` (no script can read it), ``SameSite=Strict``,
+  ``Secure`` behind HTTPS, ``Path=/``, no longer than ``session_max_hours``;
+* ``GET /auth/signout`` — ends the session and clears the cookie.
+
+Opening the app without a valid session redirects to the sign-in page (the
+middleware); the page itself checks the cookie again on every run
+(:func:`drafter_ui.auth_gate.require`), so nothing is served on the middleware's
+word alone. Nothing secret is put in the page address.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from typing import Any
+
+from drafter.errors import SignInError
+from drafter.settings import get_settings
+from drafter.storage.team import open_accounts, open_web_sessions
+
+__all__ = ["COOKIE", "SIGNIN", "SIGNOUT", "active", "middleware", "routes"]
+
+COOKIE = "drafter_session"
+_FORM_COOKIE = "drafter_signin_form"
+SIGNIN = "/auth/signin"
+SIGNOUT = "/auth/signout"
+_active = False
+
+
+def active() -> bool:
+    """Whether this process serves the sign-in page (started through ``server.py``)."""
+    return _active
+
+
+def _page(message: str = "", username: str = "", status: int = 200) -> Any:
+    from starlette.responses import HTMLResponse
+
+    form_token = secrets.token_urlsafe(24)
+    note = f'<p class="err">{html.escape(message)}</p>' if message else ""
+    body = f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>登录 · 干部选拔任用工作报告 · 起草助手</title>
+<style>
+body{{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;background:#f6f6f4;margin:0}}
+main{{max-width:360px;margin:12vh auto;padding:28px;background:#fff;border:1px solid #ddd;border-radius:8px}}
+h1{{font-size:20px;margin:0 0 20px}} label{{display:block;margin:14px 0 6px;color:#333}}
+input{{width:100%;box-sizing:border-box;padding:9px;font-size:16px;border:1px solid #bbb;border-radius:6px}}
+button{{margin-top:20px;width:100%;padding:10px;font-size:16px;background:#c0392b;color:#fff;border:0;border-radius:6px}}
+.err{{color:#b00020}} .note{{color:#777;font-size:13px;margin-top:16px}}
+</style></head><body><main>
+<h1>干部选拔任用工作报告 · 起草助手</h1>
+{note}
+<form method="post" action="{SIGNIN}">
+<input type="hidden" name="form_token" value="{form_token}">
+<label for="username">账号</label><input id="username" name="username" autocomplete="username" value="{html.escape(username)}" required>
+<label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">登录</button>
+</form>
+<p class="note">账号由管理员开通；忘记密码请联系管理员重置。</p>
+</main></body></html>"""
+    response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    response.set_cookie(_FORM_COOKIE, form_token, httponly=True, samesite="strict", path=SIGNIN)
+    return response
+
+
+def _secure(request: Any) -> bool:
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+
+
+async def _signin(request: Any) -> Any:
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import RedirectResponse
+
+    s = get_settings()
+    if request.method == "GET":
+        who, _ = await run_in_threadpool(open_web_sessions(s).who, request.cookies.get(COOKIE))
+        if who is not None:
+            return RedirectResponse("/", status_code=303)
+        return _page()
+    form = await request.form()
+    username = str(form.get("username") or "")[:200]
+    password = str(form.get("password") or "")[:1000]
+    token = str(form.get("form_token") or "")
+    expected = request.cookies.get(_FORM_COOKIE) or ""
+    if not token or not secrets.compare_digest(token, expected):
+        return _page("页面已过期，请重新输入账号和密码。", username, status=400)
+    try:
+        who = await run_in_threadpool(open_accounts(s).sign_in, username, password)
+    except SignInError as err:
+        return _page(str(err), username, status=401)
+    session = await run_in_threadpool(open_web_sessions(s).start, who.username)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        COOKIE, session, httponly=True, samesite="strict", secure=_secure(request), path="/",
+        max_age=int(s.session_max_hours * 3600),
+    )
+    response.delete_cookie(_FORM_COOKIE, path=SIGNIN)
+    return response
+
+
+async def _signout(request: Any) -> Any:
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import RedirectResponse
+
+    s = get_settings()
+    username = await run_in_threadpool(open_web_sessions(s).end, request.cookies.get(COOKIE))
+    if username:
+        await run_in_threadpool(open_accounts(s).audit, username, "sign_out")
+    response = RedirectResponse(SIGNIN, status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+class _RequireSignIn:
+    """Send a browser without a valid session from the app's page to the sign-in page."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("method") == "GET" and scope.get("path") == "/":
+            from starlette.concurrency import run_in_threadpool
+            from starlette.requests import Request
+            from starlette.responses import RedirectResponse
+
+            s = get_settings()
+            if s.auth == "password":
+                who, _ = await run_in_threadpool(open_web_sessions(s).who, Request(scope).cookies.get(COOKIE))
+                if who is None:
+                    await RedirectResponse(SIGNIN, status_code=303)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
+def routes() -> list[Any]:
+    """The sign-in routes (and mark this process as serving them)."""
+    global _active
+    from starlette.routing import Route
+
+    _active = True
+    return [Route(SIGNIN, _signin, methods=["GET", "POST"]), Route(SIGNOUT, _signout, methods=["GET"])]
+
+
+def middleware() -> list[Any]:
+    from starlette.middleware import Middleware
+
+    return [Middleware(_RequireSignIn)]
