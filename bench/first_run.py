@@ -13,51 +13,24 @@ screenshots of the progress at 1440, 1024 and 390 px wide.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+sys.path.insert(0, str(ROOT / "tests"))
+from streamlit_server import ARGS, CHROMIUM, serve_app  # noqa: E402  (the tests' way to start the app)
 
 
 def run(home: Path, shots: Path | None) -> dict[str, float]:
     from playwright.sync_api import expect, sync_playwright
 
-    port = _port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DRAFTER_")} | {"DRAFTER_HOME": str(home)}
     home.mkdir(parents=True, exist_ok=True)
-    log = open(home / "streamlit.log", "wb")  # noqa: SIM115
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
     out: dict[str, float] = {}
-    try:
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.1)
+    t0 = time.perf_counter()
+    with serve_app(ROOT, home, home / "streamlit.log") as url:
         out["server_up_s"] = time.perf_counter() - t0
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
@@ -97,9 +70,6 @@ def run(home: Path, shots: Path | None) -> dict[str, float]:
             if shots is not None:
                 page.screenshot(path=str(shots / "first_run_done_1440.png"))
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     return out
 
 

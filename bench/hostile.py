@@ -15,7 +15,6 @@ draft cases retrieve).
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import subprocess
@@ -26,9 +25,11 @@ import zipfile
 from pathlib import Path
 
 import yaml
-from docx import Document
 
 from drafter.limits import MAX_COMPARE_CHARS, MAX_DOCUMENT_CHARS, MAX_FIGURES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hostile"))
+from hostile_limits import write_docx  # noqa: E402  (one .docx writer for the tests and the benchmarks)
 
 ROOT = Path(__file__).resolve().parents[1]
 _LAUNCHER = (  # the child's own peak memory (VmHWM), not that of the process that forked it
@@ -51,26 +52,6 @@ def report_lines(paragraphs: int, variant: int = 0) -> list[str]:
         n = rng.randint(1, 50) if variant and i % 7 == 0 else i % 50
         lines.append(f"第{i}段：坚持党管干部原则，严格执行干部选拔任用工作条例，全年提拔干部{n}人。")
     return lines
-
-
-def write_docx(path: Path, lines: list[str]) -> Path:
-    """A real .docx (python-docx's own template) with one paragraph per line.
-
-    The body XML is written directly: python-docx's ``add_paragraph`` grows slower
-    with every paragraph, which would make a 100,000-paragraph input take minutes.
-    """
-    from xml.sax.saxutils import escape
-
-    buf = io.BytesIO()
-    Document().save(buf)
-    template = zipfile.ZipFile(buf)
-    xml = template.read("word/document.xml").decode("utf-8")
-    body = "".join(f"<w:p><w:r><w:t>{escape(line)}</w:t></w:r></w:p>" for line in lines)
-    xml = xml.replace("<w:body>", "<w:body>" + body, 1)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in template.infolist():
-            out.writestr(info.filename, xml if info.filename == "word/document.xml" else template.read(info))
-    return path
 
 
 def paragraphs_for(chars: int) -> int:

@@ -122,7 +122,7 @@ def _from_cookie(s: Settings) -> Principal | None:
     """The person of this browser's session cookie (server.py); else a link to the sign-in page."""
     who, why = open_web_sessions(s).who(st.context.cookies.get(web_auth.COOKIE))
     if who is not None:
-        st.session_state[_KEY] = {"who": who, "since": 0.0, "seen": 0.0, "settings": s, "cookie": True}
+        st.session_state[_KEY] = {"who": who, "settings": s}  # for current(); expiry is the server's
         return who
     st.session_state.pop(_KEY, None)
     st.markdown("### 干部选拔任用工作报告 · 起草助手")

@@ -21,7 +21,7 @@ from drafter.settings import Settings
 
 from .highlight import md_escape
 
-__all__ = ["dup_result", "render_dup"]
+__all__ = ["dup_result", "render_dup", "seen_units"]
 
 
 def _kb_stamp(s: Settings) -> tuple[tuple[str, float, int], ...]:
@@ -57,9 +57,13 @@ def dup_result(settings: Settings, text: str, unit: str | None = None, year: int
     On a team server only the uploads *who* may see are compared (and shown beside the draft).
     """
     stamp = hash(_kb_stamp(settings))
-    scope = KnowledgeScope.of(who)
-    units = None if scope.units is None else tuple(sorted(scope.units))
-    return _dup(text, unit, year, str(settings.knowledge_dir), str(settings.home), stamp, units, settings)
+    return _dup(text, unit, year, str(settings.knowledge_dir), str(settings.home), stamp, seen_units(who), settings)
+
+
+def seen_units(who: Any) -> tuple[str, ...] | None:
+    """The units whose uploads *who* may see, as a cache key (None: all of them)."""
+    units = KnowledgeScope.of(who).units
+    return None if units is None else tuple(sorted(units))
 
 
 def _box(text: str, color: str) -> str:

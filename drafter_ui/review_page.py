@@ -25,6 +25,7 @@ from drafter.review.xlsx import xlsx_bytes
 from drafter.storage.review_access import ScopedReviewStore
 from drafter.storage.review_store import ReviewStore
 
+from .dup_view import seen_units
 from .highlight import md_escape
 from .state import Ctx
 
@@ -60,14 +61,6 @@ def _kb(knowledge_dir: str, home: str, units: tuple[str, ...] | None, _settings:
     from drafter.kb.scope import KnowledgeScope
 
     return kb_sources(_settings, scope=None if units is None else KnowledgeScope(frozenset(units)))
-
-
-def _seen_units(ctx: Ctx) -> tuple[str, ...] | None:
-    """The units whose uploads this person may see (None: all of them)."""
-    from drafter.kb.scope import KnowledgeScope
-
-    units = KnowledgeScope.of(getattr(ctx, "who", None)).units
-    return None if units is None else tuple(sorted(units))
 
 
 def _audit(ctx: Ctx, action: str, detail: str) -> None:
@@ -134,7 +127,8 @@ def _run(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, files:
                 log.write(f"第{done + 1}份：{name}")
 
         try:
-            kb = _kb(str(ctx.settings.knowledge_dir), str(ctx.settings.home), _seen_units(ctx), ctx.settings)
+            units = seen_units(getattr(ctx, "who", None))
+            kb = _kb(str(ctx.settings.knowledge_dir), str(ctx.settings.home), units, ctx.settings)
             result = review_batch(inputs, previous=[p for _, p in prev_inputs], kb=kb, progress=progress,
                                   skipped=skipped)
         except DrafterError as err:

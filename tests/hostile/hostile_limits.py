@@ -10,11 +10,13 @@ eventually.
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 import resource
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,3 +128,25 @@ SECRET = "sk-hostile-Key-0123456789abcdef"
 def files_containing(root: Path, needle: bytes) -> list[Path]:
     """Every file under ``root`` whose bytes contain ``needle``."""
     return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
+
+
+def write_docx(path: Path, lines: list[str]) -> Path:
+    """A real .docx (python-docx's own template) with one paragraph per line.
+
+    The body XML is written directly: python-docx's ``add_paragraph`` grows slower
+    with every paragraph, which would make a 100,000-paragraph input take minutes.
+    """
+    from xml.sax.saxutils import escape
+
+    from docx import Document
+
+    buf = io.BytesIO()
+    Document().save(buf)
+    template = zipfile.ZipFile(buf)
+    xml = template.read("word/document.xml").decode("utf-8")
+    body = "".join(f"<w:p><w:r><w:t>{escape(line)}</w:t></w:r></w:p>" for line in lines)
+    xml = xml.replace("<w:body>", "<w:body>" + body, 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in template.infolist():
+            out.writestr(info.filename, xml if info.filename == "word/document.xml" else template.read(info))
+    return path

@@ -223,10 +223,11 @@ def discover(
 def _chars_to_embed(texts: Sequence[str], seen: set[str], shipped: bool) -> int:
     """Characters the engine will embed: a text with a shipped vector, or one already
     counted in this run (the same paragraph in another file), costs nothing."""
+    keys = [shipped_vectors.key(t) for t in texts]
+    found = shipped_vectors.lookup(keys) if shipped else {}
     n = 0
-    for t in texts:
-        k = shipped_vectors.key(t)
-        if k not in seen and not (shipped and shipped_vectors.has(t)):
+    for t, k in zip(texts, keys, strict=True):
+        if k not in seen and k not in found:
             n += len(t)
         seen.add(k)
     return n

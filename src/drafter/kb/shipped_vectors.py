@@ -18,14 +18,14 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from ..settings import BUNDLED_KB
 
-__all__ = ["PATH", "bundled_texts", "embed_with", "has", "key", "lookup", "write"]
+__all__ = ["PATH", "bundled_texts", "key", "lookup", "write"]
 
 PATH = BUNDLED_KB / "vectors.npz"
 _table: dict[str, np.ndarray] | None = None
@@ -58,29 +58,10 @@ def _load() -> dict[str, np.ndarray]:
         return _table
 
 
-def has(text: str) -> bool:
-    """Whether *text* has a shipped vector."""
-    return key(text) in _load()
-
-
 def lookup(keys: Sequence[str]) -> dict[str, np.ndarray]:
     """The shipped vectors among *keys* (see :func:`key`)."""
     table = _load()
     return {k: table[k] for k in keys if k in table}
-
-
-def embed_with(texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
-    """Vectors of *texts*: shipped ones where they exist, *embed* (one call) for the rest."""
-    table = _load()
-    found = [table.get(key(t)) for t in texts]
-    missing = [i for i, v in enumerate(found) if v is None]
-    if missing:
-        fresh = embed([texts[i] for i in missing])
-        for i, v in zip(missing, fresh, strict=True):
-            found[i] = v
-    if not found:
-        return np.zeros((0, 384), dtype=np.float32)
-    return np.vstack([np.asarray(v, dtype=np.float32) for v in found])
 
 
 def bundled_texts() -> list[str]:
