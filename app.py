@@ -13,22 +13,18 @@ from __future__ import annotations
 import streamlit as st
 
 from drafter.errors import AccessDenied
-from drafter_ui import (
+from drafter_ui import auth_gate, layout, resources, safe_text, state
+from drafter_ui.pages import (
     admin_page,
-    auth_gate,
     checks_page,
     compare_page,
     draft_page,
     facts_page,
     kb_page,
-    layout,
-    resources,
     review_page,
-    safe_text,
-    sidebar,
     start_page,
-    state,
 )
+from drafter_ui.widgets import sidebar
 
 st.set_page_config(page_title="干部选拔任用工作报告 · 起草助手", page_icon="📝", layout="wide")
 safe_text.install_csp()  # the page loads nothing from any other host (drafter_ui/safe_text.py)

@@ -25,10 +25,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from drafter.checks import check_text
-from drafter.doctree import int_to_chinese
-from drafter.facts import load_facts
-from drafter.markers import missing
+from drafter.facts.sheet import load_facts
 from drafter.settings import REPO_ROOT
+from drafter.text.doctree import int_to_chinese
+from drafter.text.markers import missing
 
 CLEAN = (REPO_ROOT / "tests" / "checks" / "data" / "clean_report.txt").read_text(encoding="utf-8")
 FACTS = load_facts(REPO_ROOT / "examples" / "facts.yaml")

@@ -50,7 +50,7 @@ _NUM = "一二三四五六七八九十"
 
 
 def _cn(n: int) -> str:
-    from drafter.doctree import int_to_chinese
+    from drafter.text.doctree import int_to_chinese
 
     return int_to_chinese(n)
 

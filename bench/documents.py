@@ -32,10 +32,10 @@ from pathlib import Path
 import yaml
 
 from drafter.checks import check_text
-from drafter.doctree import parse
 from drafter.kb.reflow import reflow
 from drafter.settings import REPO_ROOT
-from drafter.specs import assign_elements, load_spec
+from drafter.text.doctree import parse
+from drafter.text.specs import assign_elements, load_spec
 
 SAMPLES = sorted((REPO_ROOT / "knowledge" / "reports").glob("*.txt"))
 VARIANTS = REPO_ROOT / "tests" / "checks" / "data" / "heading_variants.yaml"

@@ -42,12 +42,13 @@ def _draft(home: Path) -> float:
 
 def engine_calls(home: Path) -> tuple[int, int]:
     os.environ.update(_env(home))
+    from drafter.checks.section import check_section
     from drafter.drafting import DraftEngine
-    from drafter.facts import load_facts
+    from drafter.facts.sheet import load_facts
     from drafter.kb import embedding
     from drafter.settings import Settings
 
-    engine = DraftEngine(Settings())
+    engine = DraftEngine(Settings(), section_check=check_section)
     facts = load_facts(ROOT / "examples" / "facts.yaml")
     before = embedding.engine_calls()
     outline = engine.outline(facts)

@@ -48,7 +48,7 @@ from drafting_factsheets import FULL
 from openai_server import OpenAIServer, Reply
 
 from drafter.checks import check_text
-from drafter.doctree import parse
+from drafter.checks.section import check_section
 from drafter.drafting import DraftEngine, NullCallbacks, Outline, SectionDraft
 from drafter.drafting.localise import specifics, split_sentences
 from drafter.drafting.quality import (
@@ -64,11 +64,12 @@ from drafter.drafting.similarity import (
     body_sentences,
     near_duplicate_pairs,
 )
-from drafter.facts import FactSheet, facts_from_data, load_facts
+from drafter.facts.sheet import FactSheet, facts_from_data, load_facts
 from drafter.kb.retrieval import open_retriever
-from drafter.markers import MISSING_RE
 from drafter.settings import BUNDLED_KB, Settings
-from drafter.specs import assign_elements, load_spec
+from drafter.text.doctree import parse
+from drafter.text.markers import MISSING_RE
+from drafter.text.specs import assign_elements, load_spec
 
 REPORTS = BUNDLED_KB / "reports"
 _COUNT_RE = re.compile(r"([\u4e00-\u9fa5、（）]{2,18}?)([*＊]+|\d+)(人次|人|名|项)")
@@ -137,7 +138,7 @@ def stale_sentences(draft_text: str, corpus: dict[str, str], facts: FactSheet) -
 def part_loo(settings: Settings, retriever: Any) -> list[str]:
     meta = yaml.safe_load((REPORTS / "metadata.yaml").read_text(encoding="utf-8"))
     corpus = {p.name: p.read_text(encoding="utf-8") for p in sorted(REPORTS.glob("*.txt"))}
-    engine = DraftEngine(settings, retriever=retriever)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever)
     rows = [
         (
             "| held out | figures | coverage | sample placeholders left | markers | unsupported numbers "
@@ -198,7 +199,7 @@ def varied_sheets() -> dict[str, FactSheet]:
 
 def part_quality(settings: Settings, retriever: Any) -> list[str]:
     """How the composer's drafts read: near-duplicates, repeats, foreign wording, lists, echoes."""
-    engine = DraftEngine(settings, retriever=retriever)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever)
     rows = [
         (
             "| fact sheet | sentences | near-duplicate pairs | repeated sentences (20+ chars) | foreign wording "
@@ -228,11 +229,11 @@ def part_quality(settings: Settings, retriever: Any) -> list[str]:
 
 def part_speed(settings: Settings, retriever: Any) -> list[str]:
     facts = facts_from_data(FULL)
-    engine = DraftEngine(settings, retriever=retriever)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever)
     engine.draft(facts)  # warm: jieba, embeddings, caches
     fresh: list[float] = []
     for _ in range(5):
-        e = DraftEngine(settings, retriever=retriever)  # a new engine: no search cache
+        e = DraftEngine(settings, section_check=check_section, retriever=retriever)  # a new engine: no search cache
         t = time.perf_counter()
         e.draft(facts)
         fresh.append(time.perf_counter() - t)
@@ -302,7 +303,7 @@ def part_openai(settings: Settings, retriever: Any, *, chars: int = 240, chunk: 
             home=settings.home, backend="openai", openai_base_url=srv.url, openai_model="bench-model",
             openai_timeout=60, max_concurrency=16,
         )
-        engine = DraftEngine(base, retriever=retriever)
+        engine = DraftEngine(base, section_check=check_section, retriever=retriever)
         outline = engine.outline(facts)
         engine.draft(facts, outline)  # warm the search cache and the client
 

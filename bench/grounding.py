@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT / "tests" / "drafting"))
 from drafting_factsheets import UNIT_SHEETS
 
 from drafter.checks import check_text
+from drafter.checks.section import check_section
 from drafter.drafting import DraftEngine
 from drafter.drafting.composer import ComposeRequest, compose
 from drafter.drafting.grounding import (
@@ -56,19 +57,19 @@ from drafter.drafting.grounding import (
 )
 from drafter.drafting.signature import split_signature
 from drafter.drafting.similarity import DraftMemory, body_sentences
-from drafter.facts import FactSheet, facts_from_data
-from drafter.markers import MISSING_RE
+from drafter.facts.sheet import FactSheet, facts_from_data
 from drafter.settings import Settings
+from drafter.text.markers import MISSING_RE
 
 _OLD_FIELDS = ("practices", "signer", "date", "unit_type")
 
 _BEFORE_SCRIPT = r"""
 import json, sys
 from drafter.drafting import DraftEngine
-from drafter.facts import facts_from_data
+from drafter.facts.sheet import facts_from_data
 from drafter.settings import Settings
 sheets = json.loads(sys.stdin.read())
-engine = DraftEngine(Settings(home=sys.argv[1]))
+engine = DraftEngine(Settings(home=sys.argv[1]), section_check=check_section)
 print(json.dumps({k: engine.draft(facts_from_data(v)).text() for k, v in sheets.items()}, ensure_ascii=False))
 """
 
@@ -127,7 +128,7 @@ def main() -> int:
     settings = Settings(home=home)
     sheets = {k: facts_from_data(v) for k, v in UNIT_SHEETS.items()}
 
-    engine = DraftEngine(settings)
+    engine = DraftEngine(settings, section_check=check_section)
     t0 = time.perf_counter()
     engine.draft(sheets["organ"])  # builds/opens the index, warms the retriever
     print(f"first draft (index open/build + warm-up): {time.perf_counter() - t0:.1f} s")
@@ -141,7 +142,7 @@ def main() -> int:
         full_times.append(time.perf_counter() - t)
         runs = []
         for _ in range(args.repeat):
-            fresh = DraftEngine(settings, retriever=engine.retriever.inner)  # no cached searches
+            fresh = DraftEngine(settings, section_check=check_section, retriever=engine.retriever.inner)  # no cached searches
             t = time.perf_counter()
             fresh.draft(facts, outline)
             runs.append(time.perf_counter() - t)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from drafter.limits import MAX_COMPARE_CHARS, MAX_DOCUMENT_CHARS, MAX_FIGURES
+from drafter.text.limits import MAX_COMPARE_CHARS, MAX_DOCUMENT_CHARS, MAX_FIGURES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hostile"))
 from hostile_limits import write_docx  # noqa: E402  (one .docx writer for the tests and the benchmarks)

@@ -126,7 +126,7 @@ def _corpus(n: int, seed: int) -> list[str]:
 
 def bench_dup(n: int, busy: bool, seed: int) -> None:
     from drafter.checks.dup import check_dup, source_from_text
-    from drafter.review.similarity import SourceIndex
+    from drafter.similarity.copies import SourceIndex
 
     t0 = time.perf_counter()
     texts = _corpus(n, seed)
@@ -209,8 +209,8 @@ def bench_planted(seeds: int) -> None:
 def bench_pairs(n: int, seed: int) -> None:
     """MinHash LSH candidates against scoring every report against all the others."""
     from drafter.checks.dup import source_from_text
-    from drafter.review.pairs import candidate_pairs, similar_pairs
-    from drafter.review.similarity import SourceIndex, find_copies
+    from drafter.similarity.copies import SourceIndex, find_copies
+    from drafter.similarity.pairs import candidate_pairs, similar_pairs
 
     with tempfile.TemporaryDirectory() as tmp:
         truth = batchgen.make_batch(Path(tmp) / "b", n, seed=seed)

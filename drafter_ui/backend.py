@@ -82,7 +82,7 @@ def explain(err: DrafterError, s: Settings | None = None) -> str:
 
 
 def _test(base: Settings) -> None:
-    from drafter.llm import test_connection
+    from drafter.drafting.llm import test_connection
 
     s = session_settings(base)
     if not s.openai_base_url:

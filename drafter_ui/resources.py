@@ -158,6 +158,7 @@ def draft_time_hint(s: Settings) -> str:
 
 @st.cache_resource(show_spinner=False)
 def _composer(key: tuple[str, str, str, str], prompts_dir: str, _retriever: HybridRetriever) -> Any:
+    from drafter.checks.section import check_section
     from drafter.drafting.engine import DraftEngine
 
     home, knowledge_dir, chroma_url, collection = key
@@ -169,7 +170,7 @@ def _composer(key: tuple[str, str, str, str], prompts_dir: str, _retriever: Hybr
         prompts_dir=prompts_dir,
         backend="composer",
     )
-    return DraftEngine(s, retriever=_retriever)
+    return DraftEngine(s, section_check=check_section, retriever=_retriever)
 
 
 def composer_engine(s: Settings) -> Any:
@@ -186,6 +187,7 @@ def engine_for(s: Settings, who: Any = None) -> Any:
     (the bundled corpus and their units' uploads), so another unit's uploaded report
     never becomes their 参考写法: it is built per request around a scoped retriever.
     """
+    from drafter.checks.section import check_section
     from drafter.drafting.engine import DraftEngine
     from drafter.errors import ConfigError
 
@@ -193,11 +195,11 @@ def engine_for(s: Settings, who: Any = None) -> Any:
     if s.backend == "composer":
         if scoped is None or scoped is retriever(s):
             return composer_engine(s)
-        return DraftEngine(s, retriever=scoped)
+        return DraftEngine(s, section_check=check_section, retriever=scoped)
 
     if not s.openai_base_url:
         raise ConfigError("请先在“起草方式”中填写模型的服务地址（Base URL），如 http://127.0.0.1:8000/v1；或改用离线组合")
     if not s.openai_model:
         raise ConfigError("请先在“起草方式”中填写模型名称，如 qwen2.5:7b；可点击“测试连接”查看服务器提供的模型")
 
-    return DraftEngine(s, retriever=scoped if scoped is not None else retriever(s))
+    return DraftEngine(s, section_check=check_section, retriever=scoped if scoped is not None else retriever(s))

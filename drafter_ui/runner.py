@@ -18,7 +18,7 @@ import streamlit as st
 
 from drafter.drafting.types import NullCallbacks, SectionDraft
 
-from .highlight import md_escape
+from .widgets.highlight import md_escape
 
 __all__ = ["QueueCallbacks", "run_job"]
 

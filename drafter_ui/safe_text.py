@@ -9,7 +9,7 @@ wrote goes through :func:`md` (or :func:`say` for message boxes), which
 
 * escapes every Markdown and HTML special character, ``&`` included (so entities
   such as ``&#58;&#47;`` show as typed instead of decoding to ``:/``);
-* masks API keys and token-shaped strings (:func:`drafter.redact.redact`);
+* masks API keys and token-shaped strings (:func:`drafter.text.redact.redact`);
 * drops control characters (``\\x0b``, NUL …) that would break the page.
 
 :func:`install_csp` adds a Content-Security-Policy ``<meta>`` to the page head as a
@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drafter.redact import redact
-from drafter.textsafe import clean_control
+from drafter.text.redact import redact
+from drafter.text.textsafe import clean_control
 
 __all__ = ["CSP", "install_csp", "md", "say"]
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from drafter.checks import check_text
 from drafter.checks.figures import fact_numbers, find_counts, match_count
-from drafter.drafting.chain import check_section
+from drafter.checks.section import check_section
 from drafter.drafting.types import finding_to_dict
-from drafter.facts import FactSheet
+from drafter.facts.sheet import FactSheet
 
 __all__ = ["FigureUpdate", "apply_updates", "figure_updates", "live_findings", "new_mismatches"]
 

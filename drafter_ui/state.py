@@ -18,13 +18,13 @@ from typing import Any
 
 import streamlit as st
 
-from drafter.factform import EMPTY_FORM
+from drafter.facts.form import EMPTY_FORM
+from drafter.facts.templates import LEVELS, blank_figures
 from drafter.settings import Settings
 from drafter.storage import Repository
 from drafter.storage.access import ScopedRepository
 from drafter.storage.accounts import Principal
 from drafter.storage.team import open_accounts
-from drafter.templates import LEVELS, blank_figures
 
 from . import resources
 

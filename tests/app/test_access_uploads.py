@@ -128,15 +128,16 @@ def test_listing_and_changing_uploads_by_unit(kb) -> None:  # type: ignore[no-un
 
 def test_drafting_for_unit_a_never_cites_unit_b(kb) -> None:  # type: ignore[no-untyped-def]
     """The 参考写法 of a whole draft, as the app builds it for A's writer (resources.engine_for)."""
+    from drafter.checks.section import check_section
     from drafter.drafting.engine import DraftEngine
-    from drafter.facts import load_facts
+    from drafter.facts.sheet import load_facts
     from drafter.settings import REPO_ROOT
 
     s, retriever = kb
     facts = load_facts(REPO_ROOT / "examples" / "facts.yaml")
 
     def cited(who: Principal | None) -> set[str]:
-        engine = DraftEngine(s, retriever=ScopedRetriever(retriever, KnowledgeScope.of(who)))
+        engine = DraftEngine(s, section_check=check_section, retriever=ScopedRetriever(retriever, KnowledgeScope.of(who)))
         draft = engine.draft(facts)
         return {src.source for sec in draft.sections for src in sec.sources}
 
@@ -150,7 +151,7 @@ def test_drafting_for_unit_a_never_cites_unit_b(kb) -> None:  # type: ignore[no-
 def test_dup_check_compares_only_uploads_the_person_may_see(kb) -> None:  # type: ignore[no-untyped-def]
     """查重 shows the copied passage beside its source: B's upload must not be that source for A."""
     from drafter.checks.dup import check_dup, kb_sources
-    from drafter.review.similarity import SourceIndex
+    from drafter.similarity.copies import SourceIndex
 
     s, _ = kb
     copied = _report(UNIT_A, "我局实施蓝鲸计划专项选调，组织青年干部墩苗历练十二人。").decode()

@@ -352,10 +352,10 @@ def test_a_sitting_updates_its_own_revision_but_never_someone_elses(repo: Reposi
 
 def test_pure_helpers_of_the_writers_day() -> None:
     """Number updates, the sheet diff and the missing-content list, on plain data."""
-    from drafter.facts import parse_facts
+    from drafter.facts.sheet import parse_facts
     from drafter_ui.completeness import missing_items
-    from drafter_ui.history import form_diff
     from drafter_ui.staleness import apply_updates, figure_updates, new_mismatches
+    from drafter_ui.widgets.history import form_diff
 
     sheet = parse_facts("unit: 某局\norg: 局党组\nyear: 2025\n"
                         "figures:\n  - {label: 提拔正科级领导干部, value: 5, unit: 人}\n")

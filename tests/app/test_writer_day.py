@@ -199,7 +199,7 @@ def test_export_fields_reach_the_docx(app_home: Path, new_session) -> None:  # t
     at.button(key="make_docx").click().run()
     assert at.download_button(key="dl_docx")
     # the bytes the button serves are build_docx(text, the three fields); the browser test downloads them
-    from drafter_ui.export_panel import build_docx
+    from drafter_ui.widgets.export_panel import build_docx
 
     text = repo().latest_draft(repo().list_reports()[0].id).text()
     fields = [at.text_input(key=k).value for k in ("exp_addressee", "exp_unit", "exp_date")]
@@ -256,7 +256,7 @@ def test_authors_are_the_signature_name_asked_once(app_home: Path, new_session) 
 def test_times_are_shown_in_the_configured_zone(app_home: Path, new_session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from drafter_ui.highlight import local_time
+    from drafter_ui.widgets.highlight import local_time
 
     when = dt.datetime(2026, 1, 5, 23, 30)  # stored UTC
     monkeypatch.delenv("DRAFTER_TIMEZONE", raising=False)

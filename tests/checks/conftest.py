@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from drafter.facts import FactSheet, load_facts
+from drafter.facts.sheet import FactSheet, load_facts
 from drafter.settings import REPO_ROOT
 
 DATA = Path(__file__).parent / "data"

@@ -9,7 +9,7 @@ import pytest
 
 from drafter.cli import main
 from drafter.errors import FactSheetError
-from drafter.facts import parse_facts
+from drafter.facts.sheet import parse_facts
 from drafter.settings import REPO_ROOT
 
 BASE = "unit: 江源市水务局\norg: 局党组\nyear: 2025\n"

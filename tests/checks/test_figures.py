@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drafter.checks import check_text, find_counts, match_count
-from drafter.facts import parse_facts
+from drafter.facts.sheet import parse_facts
 
 
 def figure_findings(text: str, facts) -> list[tuple[str, str]]:

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drafter.checks import check_text
-from drafter.doctree import parse
-from drafter.facts import parse_facts
+from drafter.facts.sheet import parse_facts
+from drafter.text.doctree import parse
 
 FACTS = parse_facts(
     "unit: 测试局\norg: 局党组\nyear: 2025\nfigures:\n  - {label: 职级晋升, value: 4, unit: 人}\n"

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from drafter.checks import check_text
-from drafter.doctree import parse
-from drafter.specs import assign_elements, load_spec
+from drafter.text.doctree import parse
+from drafter.text.specs import assign_elements, load_spec
 
 VARIANTS = yaml.safe_load((Path(__file__).parent / "data" / "heading_variants.yaml").read_text(encoding="utf-8"))
 CASES = VARIANTS["variants"]

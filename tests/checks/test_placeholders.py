@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drafter.checks import check_text, find_placeholders
-from drafter.markers import missing
+from drafter.text.markers import missing
 
 # Audited by eye against the sample files: (line, placeholder) in document order.
 EXPECTED = {

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drafter.checks import check_text
-from drafter.doctree import Document, parse
-from drafter.kb.fold import fold
 from drafter.kb.reflow import reflow
 from drafter.settings import REPO_ROOT
+from drafter.text.doctree import Document, parse
+from drafter.text.fold import fold
 
 SAMPLES = sorted((REPO_ROOT / "knowledge" / "reports").glob("*.txt"))
 TEXTS = {p.name: p.read_text(encoding="utf-8").replace("\r\n", "\n") for p in SAMPLES}

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafter.doctree import chinese_to_int, int_to_chinese, parse
+from drafter.text.doctree import chinese_to_int, int_to_chinese, parse
 
 
 def test_chinese_numerals() -> None:

@@ -1,7 +1,7 @@
 import pytest
 
 from drafter.errors import FactSheetError
-from drafter.facts import parse_facts
+from drafter.facts.sheet import parse_facts
 
 BASE = "unit: 广州市交通运输局\norg: 局党组\nyear: 2025\n"
 

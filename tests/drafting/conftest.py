@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # drafting_factsheets.
 from drafting_factsheets import FULL, MINIMAL, OTHER, PERCENT
 from openai_server import OpenAIServer
 
-from drafter.facts import FactSheet, facts_from_data
-from drafter.llm import Message, TextCallback
+from drafter.drafting.llm import Message, TextCallback
+from drafter.facts.sheet import FactSheet, facts_from_data
 
 
 class FakeChatModel:

@@ -10,7 +10,7 @@ import yaml
 from drafting_factsheets import FULL
 
 from drafter.cli import main
-from drafter.doctree import parse
+from drafter.text.doctree import parse
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ import pytest
 from drafting_factsheets import FULL, MINIMAL
 
 from drafter.checks import check_text
+from drafter.checks.section import check_section
 from drafter.drafting import DraftEngine
 from drafter.drafting.composer import figure_phrase
 from drafter.drafting.localise import localise, specifics, split_sentences
-from drafter.facts import FactSheet, facts_from_data
-from drafter.markers import MISSING_RE
+from drafter.facts.sheet import FactSheet, facts_from_data
+from drafter.text.markers import MISSING_RE
 
 _DRAFTS: dict[str, object] = {}
 
@@ -23,7 +24,7 @@ def composed(bundled_index, any_facts: FactSheet):  # type: ignore[no-untyped-de
     settings, retriever = bundled_index
     key = any_facts.unit
     if key not in _DRAFTS:
-        _DRAFTS[key] = DraftEngine(settings, retriever=retriever).draft(any_facts)
+        _DRAFTS[key] = DraftEngine(settings, section_check=check_section, retriever=retriever).draft(any_facts)
     return _DRAFTS[key]
 
 
@@ -68,7 +69,7 @@ def test_no_stale_specifics_from_the_corpus(composed, sample_texts) -> None:  # 
 def test_missing_facts_become_markers_not_inventions(bundled_index) -> None:
     settings, retriever = bundled_index
     facts = facts_from_data(MINIMAL)
-    draft = _DRAFTS.get(facts.unit) or DraftEngine(settings, retriever=retriever).draft(facts)
+    draft = _DRAFTS.get(facts.unit) or DraftEngine(settings, section_check=check_section, retriever=retriever).draft(facts)
     overview = draft.section("overview").text
     assert "〔待补：提拔领导干部人数〕" in overview and "〔待补：职级晋升人数〕" in overview
     assert MISSING_RE.search(draft.section("problems").text)
@@ -98,7 +99,7 @@ def test_localise_rewrites_or_drops(full_facts: FactSheet) -> None:
 def test_deterministic_and_fast(bundled_index) -> None:
     settings, retriever = bundled_index
     facts = facts_from_data(FULL)
-    engine = DraftEngine(settings, retriever=retriever)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever)
     outline = engine.outline(facts)
     first = engine.draft(facts, outline).text()
     start = time.perf_counter()
@@ -115,7 +116,7 @@ def test_speech_genre(bundled_index) -> None:
         "problems": ["个别考察材料不规范"], "plans": ["严格执行选拔任用程序"],
         "practices": [{"id": "fanti_sibi", "value": 5}, {"id": "young_cadres", "value": 3}],
     })
-    draft = DraftEngine(settings, retriever=retriever).draft(facts)
+    draft = DraftEngine(settings, section_check=check_section, retriever=retriever).draft(facts)
     text = draft.text()
     assert text.splitlines()[1] == "同志们：" and "通报如下" in text and "现将我市" in text
     assert check_text(text, facts=facts, genre="speech").findings == []

@@ -12,6 +12,7 @@ import pytest
 from drafting_factsheets import COUNTY, FULL, MINIMAL, OTHER, PERCENT, SPEECH
 
 from drafter.checks import check_text
+from drafter.checks.section import check_section
 from drafter.drafting import DraftEngine
 from drafter.drafting.composer import figure_phrase
 from drafter.drafting.localise import localise
@@ -31,8 +32,8 @@ from drafter.drafting.similarity import (
     near_duplicate_pairs,
     similarity,
 )
-from drafter.facts import FactSheet, facts_from_data
-from drafter.markers import MISSING_RE
+from drafter.facts.sheet import FactSheet, facts_from_data
+from drafter.text.markers import MISSING_RE
 
 SHEETS = {"full": FULL, "minimal": MINIMAL, "percent": PERCENT, "other": OTHER, "county": COUNTY, "speech": SPEECH}
 _CACHE: dict[str, tuple[FactSheet, str]] = {}
@@ -44,7 +45,7 @@ def drafted(request: pytest.FixtureRequest, bundled_index) -> tuple[FactSheet, s
     if name not in _CACHE:
         settings, retriever = bundled_index
         facts = facts_from_data(SHEETS[name])
-        text = DraftEngine(settings, retriever=retriever).draft(facts).text()
+        text = DraftEngine(settings, section_check=check_section, retriever=retriever).draft(facts).text()
         _CACHE[name] = (facts, split_signature(text, facts)[0])  # the 落款 is a name, not a sentence
     return _CACHE[name]
 
@@ -108,7 +109,7 @@ def test_known_duplicate_pair_is_caught_and_distinct_sentences_are_not() -> None
 def test_regeneration_repeats_nothing_from_other_sections(bundled_index) -> None:  # type: ignore[no-untyped-def]
     settings, retriever = bundled_index
     facts = facts_from_data(FULL)
-    engine = DraftEngine(settings, retriever=retriever)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever)
     draft = engine.draft(facts)
     new = engine.regenerate(draft, "practices-2", facts, instruction="更详细")
     others = [s.text for s in draft.sections if s.id != "practices-2"]

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from openai_server import OpenAIServer, Reply
 
+from drafter.checks.section import check_section
 from drafter.drafting import DraftEngine, NullCallbacks, SectionDraft
 from drafter.errors import BackendUnavailable
-from drafter.facts import FactSheet
+from drafter.facts.sheet import FactSheet
 from drafter.settings import Settings
 
 
@@ -61,7 +62,7 @@ def openai_engine(bundled_index, openai_server: OpenAIServer):  # type: ignore[n
         openai_api_key="sk-test-secret", openai_timeout=5, openai_max_retries=1, max_concurrency=4,
     )
     openai_server.responder = _answer
-    return DraftEngine(s, retriever=retriever)
+    return DraftEngine(s, section_check=check_section, retriever=retriever)
 
 
 def test_openai_draft_streams_and_grounds(openai_engine: DraftEngine, full_facts: FactSheet) -> None:
@@ -142,7 +143,7 @@ def test_sections_run_in_parallel(openai_engine: DraftEngine, openai_server: Ope
 
 def test_composer_regeneration_with_instruction(bundled_index, full_facts: FactSheet) -> None:
     settings, retriever = bundled_index
-    engine = DraftEngine(settings, retriever=retriever)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever)
     draft = engine.draft(full_facts)
     old = draft.section("practices-2")
     new = engine.regenerate(draft, "practices-2", full_facts, instruction="更精炼")

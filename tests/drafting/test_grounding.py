@@ -16,6 +16,7 @@ import yaml
 from drafting_factsheets import UNIT_SHEETS
 
 from drafter.checks import check_text
+from drafter.checks.section import check_section
 from drafter.drafting import DraftEngine
 from drafter.drafting.grounding import (
     activity_phrases,
@@ -27,10 +28,10 @@ from drafter.drafting.grounding import (
 )
 from drafter.drafting.signature import split_signature
 from drafter.errors import ConfigError, FactSheetError
-from drafter.factform import check_form, form_from_sheet
-from drafter.facts import FactSheet, facts_from_data, parse_facts
-from drafter.markers import MISSING_RE
-from drafter.units import UNITS_DIR, infer_unit_type, load_units, unit_types
+from drafter.facts.form import check_form, form_from_sheet
+from drafter.facts.sheet import FactSheet, facts_from_data, parse_facts
+from drafter.facts.units import UNITS_DIR, infer_unit_type, load_units, unit_types
+from drafter.text.markers import MISSING_RE
 
 _DRAFTS: dict[str, tuple[FactSheet, object]] = {}
 
@@ -39,7 +40,7 @@ def _draft(bundled_index, name: str):  # type: ignore[no-untyped-def]
     if name not in _DRAFTS:
         settings, retriever = bundled_index
         facts = facts_from_data(UNIT_SHEETS[name])
-        _DRAFTS[name] = (facts, DraftEngine(settings, retriever=retriever).draft(facts))
+        _DRAFTS[name] = (facts, DraftEngine(settings, section_check=check_section, retriever=retriever).draft(facts))
     return _DRAFTS[name]
 
 

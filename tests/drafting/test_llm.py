@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from openai_server import OpenAIServer, Reply
 
+from drafter.drafting.llm import OpenAIChatModel, ThinkFilter, strip_think, test_connection
 from drafter.errors import (
     BackendAuthError,
     BackendModelError,
     BackendUnavailable,
     ConfigError,
 )
-from drafter.llm import OpenAIChatModel, ThinkFilter, strip_think, test_connection
 from drafter.settings import Settings
 
 HELLO = [{"role": "user", "content": "你好"}]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from drafting_factsheets import FULL, MINIMAL
 
+from drafter.checks.section import check_section
 from drafter.drafting import DraftEngine, Outline, build_outline
 from drafter.errors import InputError
-from drafter.facts import FactSheet, facts_from_data
+from drafter.facts.sheet import FactSheet, facts_from_data
 
 
 def test_outline_shape(full_facts: FactSheet) -> None:
@@ -36,7 +37,7 @@ def test_minimal_outline_skips_rectification() -> None:
 
 def test_outline_follows_the_sheet_not_past_reports(bundled_index, full_facts: FactSheet) -> None:
     settings, retriever = bundled_index
-    outline = DraftEngine(settings, retriever=retriever).outline(full_facts)
+    outline = DraftEngine(settings, section_check=check_section, retriever=retriever).outline(full_facts)
     assert outline.to_dict() == build_outline(full_facts).to_dict()  # what past reports cover decides nothing
     titles = [n.title for s in outline.sections for n in s.walk()]
     assert "严格民主推荐和考察" in titles  # the ticked 凡提四必 practice belongs there

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from drafter.checks.section import check_section
 from drafter.drafting import DraftEngine
 from drafter.drafting.chain import map_citations, parse_answer
 from drafter.drafting.ledger import NumberLedger
@@ -17,9 +18,9 @@ from drafter.drafting.prompts import (
 )
 from drafter.drafting.types import Source
 from drafter.errors import BackendUnavailable
-from drafter.facts import FactSheet
-from drafter.markers import MISSING_RE
+from drafter.facts.sheet import FactSheet
 from drafter.settings import REPO_ROOT, Settings
+from drafter.text.markers import MISSING_RE
 
 
 def test_bundled_prompts_load() -> None:
@@ -73,7 +74,7 @@ def test_prompt_gets_tokens_not_values_and_sources_are_kept(
     bundled_index, full_facts: FactSheet, fake_model
 ) -> None:
     settings, retriever = bundled_index
-    engine = DraftEngine(settings, retriever=retriever, model=fake_model)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever, model=fake_model)
     outline = engine.outline(full_facts)
     fake_model.default = "全年提拔正科级领导干部{{F1}}，职级晋升{{F3}}。坚持好干部标准。[S1]"
     draft = engine.draft(full_facts, outline)
@@ -89,7 +90,7 @@ def test_prompt_gets_tokens_not_values_and_sources_are_kept(
 
 def test_invented_number_becomes_a_figure_finding(bundled_index, full_facts: FactSheet, fake_model) -> None:
     settings, retriever = bundled_index
-    engine = DraftEngine(settings, retriever=retriever, model=fake_model)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever, model=fake_model)
     fake_model.default = "全年提拔正科级领导干部{{F1}}，另有17人交流到基层。"
     draft = engine.draft(full_facts)
     figures = [f for f in draft.section("overview").findings if f.category == "figure"]
@@ -100,7 +101,7 @@ def test_regenerate_prompt_carries_instruction_and_tokenised_previous(
     bundled_index, full_facts: FactSheet, fake_model
 ) -> None:
     settings, retriever = bundled_index
-    engine = DraftEngine(settings, retriever=retriever, model=fake_model)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever, model=fake_model)
     fake_model.default = "全年提拔正科级领导干部{{F1}}。"
     draft = engine.draft(full_facts)
     fake_model.enqueue("精炼后提拔正科级领导干部{{F1}}。")
@@ -116,7 +117,7 @@ def test_regenerate_prompt_carries_instruction_and_tokenised_previous(
 
 def test_settings_prompts_dir_is_used(tmp_path: Path, fake_model) -> None:
     with pytest.raises(PromptError, match="DRAFTER_PROMPTS_DIR"):
-        DraftEngine(Settings(home=tmp_path, prompts_dir=tmp_path / "none"), retriever=object(), model=fake_model)
+        DraftEngine(Settings(home=tmp_path, prompts_dir=tmp_path / "none"), section_check=check_section, retriever=object(), model=fake_model)
 
 
 def test_model_prompt_carries_the_unit_profile_and_only_that_sections_figures(bundled_index, fake_model) -> None:
@@ -127,11 +128,11 @@ def test_model_prompt_carries_the_unit_profile_and_only_that_sections_figures(bu
     sys.path.insert(0, str(Path(__file__).parent))
     from drafting_factsheets import UNIT_SHEETS
 
-    from drafter.facts import facts_from_data
+    from drafter.facts.sheet import facts_from_data
 
     settings, retriever = bundled_index
     facts = facts_from_data(UNIT_SHEETS["soe"])
-    engine = DraftEngine(settings, retriever=retriever, model=fake_model)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever, model=fake_model)
     outline = engine.outline(facts)
     fake_model.default = "坚持党委会前置研究干部人事事项。[S1]"
     draft = engine.draft(facts, outline)

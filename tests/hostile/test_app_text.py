@@ -40,7 +40,7 @@ def test_vertical_tab_and_nul_in_a_section_keep_the_panels_and_the_export(limite
 def test_a_key_in_a_section_error_never_reaches_the_database(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from hostile_limits import SECRET, files_containing  # type: ignore[import-not-found]
 
-    from drafter.redact import register_secret
+    from drafter.text.redact import register_secret
 
     register_secret(SECRET)
     settings = Settings(home=tmp_path / "home")

@@ -22,8 +22,8 @@ import pytest
 from hostile_limits import streamlit_server  # type: ignore[import-not-found]
 
 from drafter.drafting.types import Draft, SectionDraft, Source
-from drafter.factform import form_from_sheet
-from drafter.facts import facts_from_data
+from drafter.facts.form import form_from_sheet
+from drafter.facts.sheet import facts_from_data
 from drafter.settings import REPO_ROOT, Settings
 from drafter.storage import Repository, dispose_engines, get_engine
 

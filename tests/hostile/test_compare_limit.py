@@ -2,7 +2,7 @@
 
 Each case runs the real CLI in a subprocess under an address-space and CPU limit
 (:func:`hostile_limits.run_limited`). Inputs are just under
-:data:`drafter.limits.MAX_COMPARE_CHARS` per side:
+:data:`drafter.text.limits.MAX_COMPARE_CHARS` per side:
 
 * two *unrelated* reports — sentences recombined from the bundled samples' clauses,
   a heading every few paragraphs, so every pair of sections is half alike and nothing
@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from hostile_limits import write_docx  # type: ignore[import-not-found]
 
-from drafter.doctree import int_to_chinese
-from drafter.limits import MAX_COMPARE_CHARS
+from drafter.text.doctree import int_to_chinese
+from drafter.text.limits import MAX_COMPARE_CHARS
 
 SAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "reports"
 

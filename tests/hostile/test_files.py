@@ -142,7 +142,7 @@ def test_knowledge_tab_lists_long_and_gbk_names(limited, hostile_home: Path) -> 
 
 def test_a_label_ending_in_digits_is_not_run_into_its_value() -> None:
     from drafter.drafting.composer import figure_phrase
-    from drafter.facts import Figure
+    from drafter.facts.sheet import Figure
 
     assert figure_phrase(Figure(label="指标49", value=49)) == "指标49为49人"
     assert figure_phrase(Figure(label="提拔正科级领导干部", value=4)) == "提拔正科级领导干部4人"

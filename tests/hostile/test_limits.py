@@ -10,7 +10,7 @@ import pytest
 import yaml
 from docx import Document
 
-from drafter.limits import MAX_COMPARE_CHARS, MAX_DOCUMENT_CHARS, MAX_FIGURES
+from drafter.text.limits import MAX_COMPARE_CHARS, MAX_DOCUMENT_CHARS, MAX_FIGURES
 
 PARA = "坚持党管干部原则，严格执行干部选拔任用工作条例，全年提拔干部12人。"
 

@@ -17,8 +17,8 @@ from drafting_factsheets import FULL  # type: ignore[import-not-found]
 from hostile_limits import SECRET, files_containing  # type: ignore[import-not-found]
 from openai_server import Reply  # type: ignore[import-not-found]
 
-from drafter.doctree import parse
-from drafter.markers import MISSING_OPEN
+from drafter.text.doctree import parse
+from drafter.text.markers import MISSING_OPEN
 
 
 def _heading(body: dict[str, Any]) -> str:

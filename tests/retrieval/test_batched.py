@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from drafter.checks.section import check_section
 from drafter.drafting import DraftEngine
-from drafter.facts import load_facts
+from drafter.facts.sheet import load_facts
 from drafter.kb import embedding
 from drafter.kb.types import Retriever
 from drafter.settings import REPO_ROOT
@@ -50,7 +51,7 @@ def test_search_many_embeds_all_queries_in_one_call(bundled_index) -> None:  # t
 def test_a_draft_embeds_its_queries_once(bundled_index) -> None:  # type: ignore[no-untyped-def]
     settings, retriever = bundled_index
     facts = load_facts(REPO_ROOT / "examples" / "facts.yaml")
-    engine = DraftEngine(settings, retriever=retriever)
+    engine = DraftEngine(settings, section_check=check_section, retriever=retriever)
     embedding.clear_query_cache()
     start = embedding.engine_calls()
     outline = engine.outline(facts)

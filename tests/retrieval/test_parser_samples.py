@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drafter.doctree import parse
 from drafter.kb.chunking import OPENING, chunk_document, split_long
+from drafter.text.doctree import parse
 
 
 def _top(text: str) -> list[str]:

@@ -6,23 +6,23 @@ from pathlib import Path
 
 import numpy as np
 
-from drafter.kb import embedding, shipped_vectors
+from drafter.kb import embedding, ship, shipped_vectors
 from drafter.kb.indexer import index_knowledge
 from drafter.settings import Settings
 
 
 def test_every_bundled_chunk_has_its_shipped_vector() -> None:
-    texts = shipped_vectors.bundled_texts()
+    texts = ship.bundled_texts()
     found = shipped_vectors.lookup([shipped_vectors.key(t) for t in texts])
     missing = [t[:40] for t in texts if shipped_vectors.key(t) not in found]
     assert not missing, (
         f"{len(missing)} bundled chunks have no shipped vector (first run embeds them): "
-        "run `python -m drafter.kb.shipped_vectors` after changing knowledge/ or the chunker"
+        "run `python -m drafter.kb.ship` after changing knowledge/ or the chunker"
     )
 
 
 def test_shipped_vectors_are_what_the_model_computes() -> None:
-    texts = shipped_vectors.bundled_texts()
+    texts = ship.bundled_texts()
     sample = texts[:: max(1, len(texts) // 6)]
     computed = embedding.passage(sample)
     keys = [shipped_vectors.key(t) for t in sample]

@@ -258,7 +258,7 @@ def sample_sentences(min_len: int = 24) -> list[tuple[str, str]]:
                 out.append((p.name, s))
     # sentences that are mostly canonical formulations or cited titles (《…》) are not
     # copies by definition: count what the 查重 counts
-    from drafter.review.similarity import canonical_phrases, prepare
+    from drafter.similarity.copies import canonical_phrases, prepare
 
     phrases = canonical_phrases(ROOT / "knowledge" / "policies")
 

@@ -17,8 +17,8 @@ from batchgen import make_batch  # noqa: E402
 from drafter.cli import main  # noqa: E402
 from drafter.errors import ConfigError  # noqa: E402
 from drafter.review.numbers import number_contradictions  # noqa: E402
-from drafter.review.similarity import same_unit  # noqa: E402
 from drafter.review.status import load_rules  # noqa: E402
+from drafter.similarity.copies import same_unit  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -102,7 +102,7 @@ _ALPHABET = st.sampled_from(list("干部选拔任用工作坚持党管原则，�
 @settings(max_examples=60, deadline=None)
 @given(st.text(_ALPHABET, max_size=400), st.text(_ALPHABET, max_size=400))
 def test_any_text_gives_spans_inside_both_texts(a, b):
-    from drafter.review.similarity import SourceIndex, find_copies, prepare
+    from drafter.similarity.copies import SourceIndex, find_copies, prepare
 
     src = prepare(b, key="b", name="b")
     res = find_copies(prepare(a + b, key="a", name="a"), SourceIndex([src]))

@@ -11,9 +11,9 @@ import docx
 import pytest
 
 from drafter.cli import main
-from drafter.doctree import parse
 from drafter.export import read_markdown, to_markdown, to_plain_text
 from drafter.settings import REPO_ROOT
+from drafter.text.doctree import parse
 
 
 def _outline(text: str) -> list[tuple[int, str | None, str]]:

@@ -11,8 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from drafter.doctree import parse
 from drafter.export import Signature, docx_bytes
+from drafter.text.doctree import parse
 
 W_FONTS = qn("w:rFonts")
 

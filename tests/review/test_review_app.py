@@ -153,7 +153,7 @@ def test_review_tab_upload_table_detail_mark_rerun(home, batch):
 DUP_SCRIPT = """
 import streamlit as st
 from drafter.settings import get_settings
-from drafter_ui.dup_view import render_dup
+from drafter_ui.widgets.dup_view import render_dup
 
 class Ctx:
     settings = get_settings()

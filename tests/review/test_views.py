@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from drafter.checks import check_text
-from drafter.facts import facts_from_data
+from drafter.facts.sheet import facts_from_data
 from drafter.review.compare import highlight_html, numbers_view, stale_spans
 from drafter.settings import REPO_ROOT
 
@@ -74,7 +74,7 @@ def test_compare_view_renders_two_columns_in_streamlit(monkeypatch: pytest.Monke
     script = textwrap.dedent(
         """
         import streamlit as st
-        from drafter_ui.compare_view import render_compare
+        from drafter_ui.widgets.compare_view import render_compare
 
         old = "一、总体情况\\n提拔干部4人。\\n二、主要做法\\n严格程序。"
         new = "一、总体情况\\n提拔干部5人。\\n二、主要做法\\n严格程序。"
@@ -99,8 +99,8 @@ def test_compare_view_refuses_a_text_over_the_limit(monkeypatch: pytest.MonkeyPa
     script = textwrap.dedent(
         """
         import streamlit as st
-        from drafter.limits import MAX_COMPARE_CHARS
-        from drafter_ui.compare_view import render_compare
+        from drafter.text.limits import MAX_COMPARE_CHARS
+        from drafter_ui.widgets.compare_view import render_compare
 
         render_compare(st, "提拔干部4人。", "坚" * (MAX_COMPARE_CHARS + 1), old_label="上年报告", new_label="本稿")
         """
@@ -108,7 +108,7 @@ def test_compare_view_refuses_a_text_over_the_limit(monkeypatch: pytest.MonkeyPa
     at = AppTest.from_string(script, default_timeout=30).run()
     assert not at.exception
     (error,) = at.error
-    from drafter.limits import MAX_COMPARE_CHARS
+    from drafter.text.limits import MAX_COMPARE_CHARS
 
     assert f"本稿（{MAX_COMPARE_CHARS + 1:,} 字）超过对照的上限 {MAX_COMPARE_CHARS:,} 字" in error.value
     assert "上年报告" not in error.value

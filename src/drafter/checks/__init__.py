@@ -8,7 +8,7 @@ stale copy and policy formulations — one module per category.
 :func:`check_text` works on a whole report or on a fragment (one section): the
 ``structure`` category only makes sense on a whole report, so callers checking a
 section pass ``categories={"placeholder", "figure", "numbering"}``. Offsets and
-lines are into the text as given (after :func:`~drafter.doctree.normalize_newlines`):
+lines are into the text as given (after :func:`~drafter.text.doctree.normalize_newlines`):
 :func:`check_text` checks a reflowed, traditional-folded copy (:mod:`.source`) and
 maps every finding back.
 """
@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..doctree import Document, normalize_newlines, parse
-from ..facts import FactSheet
-from ..specs import Spec, assign_elements, available_genres, load_spec
+from ..facts.sheet import FactSheet
+from ..text.doctree import Document, normalize_newlines, parse
+from ..text.finding import SEVERITIES, Finding, Locator
+from ..text.specs import Spec, assign_elements, available_genres, load_spec
 from .figures import Count, CountMatch, check_figures, find_counts, match_count
-from .finding import SEVERITIES, Finding, Locator
 from .grouping import FindingGroup, group_findings
 from .numbering import check_numbering
 from .placeholder import Placeholder, check_placeholders, find_placeholders

@@ -2,7 +2,7 @@
 
 The sources are the bundled sample reports, the user's uploads and any ``--against``
 files (:func:`kb_sources`), each named “单位 · 年度 · 标题”. The comparison itself is
-:func:`drafter.review.similarity.find_copies` (clause-level character shingles, exact
+:func:`drafter.similarity.copies.find_copies` (clause-level character shingles, exact
 alignment of candidates, canonical formulations masked). The result is a 重复率 overall
 and per top-level section, the copied spans with their source, and the share copied
 from the report's *own unit's* earlier reports kept apart from other units'.
@@ -21,10 +21,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..doctree import normalize_newlines, parse
 from ..errors import IngestError
-from ..review.similarity import DupResult, Prepared, SourceIndex, find_copies, prepare
-from .finding import Finding, Locator
+from ..similarity.copies import DupResult, Prepared, SourceIndex, find_copies, prepare
+from ..text.doctree import normalize_newlines, parse
+from ..text.finding import Finding, Locator
 
 __all__ = [
     "check_dup",
@@ -110,12 +110,12 @@ def kb_sources(
 
     Policy digests are not reports and are left out. Files that cannot be read are
     added to ``skipped`` as ``(path, reason)``. Prepared reports are kept in
-    ``DRAFTER_HOME/cache/dup`` (:mod:`drafter.review.cache`) unless ``cache`` is false.
+    ``DRAFTER_HOME/cache/dup`` (:mod:`drafter.similarity.cache`) unless ``cache`` is false.
     """
     from ..kb.indexer import discover
     from ..kb.scope import owner_units
-    from ..review.cache import cached_prepare
-    from ..review.shingles import canonical_phrases
+    from ..similarity.cache import cached_prepare
+    from ..similarity.shingles import canonical_phrases
 
     cache_dir = Path(settings.home) / "cache" / "dup" if cache else None
     phrases = canonical_phrases(Path(settings.knowledge_dir) / "policies")

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..doctree import chinese_to_int
-from ..facts import FactSheet, Figure
-from .finding import Finding, Locator
+from ..facts.sheet import FactSheet, Figure
+from ..text.doctree import chinese_to_int
+from ..text.finding import Finding, Locator
 
 __all__ = [
     "SET_PHRASES",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .finding import SEVERITIES, Finding
+from ..text.finding import SEVERITIES, Finding
 
 __all__ = ["FindingGroup", "group_findings"]
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import itertools
 
-from ..doctree import Enumeration, Section, int_to_chinese
-from .finding import Finding, Locator
+from ..text.doctree import Enumeration, Section, int_to_chinese
+from ..text.finding import Finding, Locator
 
 __all__ = ["check_numbering"]
 

@@ -4,7 +4,7 @@ Forms recognised (see ``domain.md``): star runs with what they stand for
 (``*人`` ``**人次`` ``**名`` ``**同志`` ``**局``), X runs (``XX市`` ``XX省委``
 ``××`` ``×××``), dates (``X月X日`` ``20XX年``), ``某某``, ``〇〇``, bracketed
 notes (``〔待补〕`` ``【待填】``), runs of underscores, and the drafter's own
-missing-fact marker :data:`~drafter.markers.MISSING_FACT`.
+missing-fact marker :data:`~drafter.text.markers.MISSING_FACT`.
 
 Not placeholders: ``80后``, ``100%``, ``一是``, a duration (``工作20年``, ``近20年来``), the ``〇`` inside a year written
 in Chinese (``二〇〇五年``), ``×`` between digits (``3×4``), a Markdown bullet
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .finding import Finding, Locator
+from ..text.finding import Finding, Locator
 
 __all__ = ["PLACEHOLDER_RE", "Placeholder", "check_placeholders", "find_placeholders"]
 

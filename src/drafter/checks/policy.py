@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from ..settings import BUNDLED_KB
-from .finding import Finding, Locator
+from ..text.finding import Finding, Locator
 
 __all__ = ["FALLBACK_PHRASES", "PolicyPhrases", "check_policy", "load_policy_phrases"]
 

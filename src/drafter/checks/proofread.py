@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from ..doctree import Section
-from .finding import Finding, Locator
+from ..text.doctree import Section
+from ..text.finding import Finding, Locator
 
 __all__ = ["DUPLICATE_RE", "HALF_WIDTH_RE", "check_proofread"]
 

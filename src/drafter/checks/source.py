@@ -1,7 +1,7 @@
 """Checking what the user wrote, not a cleaned-up copy: reflow and folding with a way back.
 
 :func:`prepare` reflows hard-wrapped text (:mod:`drafter.kb.reflow`) and folds
-traditional characters (:mod:`drafter.kb.fold`) so headings, keywords and paired
+traditional characters (:mod:`drafter.text.fold`) so headings, keywords and paired
 marks match; :func:`restore` then puts every finding back on the source: offsets,
 line numbers and text are those of the text as given (a span across a joined line
 break includes the break), the quoted parts of its message are in the user's own
@@ -15,10 +15,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ..doctree import Document
-from ..kb.fold import fold
 from ..kb.reflow import Reflowed, reflow
-from .finding import Finding, Locator
+from ..text.doctree import Document
+from ..text.finding import Finding, Locator
+from ..text.fold import fold
 
 __all__ = ["Prepared", "SourceLocator", "prepare", "restore"]
 

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .finding import Finding, Locator
+from ..text.finding import Finding, Locator
 
 __all__ = ["MIN_SENTENCE", "OlderReport", "check_stale", "older_report", "report_year", "sentences"]
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..doctree import Section
-from ..specs import Spec, assign_elements, opening_has_overview
-from .finding import Finding, Locator
+from ..text.doctree import Section
+from ..text.finding import Finding, Locator
+from ..text.specs import Spec, assign_elements, opening_has_overview
 
 __all__ = ["ElementStatus", "check_structure", "element_statuses"]
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DrafterError
-from ..redact import redact
+from ..text.redact import redact
 from .output import describe_os_error
 
 __all__ = ["main", "build_parser", "COMMANDS"]

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ..checks import CATEGORIES, CheckResult, Finding, check_text
 from ..errors import DrafterError, IngestError
-from ..facts import load_facts
-from ..limits import check_document
-from ..specs import available_genres
+from ..facts.sheet import load_facts
+from ..text.limits import check_document
+from ..text.specs import available_genres
 
 __all__ = ["format_text", "read_input", "register", "run"]
 

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from ..kb.ingest import read_text
-from ..limits import MAX_COMPARE_CHARS, check_document
 from ..review.compare import Comparison, SectionDiff, compare_texts, inline_diff
+from ..text.limits import MAX_COMPARE_CHARS, check_document
 
 __all__ = ["format_comparison", "register", "run"]
 

@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..facts import load_facts
-from ..limits import check_document, check_sheet
-from ..redact import redact
+from ..facts.sheet import load_facts
 from ..settings import get_settings
+from ..text.limits import check_document, check_sheet
+from ..text.redact import redact
 from .output import check_output, describe_os_error, write_output
 
 if TYPE_CHECKING:  # the drafting stack loads only when a draft is made (drafter --help stays light)
@@ -96,7 +96,7 @@ def _write(text: str, output: Path | None) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = get_settings(backend=args.backend)
     if args.test_connection:
-        from ..llm import test_connection
+        from ..drafting.llm import test_connection
 
         print(test_connection(settings.model_copy(update={"backend": "openai"})))
         return 0
@@ -105,13 +105,14 @@ def run(args: argparse.Namespace) -> int:
     output = check_output(args.output) if args.output else None  # before any work is done
     facts = check_sheet(load_facts(args.facts))
 
+    from ..checks.section import check_section
     from ..drafting import DraftEngine
     from ..kb.indexer import ensure_index
     from .index import IndexProgressBar
 
     with IndexProgressBar() as bar:  # first use: build the index, with progress on stderr
         ensure_index(settings, on_status=bar)
-    engine = DraftEngine(settings)
+    engine = DraftEngine(settings, section_check=check_section)
     if args.from_file or args.section:
         return _regenerate(args, engine, facts, output)
 
@@ -171,7 +172,7 @@ def _regenerate(args: argparse.Namespace, engine: Any, facts: Any, output: Path 
         section_spans,
         splice,
     )
-    from ..specs import load_spec
+    from ..text.specs import load_spec
 
     if not (args.from_file and args.section):
         raise InputError("重写一个部分需要同时给出 --from 草稿文件 和 --section 部分 (both --from and --section)")

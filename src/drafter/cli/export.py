@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..doctree import parse
 from ..export import FORMATS, Signature, export_bytes, export_file, parse_date
-from ..facts import load_facts
+from ..facts.sheet import load_facts
 from ..kb.ingest import read_text
-from ..limits import check_document
+from ..text.doctree import parse
+from ..text.limits import check_document
 from .output import check_output, write_output
 
 __all__ = ["blocking_findings", "format_refusal", "register", "run"]

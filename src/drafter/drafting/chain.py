@@ -29,49 +29,26 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.callbacks.manager import dispatch_custom_event
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
-from ..checks import check_text
 from ..errors import BackendIncomplete, DrafterError
-from ..facts import FactSheet
-from ..markers import missing
-from ..redact import redact
 from ..settings import Settings
-from ..specs import Spec
-from .outline import Outline, OutlineSection
+from ..text.markers import missing
+from ..text.redact import redact
+from ..text.specs import Spec
+from .job import SectionJob
 from .references import reference_title
-from .similarity import DraftMemory
-from .types import DraftCallbacks, SectionDraft, Source
+from .types import DraftCallbacks, SectionCheck, SectionDraft, Source
 from .writers import SectionWriter, Written, map_citations, parse_answer
 
 __all__ = [
-    "SECTION_CHECKS",
     "CallbackBridge",
     "SectionJob",
     "SectionPipeline",
-    "check_section",
     "map_citations",
     "parse_answer",
 ]
 
 log = logging.getLogger(__name__)
 
-#: Checker categories run on each section as it is written.
-SECTION_CHECKS = frozenset({"placeholder", "figure", "numbering"})
-
-
-@dataclass
-class SectionJob:
-    """One section to write (or rewrite)."""
-
-    node: OutlineSection
-    heading: str
-    facts: FactSheet
-    outline: Outline
-    instruction: str | None = None
-    previous: SectionDraft | None = None
-    variant: int = 0
-    exclude_sources: list[str] | None = None
-    #: what the rest of the draft says (the composer repeats none of it); None = nothing known
-    memory: DraftMemory | None = None
 
 
 @dataclass
@@ -115,22 +92,22 @@ def _emit(name: str, data: dict[str, Any], config: RunnableConfig | None) -> Non
         log.exception("回调处理出错：%s", name)
 
 
-def check_section(block: str, facts: FactSheet, genre: str) -> list[Any]:
-    """Findings on one section's block (heading line + body); offsets are into ``block``."""
-    result = check_text(block, facts=facts, genre=genre, categories=set(SECTION_CHECKS))
-    first = block.split("\n", 1)[0]
-    return [
-        f
-        for f in result.findings
-        if not (f.code == "numbering-start" and f.line == 1 and first.startswith(f.text or "\0"))
-    ]
-
-
 class SectionPipeline:
     """Builds the per-section runnable around one :class:`SectionWriter`."""
 
-    def __init__(self, settings: Settings, *, spec: Spec, retriever: Any | None, writer: SectionWriter) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        spec: Spec,
+        retriever: Any | None,
+        writer: SectionWriter,
+        check: SectionCheck | None = None,
+    ) -> None:
         self.settings = settings
+        #: the checks run on each section as it is written, given by the caller
+        #: (``drafter.checks.section.check_section``): drafting does not import the checker
+        self.section_check = check
         self.spec = spec
         self.retriever = retriever
         self.writer = writer
@@ -201,7 +178,8 @@ class SectionPipeline:
             backend=self.backend,
             instruction=job.instruction,
         )
-        section.findings = check_section(section.block(), job.facts, self.spec.id)
+        if self.section_check is not None:
+            section.findings = self.section_check(section.block(), job.facts, self.spec.id)
         return section
 
     # ---- assembly -----------------------------------------------------------

@@ -16,7 +16,7 @@ offers them beside each section as 参考写法 (see :mod:`drafter.drafting.chai
   belong there and the highlights; a part with nothing entered is a marker;
 * rectification, problems, plans — the sheet's items; a marker where it has none.
 
-Wording follows the unit type (:class:`~drafter.units.Profile`): self-reference,
+Wording follows the unit type (:class:`~drafter.facts.units.Profile`): self-reference,
 meeting, cadres, rules. Labels are written whole. No sentence is written twice in a
 draft (the draft's :class:`~drafter.drafting.similarity.DraftMemory`).
 
@@ -30,10 +30,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..doctree import int_to_chinese
-from ..facts import FactSheet, Figure
-from ..markers import missing
-from ..units import Profile, catalogue
+from ..facts.sheet import FactSheet, Figure
+from ..facts.units import Profile, catalogue
+from ..text.doctree import int_to_chinese
+from ..text.markers import missing
 from .outline import OutlineSection
 from .similarity import DraftMemory, normalise
 

@@ -7,7 +7,7 @@
 >>> draft = draft.replace_section(new)                   # the old version goes to history
 
 The backend is the offline composer unless ``settings.backend == "openai"`` or a
-:class:`~drafter.llm.ChatModel` is passed in.
+:class:`~drafter.drafting.llm.ChatModel` is passed in.
 """
 
 from __future__ import annotations
@@ -18,20 +18,20 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
-from ..doctree import int_to_chinese
 from ..errors import BackendError, DrafterError
-from ..facts import FactSheet
+from ..facts.sheet import FactSheet
 from ..kb.types import Retriever
-from ..llm import ChatModel, draft_deadline, open_chat_model
 from ..settings import Settings
-from ..specs import Spec, load_spec
+from ..text.doctree import int_to_chinese
+from ..text.specs import Spec, load_spec
 from .chain import CallbackBridge, SectionJob, SectionPipeline
+from .llm import ChatModel, draft_deadline, open_chat_model
 from .outline import Outline, OutlineSection, build_outline
 from .prompts import load_prompts
 from .restore import node_from_section, outline_from_draft
 from .signature import signature_lines
 from .similarity import DraftMemory
-from .types import Draft, DraftCallbacks, NullCallbacks, SectionDraft
+from .types import Draft, DraftCallbacks, NullCallbacks, SectionCheck, SectionDraft
 from .writers import ComposerWriter, ModelWriter, SectionWriter
 
 __all__ = ["CachedRetriever", "DraftEngine", "numbered_headings"]
@@ -121,9 +121,16 @@ class DraftEngine:
     """Outline, draft, regenerate and retry — one section at a time, in parallel."""
 
     def __init__(
-        self, settings: Settings, *, retriever: Retriever | None = None, model: ChatModel | None = None
+        self,
+        settings: Settings,
+        *,
+        retriever: Retriever | None = None,
+        model: ChatModel | None = None,
+        section_check: SectionCheck | None = None,
     ) -> None:
         self.settings = settings
+        #: run on each section as it is written (``drafter.checks.section.check_section``)
+        self.section_check = section_check
         self._retriever = CachedRetriever(retriever) if retriever is not None else None
         if model is None and settings.backend == "openai":
             model = open_chat_model(settings)
@@ -148,7 +155,9 @@ class DraftEngine:
         return ComposerWriter()
 
     def _pipeline(self, spec: Spec) -> SectionPipeline:
-        return SectionPipeline(self.settings, spec=spec, retriever=self.retriever, writer=self.writer(spec))
+        return SectionPipeline(
+            self.settings, spec=spec, retriever=self.retriever, writer=self.writer(spec), check=self.section_check
+        )
 
     def _config(self, callbacks: DraftCallbacks | None) -> RunnableConfig:
         return {

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..facts import FactSheet
+from ..facts.sheet import FactSheet
 from ..settings import BUNDLED_KB
 from .composer import figure_phrase, practice_sentence
 from .similarity import body_sentences, containment, normalise, similarity

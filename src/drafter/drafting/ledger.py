@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..facts import FactSheet, Figure
-from ..markers import missing
+from ..facts.sheet import FactSheet, Figure
+from ..text.markers import missing
 
 __all__ = ["TOKEN_RE", "NumberLedger", "Substitution"]
 

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from ..facts import FactSheet
+from ..facts.sheet import FactSheet
 from ..settings import BUNDLED_KB
 
 __all__ = ["CANONICAL_TERMS", "localise", "self_reference", "specifics", "split_sentences"]

@@ -2,7 +2,7 @@
 
 :func:`build_outline` makes, in the spec's order: an opening; the overview; one
 practices section (``二、…``) per part of the practice catalogue
-(:mod:`drafter.units`) that the sheet gives something for — ticked practices,
+(:mod:`drafter.facts.units`) that the sheet gives something for — ticked practices,
 highlights, figures — with one ``（一）…`` paragraph per catalogue paragraph (a part
 with a single paragraph has no lone ``（一）``), and at least two parts (the core
 ones left honestly empty, for the writer to fill); the rectification of last year's
@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
-from ..facts import FactSheet
-from ..specs import Spec, classify_heading, load_spec
-from ..units import Catalogue, Part, catalogue
+from ..facts.sheet import FactSheet
+from ..facts.units import Catalogue, Part, catalogue
+from ..text.specs import Spec, classify_heading, load_spec
 
 __all__ = ["DEFAULT_TITLES", "CoverageFn", "Outline", "OutlineSection", "assign_ids", "build_outline"]
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..facts import FactSheet
+from ..facts.sheet import FactSheet
 from .similarity import body_sentences, normalise, similarity
 
 __all__ = [

@@ -1,7 +1,7 @@
 """A draft read back from its native text, and one section spliced into it.
 
 ``drafter draft --from DRAFT.txt --section PATH`` parses the file with
-:func:`drafter.doctree.parse`, rebuilds the :class:`~drafter.drafting.types.Draft`
+:func:`drafter.text.doctree.parse`, rebuilds the :class:`~drafter.drafting.types.Draft`
 (ids ``opening``, ``overview``, ``practices-1`` … as the engine gives them), and
 :func:`splice` replaces exactly the span of one section so every other byte of the
 file stays as it was.
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from ..doctree import Document, Section, parse
-from ..facts import FactSheet
-from ..specs import Spec, assign_elements
+from ..facts.sheet import FactSheet
+from ..text.doctree import Document, Section, parse
+from ..text.specs import Spec, assign_elements
 from .outline import Outline, OutlineSection, assign_ids, build_outline
 from .types import Draft, SectionDraft
 

@@ -7,8 +7,8 @@ its ``date`` written as GB/T 9704 writes it (``2026年1月10日``) when the shee
 
 from __future__ import annotations
 
-from ..export.common import Signature, format_date
-from ..facts import FactSheet
+from ..facts.sheet import FactSheet
+from ..text.frame import Signature, format_date
 
 __all__ = ["signature_for", "signature_lines", "split_signature"]
 

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..markers import MISSING_RE
+from ..text.markers import MISSING_RE
 
 __all__ = [
     "CONTAINED",

@@ -13,12 +13,17 @@ it; core code never imports streamlit). :class:`NullCallbacks` is the no-op base
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
-from ..checks import Finding
+from ..text.finding import Finding
+
+if TYPE_CHECKING:
+    from ..facts.sheet import FactSheet
 
 __all__ = [
+    "SectionCheck",
     "Draft",
     "DraftCallbacks",
     "NullCallbacks",
@@ -27,6 +32,9 @@ __all__ = [
     "finding_from_dict",
     "finding_to_dict",
 ]
+
+#: The checks run on a section as it is written: (heading line + body, sheet, genre) → findings.
+SectionCheck = Callable[[str, "FactSheet", str], list[Finding]]
 
 Status = Literal["ok", "failed"]
 

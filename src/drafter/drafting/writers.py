@@ -6,7 +6,7 @@ section body and the 参考写法 shown beside it. Two implementations:
 * :class:`ComposerWriter` — the offline composer (:mod:`drafter.drafting.composer`),
   deterministic, from the fact sheet alone; every retrieved passage is offered as
   参考写法, none is pasted in;
-* :class:`ModelWriter` — a :class:`~drafter.llm.ChatModel` (an OpenAI-compatible
+* :class:`ModelWriter` — a :class:`~drafter.drafting.llm.ChatModel` (an OpenAI-compatible
   server) prompted with the unit type's profile, the canonical formulations, only
   this section's figures (as ``{{F1}}`` tokens), the ticked practices, a length
   budget and the rule that the 参考 passages are other units' reports. Its answer is
@@ -23,19 +23,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from ..facts import FactSheet
-from ..llm import ChatModel, Message
-from ..markers import missing
-from ..specs import Spec
-from ..units import Profile, catalogue, policy_phrases
+from ..facts.sheet import FactSheet
+from ..facts.units import Profile, catalogue, policy_phrases
+from ..text.markers import missing
+from ..text.specs import Spec
 from .composer import ComposeRequest, compose, practice_sentence
 from .echo import strip_echoed_headings
 from .ledger import NumberLedger
+from .llm import ChatModel, Message
 from .prompts import PromptSet
 from .types import Source
 
 if TYPE_CHECKING:
-    from .chain import SectionJob
+    from .job import SectionJob
 
 __all__ = [
     "ComposerWriter",
@@ -241,7 +241,7 @@ def _guidance(job: SectionJob) -> str:
 
 
 def _cn(n: int) -> str:
-    from ..doctree import int_to_chinese
+    from ..text.doctree import int_to_chinese
 
     return int_to_chinese(n)
 

@@ -1,6 +1,6 @@
 """Export a document as GB/T 9704 .docx, Markdown or plain text.
 
->>> from drafter.doctree import parse
+>>> from drafter.text.doctree import parse
 >>> from drafter.export import export_text
 >>> export_text(parse("标题\\n一、情况\\n正文。"), "txt")
 '标题\\n一、情况\\n正文。\\n'
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..doctree import Document
 from ..errors import InputError
-from ..textsafe import clean_control
+from ..text.doctree import Document
+from ..text.textsafe import clean_control
 from .common import Block, Signature, blocks, format_date, parse_date
 from .markdown import read_markdown, to_markdown
 from .text import to_plain_text

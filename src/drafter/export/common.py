@@ -1,6 +1,6 @@
 """What every exporter shares: the block sequence of a document and the signature.
 
-A :class:`~drafter.doctree.Document` is flattened into :class:`Block` items in
+A :class:`~drafter.text.doctree.Document` is flattened into :class:`Block` items in
 reading order (title, salutation, body paragraphs, headings at levels 1–4). A
 heading written run-in with its first paragraph in the source (``（一）坚持党管干部。
 一是……``, the usual form at levels 2–4) keeps that form as one block with a body.
@@ -8,13 +8,12 @@ heading written run-in with its first paragraph in the source (``（一）坚持
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ..doctree import Document, Section
-from ..errors import InputError
+from ..text.doctree import Document, Section
+from ..text.frame import Signature, format_date, parse_date
 
 __all__ = ["Block", "Signature", "blocks", "format_date", "parse_date", "text_width", "title_lines"]
 
@@ -35,40 +34,6 @@ class Block:
     @property
     def run_in(self) -> bool:
         return self.kind == "heading" and bool(self.body)
-
-
-@dataclass(frozen=True)
-class Signature:
-    """The signature block under the text: issuing unit and date (either may be absent)."""
-
-    unit: str | None = None
-    date: _dt.date | None = None
-
-    def __bool__(self) -> bool:
-        return bool(self.unit) or self.date is not None
-
-    @property
-    def date_text(self) -> str:
-        return format_date(self.date) if self.date else ""
-
-
-def format_date(date: _dt.date) -> str:
-    """A date in Arabic numerals as GB/T 9704 writes it: ``2026年1月5日``."""
-    return f"{date.year}年{date.month}月{date.day}日"
-
-
-_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
-def parse_date(text: str) -> _dt.date:
-    """``2026-01-05`` (or ``2026年1月5日``) → date; :class:`InputError` when invalid."""
-    m = _DATE_RE.fullmatch(text.strip())
-    if m:
-        try:
-            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
-    raise InputError(f"日期“{text}”无效，请按 YYYY-MM-DD 填写，例如 2026-01-05 (invalid date)")
 
 
 def text_width(text: str) -> float:

@@ -30,8 +30,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from ..doctree import Document
-from ..textsafe import clean_control
+from ..text.doctree import Document
+from ..text.textsafe import clean_control
 from .common import Block, Signature, blocks, text_width, title_lines
 
 __all__ = [

@@ -2,14 +2,14 @@
 
 Body text is escaped so that placeholders such as ``*人`` are not read as emphasis.
 :func:`read_markdown` turns such a file back into the native plain-text form that
-:func:`drafter.doctree.parse` reads.
+:func:`drafter.text.doctree.parse` reads.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..doctree import Document
+from ..text.doctree import Document
 from .common import Signature, blocks
 
 __all__ = ["escape_markdown", "read_markdown", "to_markdown"]

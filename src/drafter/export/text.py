@@ -1,12 +1,12 @@
 """Plain-text export: the native form (one line per heading or paragraph).
 
 A heading that was run-in with its first paragraph stays run-in (``（一）标题。正文``),
-so :func:`drafter.doctree.parse` reads the file back to the same outline.
+so :func:`drafter.text.doctree.parse` reads the file back to the same outline.
 """
 
 from __future__ import annotations
 
-from ..doctree import Document
+from ..text.doctree import Document
 from .common import Signature, blocks
 
 __all__ = ["to_plain_text"]

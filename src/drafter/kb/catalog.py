@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
-from .fold import fold
+from ..text.fold import fold
 from .meta import DocMeta, detect_meta, display_name
 
 __all__ = [

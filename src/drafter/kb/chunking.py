@@ -1,6 +1,6 @@
 """Cutting documents into retrievable chunks, one paragraph (or item) at a time.
 
-A report is parsed into its section tree (:func:`drafter.doctree.parse`); each body
+A report is parsed into its section tree (:func:`drafter.text.doctree.parse`); each body
 paragraph becomes a chunk carrying where it sits: the heading path
 (``二、严肃认真做好选人用人工作 > （二）严格执行程序，公道正派选好干部``), the spec
 element of its top-level section (``kind``: ``overview``, ``practices``,
@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..doctree import Document, Paragraph, Section, parse
-from ..specs import assign_elements, available_genres, load_spec
+from ..text.doctree import Document, Paragraph, Section, parse
+from ..text.specs import assign_elements, available_genres, load_spec
 
 __all__ = [
     "MAX_CHARS",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .fold import fold
+from ..text.fold import fold
 
 __all__ = ["DocMeta", "detect_meta", "display_name"]
 

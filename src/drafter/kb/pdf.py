@@ -87,7 +87,7 @@ def _paragraphs(lines: list[tuple[str, float, float, float]]) -> str:
     indented (the two-character first-line indent) or with a heading number starts a
     new paragraph all the same.
     """
-    from ..doctree import match_heading
+    from ..text.doctree import match_heading
 
     text_lines = [ln for ln in lines if ln[0].strip()]
     if not text_lines:

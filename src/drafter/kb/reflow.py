@@ -26,7 +26,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from ..doctree import match_heading
+from ..text.doctree import match_heading
 
 __all__ = ["Reflowed", "reflow", "wrap_width"]
 

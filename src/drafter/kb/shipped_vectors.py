@@ -10,7 +10,7 @@ wrong vector — only a slower first run when it is out of date (a test says so)
 
 Rebuild it after changing the bundled knowledge or the chunker::
 
-    python -m drafter.kb.shipped_vectors
+    python -m drafter.kb.ship
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import numpy as np
 
 from ..settings import BUNDLED_KB
 
-__all__ = ["PATH", "bundled_texts", "key", "lookup", "write"]
+__all__ = ["PATH", "key", "lookup", "write"]
 
 PATH = BUNDLED_KB / "vectors.npz"
 _table: dict[str, np.ndarray] | None = None
@@ -64,18 +64,6 @@ def lookup(keys: Sequence[str]) -> dict[str, np.ndarray]:
     return {k: table[k] for k in keys if k in table}
 
 
-def bundled_texts() -> list[str]:
-    """The text of every chunk of the bundled knowledge base, as the indexer embeds it."""
-    import tempfile
-
-    from ..settings import Settings
-    from .indexer import chunks_of, discover
-
-    with tempfile.TemporaryDirectory() as home:  # no uploads, no extra folders: the bundle only
-        files, _ = discover(Settings(home=Path(home)))
-        return sorted({c.embed_text() for sf in files for c in chunks_of(sf)})
-
-
 def write(texts: Sequence[str], vectors: np.ndarray, path: Path = PATH) -> None:
     """Write the shipped vectors of *texts* (atomically)."""
     global _table
@@ -90,15 +78,3 @@ def write(texts: Sequence[str], vectors: np.ndarray, path: Path = PATH) -> None:
     os.replace(tmp, path)
     with _lock:
         _table = None
-
-
-def main() -> None:
-    from . import embedding
-
-    texts = bundled_texts()
-    write(texts, embedding.passage(texts))
-    print(f"{len(texts)} vectors → {PATH}")
-
-
-if __name__ == "__main__":
-    main()

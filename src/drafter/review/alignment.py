@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel
 
-from ..doctree import Section
+from ..text.doctree import Section
 from .anchors import gaps, matching_runs
 from .textdiff import tokenize
 

@@ -6,7 +6,7 @@ proofreading count, the report's own contradictory numbers
 (:mod:`drafter.review.numbers`), the 重复率 against its own unit's previous report
 (``--previous`` files or the knowledge base, matched by unit, the latest earlier year),
 the highest similarity to another unit's report of the batch
-(:func:`drafter.review.pairs.similar_pairs`: MinHash LSH candidates, exact
+(:func:`drafter.similarity.pairs.similar_pairs`: MinHash LSH candidates, exact
 scoring) and a status from the rules in ``knowledge/review/status.yaml``.
 
 Unreadable files are listed with the reason and the rest go on. Progress goes through
@@ -30,14 +30,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import IngestError, InputError
-from .pairs import similar_pairs
-from .similarity import (
+from ..similarity.copies import (
     DupResult,
     Prepared,
     SourceIndex,
     find_copies,
     same_unit,
 )
+from ..similarity.pairs import similar_pairs
 from .status import StatusRules, load_rules
 
 __all__ = [
@@ -329,7 +329,7 @@ def review_batch(
     from ..checks import check_text
     from ..checks.dup import prepare_file, source_from_text
     from ..kb.ingest import read_text
-    from ..specs import load_spec
+    from ..text.specs import load_spec
     from .numbers import number_contradictions
 
     t0 = time.perf_counter()

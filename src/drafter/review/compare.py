@@ -1,6 +1,6 @@
 """Section-by-section comparison of two texts (drafts, versions, last year's report).
 
-Both texts are parsed into :class:`~drafter.doctree.Document`; every section (at
+Both texts are parsed into :class:`~drafter.text.doctree.Document`; every section (at
 every level, plus the opening before the first heading) becomes one *unit*. Units
 are aligned in order by :mod:`drafter.review.alignment` (equal sections anchored
 first, the rest by a dynamic programme scoring each pair on spec element, heading
@@ -10,7 +10,7 @@ by word (jieba tokens; Chinese has no spaces, a line diff is useless), a replace
 of words refined character by character, so a one-character edit shows as exactly
 that character. Both steps run in about linear time (long inputs are anchored on
 unique lines, sentences and words first), so ``compare`` is limited only by
-:data:`drafter.limits.MAX_COMPARE_CHARS`.
+:data:`drafter.text.limits.MAX_COMPARE_CHARS`.
 
 >>> c = compare_texts("一、情况\\n选拔干部4人。", "一、情况\\n选拔干部5人。")
 >>> [(s.status, [(op.op, op.old, op.new) for op in s.diff if op.op != "equal"]) for s in c.sections]
@@ -30,8 +30,8 @@ import json
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
-from ..doctree import Document, Section, parse
 from ..errors import DrafterError
+from ..text.doctree import Document, Section, parse
 from .alignment import Unit, align
 from .textdiff import (
     DiffOp,
@@ -174,14 +174,14 @@ def _units(doc: Document, elements: dict[int, str]) -> list[Unit]:
 def _elements(doc: Document, spec: Any) -> dict[int, str]:
     if spec is None:
         return {id(s): s.element for s in doc.walk() if s.element}
-    from ..specs import assign_elements
+    from ..text.specs import assign_elements
 
     return assign_elements(doc, spec)
 
 
 def _default_spec(genre: str | None) -> Any:
     try:
-        from ..specs import load_spec
+        from ..text.specs import load_spec
 
         return load_spec(genre or "report")
     except (ImportError, DrafterError):
@@ -198,7 +198,7 @@ def compare_documents(
 ) -> Comparison:
     """Align the sections of two documents and diff each pair.
 
-    ``spec`` (a :class:`~drafter.specs.Spec`) lets sections pair by spec element;
+    ``spec`` (a :class:`~drafter.text.specs.Spec`) lets sections pair by spec element;
     by default the spec for ``genre`` (``report``) is loaded.
     """
     spec = spec if spec is not None else _default_spec(genre)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 
 from ..checks.figures import Count, find_counts
-from ..checks.finding import Finding, Locator
-from ..doctree import normalize_newlines, parse
+from ..text.doctree import normalize_newlines, parse
+from ..text.finding import Finding, Locator
 
 __all__ = ["number_contradictions"]
 

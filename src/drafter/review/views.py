@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..doctree import normalize_newlines
-from ..facts import FactSheet
+from ..facts.sheet import FactSheet
+from ..text.doctree import normalize_newlines
 
 __all__ = ["NumberRef", "StaleSpan", "highlight_html", "numbers_view", "stale_spans"]
 

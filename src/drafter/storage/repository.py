@@ -29,8 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import InputError
-from ..redact import redact
-from ..textsafe import clean_control
+from ..text.redact import redact
+from ..text.textsafe import clean_control
 from .engine import get_engine
 from .models import DraftRow, FactSheetRow, ReportRow, SectionVersionRow, utcnow
 from .records import (
