@@ -25,6 +25,35 @@ SLOW = (
 )
 
 
+#: Words in a skip reason that mean a system tool is missing (Debian packages below).
+MISSING_TOOL = ("chromium", "libreoffice", "soffice", "poppler", "pdftotext", "postgresql", "antiword", "runuser")
+#: How to get those tests: the packages ``.ci/run`` installs, or ``.ci/run`` itself.
+INSTALL_HINT = (
+    "sudo apt-get install chromium fonts-noto-cjk postgresql libreoffice-writer "
+    "libreoffice-calc poppler-utils antiword (or, as root: bash .ci/run)"
+)
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr or "")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    """One line after the summary when tests were skipped for a missing system tool."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if isinstance(r, pytest.TestReport)]
+    missing = [r for r in skipped if any(w in _skip_reason(r).lower() for w in MISSING_TOOL)]
+    if missing:
+        terminalreporter.write_line(
+            f"{len(missing)} test{'' if len(missing) == 1 else 's'} skipped for a missing tool (chromium, LibreOffice, PostgreSQL…); "
+            f"to run them: {INSTALL_HINT}",
+            yellow=True,
+            bold=True,
+        )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = Path(str(config.rootpath))
     for item in items:

