@@ -121,6 +121,10 @@ def shoot(out: Path, width: int, height: int) -> None:
                 expect(start).to_be_enabled(timeout=60_000)
                 start.click()
                 expect(page.get_by_role("button", name="下载审核表 .xlsx")).to_be_visible(timeout=300_000)
+                # come back to it as a reviewer would later: the batch is saved (and nothing is left faded)
+                page.reload()
+                page.get_by_role("tab", name="审核").click()
+                expect(page.get_by_role("button", name="下载审核表 .xlsx")).to_be_visible(timeout=120_000)
                 page.set_viewport_size({"width": width, "height": height + 200})  # the table, whole
                 _shoot(page, out / "reviewer-desk.png", at=main.get_by_text("审核：批量审核各单位报告").first)
             finally:
