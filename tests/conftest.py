@@ -41,8 +41,10 @@ def _skip_reason(report: pytest.TestReport) -> str:
     return str(longrepr or "")
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
-    """One line after the summary when tests were skipped for a missing system tool."""
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config):  # type: ignore[no-untyped-def]
+    """One line under the short test summary when tests were skipped for a missing system tool."""
+    result = yield  # the other summaries first (the short test summary is printed on the way out)
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if isinstance(r, pytest.TestReport)]
     missing = [r for r in skipped if any(w in _skip_reason(r).lower() for w in MISSING_TOOL)]
     if missing:
@@ -52,6 +54,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
             yellow=True,
             bold=True,
         )
+    return result
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
