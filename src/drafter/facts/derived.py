@@ -200,4 +200,21 @@ def derived_numbers(facts: FactSheet) -> list[tuple[float, str, str]]:
         m = re.search(r"(\d+)(期|批|次|轮|届)", merged)
         if m:
             out.append((float(m.group(1)), m.group(2), merged))
+    out.extend(_definition_numbers(facts))
+    return out
+
+
+def _definition_numbers(facts: FactSheet) -> list[tuple[float, str, str]]:
+    """Numbers a ticked practice's definition states (公示期不少于五个工作日): the rule's, not the unit's."""
+    from .units import catalogue
+
+    out: list[tuple[float, str, str]] = []
+    cn = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+    for item in facts.practices:
+        p = catalogue().practice(item.id)
+        if p is None or p.definition is None:
+            continue
+        for m in re.finditer(r"(\d+|[一二两三四五六七八九十])\s*(个|项|名|人|次)", p.definition.text):
+            raw = m.group(1)
+            out.append((float(raw) if raw.isdigit() else float(cn[raw]), m.group(2), p.definition.text))
     return out

@@ -369,13 +369,15 @@ class Profile:
 
     def authority_sentence(self, level: str | None = None) -> str:
         """``县委常委会按照干部管理权限，负责乡科级领导干部的选拔任用，向市委推荐县处级领导干部人选`` (no end stop)."""
+        from .phrasebank import phrase_text
+
         a = self.authority
         appoints = a.appoints.replace("{level}", level or self.type.default_level)
-        text = f"{self.org}按照干部管理权限，负责{appoints}的选拔任用"
+        text = phrase_text("frame.authority", org=self.org, appoints=appoints)
         if a.recommends and a.recommends_to:
-            text += f"，向{a.recommends_to}推荐{a.recommends}"
+            text += phrase_text("frame.authority.recommends", to=a.recommends_to, recommends=a.recommends)
         if a.managed_by_superior:
-            text += f"；{a.managed_by_superior}由上级党组织管理"
+            text += phrase_text("frame.authority.superior", managed=a.managed_by_superior)
         return text
 
     def fill(self, template: str, value: str | None = None) -> str:
