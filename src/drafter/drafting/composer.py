@@ -44,7 +44,9 @@ __all__ = [
     "Composed",
     "Style",
     "compose",
+    "figure_forms",
     "figure_phrase",
+    "figure_stated",
     "overview_sentences",
     "practice_preview",
     "practice_sentence",
@@ -120,6 +122,24 @@ def figure_phrase(fig: Figure) -> str:
     if label[-1:].isdigit():  # “指标49” + “49人” would read “指标4949人”
         return f"{label}为{fig.phrase}"
     return f"{label}{fig.phrase}"
+
+
+def figure_forms(fig: Figure, facts: FactSheet) -> list[str]:
+    """How a draft may state ``fig``: its phrase, its part of a computed total, or a shortfall."""
+    forms = [figure_phrase(fig)]
+    for total in figure_totals([f for f in facts.figures if f.unit != "%"]):
+        for name, part in total.parts:
+            if part.key == fig.key:
+                forms.append(f"{name}{fig.phrase}")
+    if fig.unit == "%":
+        forms.append(say("connective.shortfall", label=fig.label.strip().rstrip("：:为"), v=fig.phrase))
+    return forms
+
+
+def figure_stated(fig: Figure, text: str, facts: FactSheet) -> bool:
+    """Whether ``text`` states ``fig`` in one of its :func:`figure_forms`."""
+    flat = text.replace("\n", "")
+    return any(form and form in flat for form in figure_forms(fig, facts))
 
 
 def _group_of(fig: Figure) -> str:

@@ -231,7 +231,8 @@ class Outline:
                 if old is not None:
                     node.practices, node.figures, node.key = list(old.practices), list(old.figures), old.key
         outline = cls(
-            title=title, genre=genre, sections=sections, salutation=spec.salutation,
+            title=title, genre=genre, sections=sections,
+            salutation=base.salutation if base is not None and base.genre == genre else spec.salutation,
             notices=list(base.notices) if base else [],
         )
         assign_ids(outline)
@@ -452,7 +453,9 @@ def build_outline(
     practices = _practice_sections(
         facts, cat, slots, required_parts=_REQUIRED_PARTS if spec.id == "report" else ()
     )
-    placed_figures = {k for top in practices for n in top.walk() for k in n.figures}
+    placed_figures = (
+        {k for top in practices for n in top.walk() for k in n.figures} if spec.element("practices") is not None else set()
+    )
     sections: list[OutlineSection] = [OutlineSection("opening", "opening", 0, "开头", "开头 干部选拔任用工作 总体要求")]
     for element in spec.elements:
         if element.id not in present:

@@ -15,12 +15,15 @@ __all__ = ["closing_for", "signature_for", "signature_lines", "split_signature"]
 
 def signature_for(facts: FactSheet) -> Signature:
     """The export's signature for ``facts`` (the 〔待补：成文日期〕 marker where no date is entered)."""
-    return Signature(unit=facts.signature_unit, date=facts.date, date_placeholder=DATE_MISSING)
+    placeholder = "" if facts.genre == "speech" else DATE_MISSING
+    return Signature(unit=facts.signature_unit, date=facts.date, date_placeholder=placeholder)
 
 
 def signature_lines(facts: FactSheet) -> list[str]:
     """``["中共江源市水务局党组", "2026年1月10日"]`` (``〔待补：成文日期〕`` when no date is entered)."""
-    return [facts.signature_unit, format_date(facts.date) if facts.date is not None else DATE_MISSING]
+    if facts.date is not None:
+        return [facts.signature_unit, format_date(facts.date)]
+    return [facts.signature_unit] if facts.genre == "speech" else [facts.signature_unit, DATE_MISSING]
 
 
 def closing_for(genre: str) -> str | None:
