@@ -6,8 +6,6 @@ province and year, 县处级, the speech genre) and checked as a reviewer would.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from drafting_factsheets import COUNTY, FULL, MINIMAL, OTHER, PERCENT, SPEECH
 

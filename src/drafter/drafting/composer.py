@@ -283,7 +283,8 @@ def practice_preview(
     Works from the form's fields before the sheet is valid: the unit type as chosen
     (or inferred from ``unit``/``org``); the count in the catalogue's unit.
     """
-    from ..facts.units import infer_unit_type, profile_for, unit_type as get_type
+    from ..facts.units import infer_unit_type, profile_for
+    from ..facts.units import unit_type as get_type
 
     practice = catalogue().practice(practice_id)
     if practice is None:

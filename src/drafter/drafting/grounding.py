@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..facts.derived import alike_groups
 from ..facts.sheet import FactSheet
 from ..settings import BUNDLED_KB
-from ..facts.derived import alike_groups
 from .composer import figure_stated, practice_sentence
 from .similarity import body_sentences, containment, normalise, similarity
 

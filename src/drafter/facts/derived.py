@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .sheet import Figure, FactSheet, _fmt
+from .sheet import FactSheet, Figure, _fmt
 
 __all__ = ["AlikeGroup", "FigureTotal", "alike_groups", "derived_numbers", "figure_totals", "merge_alike"]
 

@@ -102,7 +102,7 @@ def normalise_shape(data: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
             problems.append((_label(key), "应为文字列表，每行一条"))
             out[key] = []
             continue
-        texts = []
+        texts: list[Any] = []
         for i, item in enumerate(items, start=1):
             text = _text_item(item)
             if text is None:
