@@ -174,7 +174,7 @@ def overview_sentences(
             label = profile.type.count_labels.get(group, group)
             grouped[group] = [f"{label}{missing(label + '人数')}"]
     order = ["select", "rank", "move", "train", "other"]
-    clauses = ["，".join(grouped[g]) for g in order if g in grouped]
+    clauses = ["；".join(grouped[g]) for g in order if g in grouped]
     sentences = ["全年" + "；".join(clauses) + "。"] if clauses else []
     if percents:
         sentences.append("；".join(figure_phrase(f) for f in percents) + "。")

@@ -82,6 +82,10 @@ def _total_for(figs: list[Figure]) -> FigureTotal | None:
         level = suffix[: suffix.index("级") + 1]
         names = [m + level for m in middles]
         return FigureTotal(prefix + suffix, tuple(zip(names, figs, strict=True)), figs[0].unit)
+    if all(m in "一二三四" and len(m) == 1 for m in middles) and suffix.startswith("级") and len(suffix) > 1:
+        # 晋升一级主任科员 / 晋升二级主任科员 → 共晋升主任科员14人，其中一级6人、二级8人
+        names = [m + "级" for m in middles]
+        return FigureTotal(prefix + suffix[1:], tuple(zip(names, figs, strict=True)), figs[0].unit)
     if all(m[0] in "正副" for m in middles) and len({m[1:] for m in middles}) == 1:
         return FigureTotal(prefix + middles[0][1:] + suffix, tuple(zip(middles, figs, strict=True)), figs[0].unit)
     return None
