@@ -131,6 +131,9 @@ def figure_forms(fig: Figure, facts: FactSheet) -> list[str]:
         for name, part in total.parts:
             if part.key == fig.key:
                 forms.append(f"{name}{fig.phrase}")
+    for item in facts.practices:
+        if _twin(facts, item.id, [fig]) is fig:
+            forms.append(practice_sentence(facts, item.id))
     if fig.unit == "%":
         forms.append(say("connective.shortfall", label=fig.label.strip().rstrip("：:为"), v=fig.phrase))
     return forms
@@ -322,6 +325,25 @@ def _related(fig: Figure, text: str) -> bool:
     return bool(label) and len(label & _bigram_set(text)) / len(label) >= 0.5
 
 
+def _twin(facts: FactSheet, practice_id: str, figs: Sequence[Figure], placed: set[str] = frozenset()) -> Figure | None:
+    """The figure a ticked practice's count states (same value and unit, related words), if any."""
+    item = next((p for p in facts.practices if p.id == practice_id), None)
+    if item is None or item.value is None:
+        return None
+    practice = item.practice
+    unit = practice.count.unit if practice.count else "人"
+    words = f"{practice.label}{practice.count.label if practice.count else ''}"
+    return next(
+        (f for f in figs if f.key not in placed and f.value == item.value and _same_unit(f.unit, unit)
+         and _related(f, words)),
+        None,
+    )
+
+
+def _same_unit(a: str, b: str) -> bool:
+    return a == b or {a, b} == {"人", "名"}
+
+
 def _facts_of(
     req: ComposeRequest, node: OutlineSection, profile: Profile, add: Sequence[str] = ()
 ) -> list[str]:
@@ -335,17 +357,14 @@ def _facts_of(
         item = next((p for p in facts.practices if p.id == pid), None)
         twin = None
         if item is not None and item.value is not None:
-            twin = next(
-                (f for f in figs if f.key not in placed and f.value == item.value
-                 and f.unit == (item.practice.count.unit if item.practice.count else "人")),
-                None,
-            )
-        if twin is not None:
+            twin = _twin(facts, item.id, figs, placed)
+        elsewhere = _twin(facts, pid, [f for f in facts.figures if f.key not in node.figures]) if twin is None else None
+        if elsewhere is not None:  # its count is a figure stated in another part: not stated twice
             text = _practice_text(profile, pid, "", item.note if item else None)
-            placed.add(twin.key or "")
-            text = f"{text}，全年{figure_phrase(twin)}"
         else:
             text = practice_sentence(facts, pid, profile)
+        if twin is not None:  # the practice's count is this figure: stated once, in the practice's words
+            placed.add(twin.key or "")
         if text:
             sentences.append(text)
     # highlights: items alike in form merged (every number kept); related figures beside them
@@ -404,12 +423,9 @@ def _paragraph(
         return missing(what) + "。"
     lead = "" if style.concise else _topic(req, node, profile)
     sentences: list[str] = []
-    if lead and len(items) == 1:
-        sentences.append(_sentence(f"{lead}，{items[0]}"))
-    else:
-        if lead:
-            sentences.append(_sentence(lead))
-        sentences.extend(_sentence(s) for s in items)
+    if lead:  # the topic sentence, then the unit's facts
+        sentences.append(_sentence(lead))
+    sentences.extend(_sentence(s) for s in items)
     for s in sentences:
         writer.fresh(s)
     return "".join(sentences)
@@ -424,7 +440,8 @@ def _opening(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
         first = say("frame.opening.concise", year=str(f.year), guided=guided, org=f.org, rules=profile.rules_cited())
     else:
         first = say(
-            "frame.opening", year=str(f.year), guided=guided, org=f.org, rules=profile.rules_cited(),
+            _pick(("frame.opening", "frame.opening.2", "frame.opening.3"), f.unit, f.year),
+            year=str(f.year), guided=guided, org=f.org, rules=profile.rules_cited(),
             mission=profile.fill(profile.type.mission),
         )
     close = say("frame.opening.close", self=profile.self_ref, year=str(f.year), verb=verb)
