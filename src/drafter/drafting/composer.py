@@ -440,7 +440,7 @@ def _opening(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
         first = say("frame.opening.concise", year=str(f.year), guided=guided, org=f.org, rules=profile.rules_cited())
     else:
         first = say(
-            _pick(("frame.opening", "frame.opening.2", "frame.opening.3"), f.unit, f.year),
+            _pick(("frame.opening", "frame.opening.2"), f.unit, f.year),
             year=str(f.year), guided=guided, org=f.org, rules=profile.rules_cited(),
             mission=profile.fill(profile.type.mission),
         )
