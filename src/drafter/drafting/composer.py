@@ -263,7 +263,8 @@ def _practice_text(
 
 
 def practice_sentence(
-    facts: FactSheet, practice_id: str, profile: Profile | None = None, *, definition: bool = True
+    facts: FactSheet, practice_id: str, profile: Profile | None = None, *, definition: bool = True,
+    with_count: bool = True,
 ) -> str:
     """One ticked practice as the draft writes it (count and note included), without end stop.
 
@@ -272,7 +273,7 @@ def practice_sentence(
     """
     profile = profile or facts.profile()
     item = next((p for p in facts.practices if p.id == practice_id), None)
-    value = item.phrase() if item is not None else ""
+    value = item.phrase() if item is not None and with_count else ""
     note = item.note if item is not None else None
     return _practice_text(profile, practice_id, value, note, definition=definition)
 
@@ -360,7 +361,7 @@ def _facts_of(
             twin = _twin(facts, item.id, figs, placed)
         elsewhere = _twin(facts, pid, [f for f in facts.figures if f.key not in node.figures]) if twin is None else None
         if elsewhere is not None:  # its count is a figure stated in another part: not stated twice
-            text = _practice_text(profile, pid, "", item.note if item else None)
+            text = practice_sentence(facts, pid, profile, with_count=False)
         else:
             text = practice_sentence(facts, pid, profile)
         if twin is not None:  # the practice's count is this figure: stated once, in the practice's words

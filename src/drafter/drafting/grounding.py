@@ -198,7 +198,7 @@ def missing_items(text: str, facts: FactSheet) -> list[str]:
     for p in facts.practices:
         written = practice_sentence(facts, p.id, profile)
         phrase = p.phrase()
-        present = written in flat or (
+        present = written in flat or practice_sentence(facts, p.id, profile, with_count=False) in flat or (
             (not phrase or phrase in flat)
             and (not p.note or p.note.strip().rstrip("。") in flat)
             and any(containment(written, s) >= 0.5 for s in body_sentences(text))
