@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from ..facts.derived import alike_groups, figure_totals, merge_alike
@@ -326,7 +327,7 @@ def _related(fig: Figure, text: str) -> bool:
     return bool(label) and len(label & _bigram_set(text)) / len(label) >= 0.5
 
 
-def _twin(facts: FactSheet, practice_id: str, figs: Sequence[Figure], placed: set[str] = frozenset()) -> Figure | None:
+def _twin(facts: FactSheet, practice_id: str, figs: Sequence[Figure], placed: AbstractSet[str] = frozenset()) -> Figure | None:
     """The figure a ticked practice's count states (same value and unit, related words), if any."""
     item = next((p for p in facts.practices if p.id == practice_id), None)
     if item is None or item.value is None:
