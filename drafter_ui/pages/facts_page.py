@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
+from drafter.drafting.composer import practice_preview
 from drafter.errors import FactSheetError, InputError
 from drafter.facts.form import (
     FormCheck,
@@ -530,15 +531,29 @@ def _practice_checklist(f: dict[str, Any]) -> None:
                     "说明", key=practice_key("n", p.id), placeholder="补充说明（可不填）",
                     label_visibility="collapsed",
                 )
-                ticked.append({
+                entry = {
                     "id": p.id,
                     "value": cell_value(ss.get(practice_key("v", p.id))) if p.count is not None else None,
                     "note": str(ss.get(practice_key("n", p.id)) or "").strip() or None,
-                })
+                }
+                ticked.append(entry)
+                _practice_preview(f, type_id, entry)
     f["practices"] = ticked
     check = current_check()
     for msg in check.at("practices"):
         st.error(f"做法清单：{msg}")
+
+
+def _practice_preview(f: dict[str, Any], type_id: str, entry: dict[str, Any]) -> None:
+    """The exact sentence the draft will write for a ticked practice (count and note filled in)."""
+    value = entry.get("value")
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else None
+    sentence = practice_preview(
+        entry["id"], number, entry.get("note"), unit=str(f.get("unit") or ""), org=str(f.get("org") or ""),
+        unit_type=type_id, superior=str(f.get("superior") or "").strip() or None,
+    )
+    if sentence:
+        st.caption("草稿将写：" + md(sentence))
 
 
 def _signature_fields(f: dict[str, Any]) -> dict[str, Any]:

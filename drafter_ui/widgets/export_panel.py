@@ -7,7 +7,6 @@ The .docx gets the 主送机关 line under the title and the signature block (�
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
 
 import streamlit as st
@@ -15,6 +14,7 @@ import streamlit as st
 from drafter.errors import InputError
 from drafter.export import Signature, docx_bytes, parse_date, to_markdown
 from drafter.text.doctree import Paragraph, parse
+from drafter.text.frame import DATE_MISSING
 
 from ..state import Ctx, form
 from .highlight import md_escape
@@ -29,7 +29,8 @@ def build_docx(text: str, addressee: str = "", unit: str = "", date: str = "") -
     addressee = addressee.strip().rstrip("：:")
     if addressee:
         doc.salutation = Paragraph(addressee + "：", 0, 0)
-    signature = Signature(unit=unit.strip() or None, date=parse_date(date) if date.strip() else None)
+    signature = Signature(unit=unit.strip() or None, date=parse_date(date) if date.strip() else None,
+                          date_placeholder=DATE_MISSING)  # no date yet: 〔待补：成文日期〕, as the draft shows
     return docx_bytes(doc, signature=signature or None)
 
 
@@ -45,11 +46,12 @@ def _defaults(draft: Any, signature: Signature | None = None) -> dict[str, str]:
     salutation = str(getattr(draft, "salutation", "") or "").strip().rstrip("：:")
     if signature is not None and signature.unit:
         signer = signature.unit
-    date = signature.date if signature is not None and signature.date else _dt.date.today()
+    # the sheet's 成文日期; none: left empty, and the file says 〔待补：成文日期〕 as the draft does
+    date = signature.date.isoformat() if signature is not None and signature.date else ""
     return {
         "exp_addressee": salutation or str(f.get("superior") or "").strip(),
         "exp_unit": signer,
-        "exp_date": date.isoformat(),
+        "exp_date": date,
     }
 
 
@@ -114,7 +116,8 @@ def render(ctx: Ctx, draft: Any, text: str, errors: list[str], signature: Signat
                 on_click=ctx.audit,  # the team server's audit log
                 args=("export", f"{name}.docx"),
             )
-        chosen = Signature(unit=unit.strip() or None, date=parse_date(date) if date.strip() and date_ok else None)
+        chosen = Signature(unit=unit.strip() or None, date=parse_date(date) if date.strip() and date_ok else None,
+                           date_placeholder=DATE_MISSING)
         c2.download_button("下载 .md", data=to_markdown(parse(text), signature=chosen or None).encode("utf-8"),
                            file_name=f"{name}.md", mime="text/markdown", key="dl_md",
                            on_click=ctx.audit, args=("export", f"{name}.md"))

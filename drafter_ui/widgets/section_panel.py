@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from drafter.drafting.outline import build_outline
-from drafter.drafting.signature import signature_lines, split_signature
+from drafter.drafting.signature import closing_for, signature_lines, split_signature
 from drafter.drafting.types import Draft, SectionDraft
 from drafter.errors import DrafterError
 from drafter.facts.sheet import FactSheet, parse_facts
@@ -222,6 +222,9 @@ def render_draft(ctx: Ctx, draft: StoredDraft, sheet: FactSheet | None,
     _draft_notices(sheet)
     if sheet is not None:
         whole.signature = signature_lines(sheet)  # the 落款 block, as the export writes it
+        outline = draft.outline or {}
+        whole.salutation = outline.get("salutation")  # 主送, as the draft was outlined
+        whole.closing = closing_for(str(outline.get("genre") or sheet.genre))  # 特此报告。
     text = whole.text()
     with st.expander("全文（纯文本）", key="exp_fulltext"):
         st.text(text)

@@ -106,3 +106,22 @@ def test_reference_passage_pulled_into_the_section_in_one_click(app_home: Path, 
     full = [e for e in at.expander if e.label.startswith("全文")]
     assert full and full[0].text[0].value.rstrip("\n").endswith("中共江城市交通运输局党组")
     assert not at.exception
+
+
+def test_ticking_a_practice_shows_the_sentence_the_draft_will_write(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: as a practice is ticked, 数据填报 shows the exact sentence (count and note filled in)."""
+    from drafter.drafting.composer import practice_preview
+
+    at = new_session()
+    at.text_input(key="f_unit").input("江源市水务局")
+    at.text_input(key="f_org").input("局党组")
+    at.text_input(key="f_year").input("2025").run()
+    n = _nonce(at)
+    at.checkbox(key=f"pr_{n}_grassroots").check().run()
+    assert any(c.value == "草稿将写：选派干部挂职锻炼。" for c in at.caption), [c.value for c in at.caption]
+    at.text_input(key=f"prv_{n}_grassroots").input("4")
+    at.text_input(key=f"prn_{n}_grassroots").input("到防汛抗旱一线").run()
+    expected = practice_preview("grassroots", 4, "到防汛抗旱一线", unit="江源市水务局", org="局党组")
+    assert expected == "选派4名干部挂职锻炼，到防汛抗旱一线。"
+    assert any(c.value == "草稿将写：" + expected for c in at.caption), [c.value for c in at.caption]
+    assert not at.exception

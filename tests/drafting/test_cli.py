@@ -19,7 +19,7 @@ def cli_home(bundled_index, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.setenv("DRAFTER_HOME", str(settings.home))
     monkeypatch.delenv("DRAFTER_BACKEND", raising=False)
     facts = tmp_path / "facts.yaml"
-    facts.write_text(yaml.safe_dump(FULL, allow_unicode=True), encoding="utf-8")
+    facts.write_text(yaml.safe_dump({**FULL, "date": "2026-01-10"}, allow_unicode=True), encoding="utf-8")
     return facts
 
 
@@ -33,6 +33,8 @@ def test_draft_then_check_reads_it_back(cli_home: Path, tmp_path: Path, capsys) 
     assert doc.title is not None and doc.title.text == "广州市交通运输局2025年度干部选拔任用工作报告"
     assert doc.to_text() == text  # the native form round-trips unchanged
     assert [s.label[:2] for s in doc.sections][:3] == ["一、", "二、", "三、"]
+    assert doc.salutation is not None and doc.salutation.text == "广州市委组织部："  # 主送, not a structure problem
+    assert text.rstrip("\n").splitlines()[-3:] == ["特此报告。", "中共广州市交通运输局党组", "2026年1月10日"]
     code = main(["check", str(out), "--facts", str(cli_home)])
     report = capsys.readouterr().out
     assert code == 0, report

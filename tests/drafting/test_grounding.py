@@ -18,6 +18,7 @@ from drafting_factsheets import UNIT_SHEETS
 from drafter.checks import check_text
 from drafter.checks.section import check_section
 from drafter.drafting import DraftEngine
+from drafter.drafting.composer import figure_stated
 from drafter.drafting.grounding import (
     activity_phrases,
     borrowed_activities,
@@ -71,8 +72,8 @@ def test_every_entered_item_is_stated_and_labels_are_whole(drafted) -> None:  # 
     facts, draft = drafted
     text = draft.text()
     assert missing_items(text, facts) == []
-    for fig in facts.figures:
-        assert fig.label in text.replace("\n", "")
+    for fig in facts.figures:  # the label whole, or its part of a total the program computed
+        assert figure_stated(fig, text, facts), fig.label
 
 
 def test_checker_errors_only_for_facts_the_sheet_lacks(drafted) -> None:  # type: ignore[no-untyped-def]
@@ -85,11 +86,11 @@ def test_checker_errors_only_for_facts_the_sheet_lacks(drafted) -> None:  # type
 def test_draft_ends_with_the_signature_block(drafted) -> None:  # type: ignore[no-untyped-def]
     facts, draft = drafted
     lines = draft.text().rstrip("\n").splitlines()
+    assert lines[-3] == "特此报告。" and lines[-2] == facts.signature_unit
     if facts.date is not None:
-        assert lines[-2] == facts.signature_unit
         assert lines[-1] == f"{facts.date.year}年{facts.date.month}月{facts.date.day}日"
     else:
-        assert lines[-1] == facts.signature_unit
+        assert lines[-1] == "〔待补：成文日期〕"
     body, signature = split_signature(draft.text(), facts)
     assert signature is not None and signature.unit == facts.signature_unit
     assert facts.signature_unit not in body.splitlines()[-1]
@@ -129,17 +130,17 @@ def test_sparse_sheet_gives_a_short_honest_draft(bundled_index) -> None:  # type
     assert chars_per_fact(body, facts) < 250
 
 
-def test_highlight_for_an_absent_part_goes_to_the_nearest_part_and_the_writer_is_told(
+def test_highlight_filed_under_rectification_is_written_there(
     bundled_index,
 ) -> None:  # type: ignore[no-untyped-def]
     facts, draft = _draft(bundled_index, "institution")  # its highlight is filed under rectification
-    assert "rectification" not in [s.element for s in draft.sections]
+    assert "rectification" in [s.element for s in draft.sections]  # a required part: always written
     text = draft.text()
     highlight = facts.highlights[0].text
     assert highlight in text
     holder = next(s for s in draft.sections if highlight in s.text)
-    assert holder.element == "practices"
-    assert draft.notices and "主要做法" in draft.notices[0] and highlight[:10] in draft.notices[0]
+    assert holder.element == "rectification"
+    assert not draft.notices
 
 
 def test_references_are_offered_beside_sections_never_pasted(drafted) -> None:  # type: ignore[no-untyped-def]

@@ -28,9 +28,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from ..facts.sheet import FactSheet, Figure
+from ..facts.derived import alike_groups, figure_totals, merge_alike
+from ..facts.phrasebank import phrase_bank
+from ..facts.sheet import RECTIFICATION_SOURCES, FactSheet, Figure
 from ..facts.units import Profile, catalogue
 from ..text.doctree import int_to_chinese
 from ..text.markers import missing
@@ -42,9 +45,13 @@ __all__ = [
     "Composed",
     "Style",
     "compose",
+    "figure_forms",
     "figure_phrase",
+    "figure_stated",
     "overview_sentences",
+    "practice_preview",
     "practice_sentence",
+    "say",
     "style_for",
 ]
 
@@ -118,6 +125,27 @@ def figure_phrase(fig: Figure) -> str:
     return f"{label}{fig.phrase}"
 
 
+def figure_forms(fig: Figure, facts: FactSheet) -> list[str]:
+    """How a draft may state ``fig``: its phrase, its part of a computed total, or a shortfall."""
+    forms = [figure_phrase(fig)]
+    for total in figure_totals([f for f in facts.figures if f.unit != "%"]):
+        for name, part in total.parts:
+            if part.key == fig.key:
+                forms.append(f"{name}{fig.phrase}")
+    for item in facts.practices:
+        if _twin(facts, item.id, [fig]) is fig:
+            forms.append(practice_sentence(facts, item.id))
+    if fig.unit == "%":
+        forms.append(say("connective.shortfall", label=fig.label.strip().rstrip("：:为"), v=fig.phrase))
+    return forms
+
+
+def figure_stated(fig: Figure, text: str, facts: FactSheet) -> bool:
+    """Whether ``text`` states ``fig`` in one of its :func:`figure_forms`."""
+    flat = text.replace("\n", "")
+    return any(form and form in flat for form in figure_forms(fig, facts))
+
+
 def _group_of(fig: Figure) -> str:
     for name, words in _GROUPS:
         if any(w in fig.label for w in words):
@@ -125,20 +153,32 @@ def _group_of(fig: Figure) -> str:
     return "other"
 
 
-def overview_sentences(facts: FactSheet, profile: Profile | None = None) -> list[str]:
-    """Clauses stating every entered figure, and markers for the counts the unit type requires."""
+def overview_sentences(
+    facts: FactSheet, profile: Profile | None = None, figures: Sequence[Figure] | None = None
+) -> list[str]:
+    """The year's figures (``figures``, default all) as a report groups them — parts given
+    as a computed total with its parts — and markers for the counts the unit type requires."""
     profile = profile or facts.profile()
-    counts = [f for f in facts.figures if f.unit != "%"]
-    percents = [f for f in facts.figures if f.unit == "%"]
+    figures = list(facts.figures if figures is None else figures)
+    counts = [f for f in figures if f.unit != "%"]
+    percents = [f for f in figures if f.unit == "%"]
     grouped: dict[str, list[str]] = {}
+    totals = figure_totals(counts)
+    in_total = {k for t in totals for k in t.keys}
     for fig in counts:
-        grouped.setdefault(_group_of(fig), []).append(figure_phrase(fig))
+        total = next((t for t in totals if t.keys[0] == fig.key), None)
+        if total is not None:
+            grouped.setdefault(_group_of(fig), []).append(total.sentence())
+        elif fig.key not in in_total:
+            grouped.setdefault(_group_of(fig), []).append(figure_phrase(fig))
+    given = {_group_of(f) for f in facts.figures if f.unit != "%"}
+    given |= {"rank" for p in facts.practices if p.id == "rank_promotion" and p.value is not None}
     for group in profile.type.required_counts:
-        if group not in grouped:
+        if group not in grouped and group not in given:
             label = profile.type.count_labels.get(group, group)
             grouped[group] = [f"{label}{missing(label + '人数')}"]
     order = ["select", "rank", "move", "train", "other"]
-    clauses = ["，".join(grouped[g]) for g in order if g in grouped]
+    clauses = ["；".join(grouped[g]) for g in order if g in grouped]
     sentences = ["全年" + "；".join(clauses) + "。"] if clauses else []
     if percents:
         sentences.append("；".join(figure_phrase(f) for f in percents) + "。")
@@ -162,22 +202,106 @@ def _enumerate(items: Sequence[str]) -> str:
     return "".join(f"{int_to_chinese(n)}是{item}" for n, item in enumerate(items, start=1))
 
 
-def practice_sentence(facts: FactSheet, practice_id: str, profile: Profile | None = None) -> str:
-    """One ticked practice written up for this unit (its count and note included), without end stop."""
-    profile = profile or facts.profile()
-    item = next((p for p in facts.practices if p.id == practice_id), None)
+# ---- stock wording: the phrase bank ---------------------------------------------------
+def say(phrase_id: str, **slots: str) -> str:
+    """The phrase bank's phrasing ``phrase_id`` with its ``{slots}`` filled in."""
+    phrase = phrase_bank().get(phrase_id)
+    if phrase is None:
+        raise KeyError(f"短语库中没有“{phrase_id}”")
+    return re.sub(r"\{([a-z_]+)\}", lambda m: slots.get(m.group(1), m.group(0)), phrase.text)
+
+
+def _pick(options: Sequence[str], *keys: object) -> str:
+    """One of ``options``, chosen by the unit's own facts (stable across runs, varies between units)."""
+    h = 0
+    for ch in "|".join(str(k) for k in keys):
+        h = (h * 131 + ord(ch)) % 1_000_003
+    return options[h % len(options)]
+
+
+# ---- practices ------------------------------------------------------------------------
+def _bigram_set(text: str) -> set[str]:
+    t = normalise(text)
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def _repeats(note: str, sentence: str) -> bool:
+    """Whether the note already says most of what the template says (so it replaces it)."""
+    a, b = _bigram_set(note), _bigram_set(sentence)
+    return bool(b) and len(a & b) / len(b) >= 0.5
+
+
+def _weave(text: str, note: str | None, phrase: str) -> str:
+    """The template sentence with the writer's note woven in once."""
+    if not note:
+        return text
+    note = _clause(note)
+    if _repeats(note, text):  # the note says the same thing: the note, with the count
+        if phrase and phrase not in note:
+            return f"{note}，共{phrase}"
+        return note
+    return f"{_clause(text)}，{note}"
+
+
+def _practice_text(
+    profile: Profile, practice_id: str, value: str, note: str | None, *, definition: bool = True
+) -> str:
     practice = catalogue().practice(practice_id)
     if practice is None:
         return ""
     ut = profile.type.id
-    if item is not None and item.value is not None and (practice.write_count or practice.writes_count.get(ut)):
+    if value and (practice.write_count or practice.writes_count.get(ut)):
         template = practice.writes_count.get(ut) or practice.write_count or practice.write
-        text = profile.fill(template, item.phrase())
+        text = profile.fill(template, value)
     else:
         text = profile.fill(practice.writes.get(ut) or practice.write)
-    if item is not None and item.note:
-        text = f"{_clause(text)}，{_clause(item.note)}"
+    text = _weave(text, note, value)
+    if definition and practice.definition is not None:
+        extra = _clause(profile.fill(practice.definition.text))
+        if normalise(extra) not in normalise(text):
+            text = f"{_clause(text)}，{extra}"
     return _clause(text)
+
+
+def practice_sentence(
+    facts: FactSheet, practice_id: str, profile: Profile | None = None, *, definition: bool = True,
+    with_count: bool = True,
+) -> str:
+    """One ticked practice as the draft writes it (count and note included), without end stop.
+
+    It states nothing beyond the practice's own wording, its count and its note (woven
+    in once); ``definition`` adds what the cited rule itself defines (凡提四必's items).
+    """
+    profile = profile or facts.profile()
+    item = next((p for p in facts.practices if p.id == practice_id), None)
+    value = item.phrase() if item is not None and with_count else ""
+    note = item.note if item is not None else None
+    return _practice_text(profile, practice_id, value, note, definition=definition)
+
+
+def practice_preview(
+    practice_id: str, value: float | None = None, note: str | None = None, *,
+    unit: str = "", org: str = "", unit_type: str | None = None, superior: str | None = None,
+) -> str:
+    """The sentence the draft will write for one ticked practice (what 数据填报 shows as it is ticked).
+
+    Works from the form's fields before the sheet is valid: the unit type as chosen
+    (or inferred from ``unit``/``org``); the count in the catalogue's unit.
+    """
+    from ..facts.units import infer_unit_type, profile_for
+    from ..facts.units import unit_type as get_type
+
+    practice = catalogue().practice(practice_id)
+    if practice is None:
+        return ""
+    type_id = unit_type or infer_unit_type(unit, org).unit_type
+    profile = profile_for(get_type(type_id), unit or "本单位", org or get_type(type_id).reporting_body, superior)
+    phrase = ""
+    if value is not None:
+        number = str(int(value)) if float(value).is_integer() else f"{value:g}"
+        phrase = number + (practice.count.unit if practice.count else "人")
+    note = note.strip() if note else None
+    return _sentence(_practice_text(profile, practice_id, phrase, note or None))
 
 
 class _Writer:
@@ -197,70 +321,144 @@ class _Writer:
         return True
 
 
+def _related(fig: Figure, text: str) -> bool:
+    """Whether a figure belongs with a highlight or practice sentence (its label's words are there)."""
+    label = _bigram_set(re.sub(r"(?:人次|人数|名数|次数|项数|个数)$", "", fig.label))
+    return bool(label) and len(label & _bigram_set(text)) / len(label) >= 0.5
+
+
+def _twin(facts: FactSheet, practice_id: str, figs: Sequence[Figure], placed: AbstractSet[str] = frozenset()) -> Figure | None:
+    """The figure a ticked practice's count states (same value and unit, related words), if any."""
+    item = next((p for p in facts.practices if p.id == practice_id), None)
+    if item is None or item.value is None:
+        return None
+    practice = item.practice
+    unit = practice.count.unit if practice.count else "人"
+    words = f"{practice.label}{practice.count.label if practice.count else ''}"
+    return next(
+        (f for f in figs if f.key not in placed and f.value == item.value and _same_unit(f.unit, unit)
+         and _related(f, words)),
+        None,
+    )
+
+
+def _same_unit(a: str, b: str) -> bool:
+    return a == b or {a, b} == {"人", "名"}
+
+
+def _facts_of(
+    req: ComposeRequest, node: OutlineSection, profile: Profile, add: Sequence[str] = ()
+) -> list[str]:
+    """This node's facts as sentences (no end stop), each entered item once, none dropped."""
+    facts = req.facts
+    figs = [f for f in (facts.figure(k) for k in node.figures) if f is not None]
+    placed: set[str] = set()
+    sentences: list[str] = []
+    # ticked practices: a practice whose count is a figure of this node is written with the figure
+    for pid in node.practices:
+        item = next((p for p in facts.practices if p.id == pid), None)
+        twin = None
+        if item is not None and item.value is not None:
+            twin = _twin(facts, item.id, figs, placed)
+        elsewhere = _twin(facts, pid, [f for f in facts.figures if f.key not in node.figures]) if twin is None else None
+        if elsewhere is not None:  # its count is a figure stated in another part: not stated twice
+            text = practice_sentence(facts, pid, profile, with_count=False)
+        else:
+            text = practice_sentence(facts, pid, profile)
+        if twin is not None:  # the practice's count is this figure: stated once, in the practice's words
+            placed.add(twin.key or "")
+        if text:
+            sentences.append(text)
+    # highlights: items alike in form merged (every number kept); related figures beside them
+    highlights = [_clause(h) for h in node.highlights] + [_clause(a) for a in add]
+    groups = alike_groups(highlights)
+    merged_into: dict[str, str] = {}
+    for g in groups:
+        for t in g.texts:
+            merged_into[_clause(t)] = merge_alike(g.texts)
+    done: set[str] = set()
+    for h in highlights:
+        text = merged_into.get(h, h)
+        if text in done:
+            continue
+        done.add(text)
+        if h in merged_into:
+            text = "全年" + text if not text.startswith(("全年", "本年度")) else text
+        for f in figs:
+            if f.key not in placed and _related(f, text) and f.phrase not in text:
+                text = f"{text}，{figure_phrase(f)}"
+                placed.add(f.key or "")
+        sentences.append(text)
+    # the remaining figures of this node: totals where parts are given, else each figure
+    rest = [f for f in figs if f.key not in placed]
+    for total in figure_totals(rest):
+        sentences.append("全年" + total.sentence())
+        placed.update(total.keys)
+    rest = [f for f in rest if f.key not in placed]
+    if rest:
+        sentences.append("全年" + "，".join(figure_phrase(f) for f in rest))
+    return sentences
+
+
+def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:
+    part_id, _, sub_id = node.key.partition("/")
+    part = catalogue().part(part_id)
+    sub = part.sub(sub_id) if part is not None and sub_id else None
+    if sub is None and part is not None and len(part.subs) == 1:
+        sub = part.subs[0]
+    if sub is None:
+        return ""
+    leads = sub.leads
+    lead = leads[req.variant % len(leads)] if req.variant else _pick(leads, req.facts.unit, req.facts.year, sub.id)
+    return profile.fill(lead)
+
+
 def _paragraph(
     req: ComposeRequest, node: OutlineSection, profile: Profile, writer: _Writer, add: Sequence[str] = ()
 ) -> str:
-    """A topic phrase and a developed paragraph from this node's own facts (or a marker)."""
-    facts = req.facts
+    """A topic sentence, then this node's own facts developed (or a marker naming what is missing)."""
     style = style_for(req.instruction)
-    cat = catalogue()
-    part_id, _, sub_id = node.key.partition("/")
-    part = cat.part(part_id)
-    sub = part.sub(sub_id) if part is not None and sub_id else None
-    items = [s for s in (practice_sentence(facts, pid, profile) for pid in node.practices) if s]
-    stated = "".join(items)
-    figs = [facts.figure(k) for k in node.figures]
-    phrases = [figure_phrase(f) for f in figs if f is not None and f.phrase not in stated]
-    if phrases:
-        items.append("全年" + "，".join(phrases))
-    highlights = [_clause(h) for h in node.highlights] + [_clause(a) for a in add]
-    if not items and not highlights:
+    part = catalogue().part(node.key.partition("/")[0])
+    items = _facts_of(req, node, profile, add)
+    if not items:
         what = f"本年度{part.short}方面的具体做法" if part is not None else f"{node.title}的具体做法"
         return missing(what) + "。"
-    lead = ""
-    if sub is not None and not style.concise:
-        lead = profile.fill(sub.leads[req.variant % len(sub.leads)])
+    lead = "" if style.concise else _topic(req, node, profile)
     sentences: list[str] = []
-    body = items + highlights
-    first = f"{lead}，{body[0]}" if lead else body[0]
-    sentences.append(_sentence(first))
-    for s in body[1:]:
-        sentence = _sentence(s)
-        if sentence and writer.fresh(sentence):
-            sentences.append(sentence)
-    writer.fresh(sentences[0])
+    if lead:  # the topic sentence, then the unit's facts
+        sentences.append(_sentence(lead))
+    sentences.extend(_sentence(s) for s in items)
+    for s in sentences:
+        writer.fresh(s)
     return "".join(sentences)
 
 
 # ---- elements --------------------------------------------------------------
 def _opening(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
-    lead = f"{f.year}年，"
-    if f.superior:
-        lead += f"在{f.superior}的指导下，"
+    guided = f"在{f.superior}的指导下，" if f.superior else ""
     verb = "通报" if req.genre == "speech" else "报告"
     if style_for(req.instruction).concise:
-        first = f"{lead}{f.org}深入贯彻新时代党的组织路线，严格执行{profile.rules_cited()}。"
+        first = say("frame.opening.concise", year=str(f.year), guided=guided, org=f.org, rules=profile.rules_cited())
     else:
-        first = (
-            f"{lead}{f.org}坚持以习近平新时代中国特色社会主义思想为指导，深入贯彻新时代党的组织路线，"
-            f"认真执行{profile.rules_cited()}，{profile.fill(profile.type.mission)}。"
+        first = say(
+            _pick(("frame.opening", "frame.opening.2"), f.unit, f.year),
+            year=str(f.year), guided=guided, org=f.org, rules=profile.rules_cited(),
+            mission=profile.fill(profile.type.mission),
         )
-    close = f"现将{profile.self_ref}{f.year}年度干部选拔任用工作情况{verb}如下："
+    close = say("frame.opening.close", self=profile.self_ref, year=str(f.year), verb=verb)
     writer.fresh(first)
     return first + "\n" + close
 
 
 def _overview(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
-    sentences = overview_sentences(f, profile)
-    if f.level:
-        who = f"{f.level}{profile.cadres}" if profile.cadres == "干部" else f"{profile.cadres}（{f.level}）"
-        sentences.insert(0, f"{f.year}年，{f.org}严格按照管理权限和规定程序选任{who}。")
-    elif sentences:
-        sentences[0] = f"{f.year}年，{f.org}按照干部管理权限，" + sentences[0].removeprefix("全年")
-    if not sentences:
-        sentences = [f"{f.year}年，{f.org}按照干部管理权限选拔任用{profile.cadres}{missing('本年度选拔任用人数')}。"]
+    figures = [x for x in (f.figure(k) for k in req.node.figures) if x is not None]
+    sentences = overview_sentences(f, profile, figures)
+    lead = f"{f.year}年，{profile.authority_sentence(f.level)}。"
+    if not sentences and not f.figures:
+        sentences.append(f"全年选拔任用{profile.cadres}{missing('本年度选拔任用人数')}。")
+    sentences.insert(0, lead)
     paras = ["".join(sentences)]
     extra = [_sentence(h) for h in req.node.highlights]
     if extra:
@@ -286,23 +484,51 @@ def _practices(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     return "\n".join(lines)
 
 
+def _sources_named(sources: Sequence[str]) -> str:
+    names = {
+        "一报告两评议": "上年度“一报告两评议”反馈意见",
+        "选人用人专项检查": "选人用人专项检查反馈问题",
+        "巡视巡察": "巡视巡察反馈的选人用人问题",
+    }
+    ordered = [s for s in RECTIFICATION_SOURCES if s in sources]
+    return "和".join(names[s] for s in ordered)
+
+
 def _rectification(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
-    lead = f"对照上年度“一报告两评议”反馈意见，{f.org}逐项研究整改措施"
     items = [practice_sentence(f, pid, profile) for pid in req.node.practices]
-    items += [_clause(x) for x in f.rectification] + [_clause(h) for h in req.node.highlights]
+    items += [_clause(x.text) for x in f.rectification] + [_clause(h) for h in req.node.highlights]
     items = [i for i in items if i]
+    sources = sorted({x.source for x in f.rectification} or {RECTIFICATION_SOURCES[0]})
     if not items:
-        return f"{lead}：{missing('上年度反馈问题的整改情况')}。"
+        if f.no_prior_feedback:
+            return say("connective.rectification.none") + "。"
+        return f"{missing('上年度反馈问题整改情况，或注明上年度无反馈问题')}。"
+    lead = say("connective.rectification", sources=_sources_named(sources), org=f.org)
     if len(items) == 1:
         return f"{lead}，{items[0]}。"
     return f"{lead}：{_enumerate(items)}"
 
 
+def _shortfall(fig: Figure) -> str:
+    label = figure_phrase(fig)
+    if fig.unit == "%":
+        return say("connective.shortfall", label=fig.label.strip().rstrip("：:为"), v=fig.phrase)
+    return label
+
+
 def _problems(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
+    figs = [x for x in (f.figure(k) for k in req.node.figures) if x is not None]
     items = list(f.problems) + list(req.node.highlights)
-    head = f"对照新时代党的组织路线和选人用人工作要求，{profile.self_ref}干部选拔任用工作还存在一些不足"
+    # a figure tagged to 存在问题 goes with the problem that names it, else as its own item
+    for fig in figs:
+        at = next((i for i, t in enumerate(items) if _related(fig, t)), None)
+        if at is None:
+            items.append(_shortfall(fig))
+        else:
+            items[at] = f"{_clause(items[at])}，{_shortfall(fig)}"
+    head = say("connective.problems", self=profile.self_ref)
     if not items:
         return f"{head}：{missing('本年度干部选拔任用工作存在的主要问题')}。"
     if len(items) == 1:
@@ -313,11 +539,12 @@ def _problems(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
 def _plans(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
     items = list(f.plans) + list(req.node.highlights)
+    head = say("connective.plans", org=f.org) if f.problems else say("connective.plans.plain", org=f.org)
     if not items:
-        return f"下一步，{f.org}将针对上述问题，{missing('下一步工作打算')}。"
+        return f"{head}{missing('下一步工作打算')}。"
     if len(items) == 1:
-        return f"下一步，{f.org}将针对上述问题，{_clause(items[0])}。"
-    return f"下一步，{f.org}将针对上述问题，重点抓好以下工作：{_enumerate(items)}"
+        return f"{head}{_clause(items[0])}。"
+    return f"{head}重点抓好以下工作：{_enumerate(items)}"
 
 
 def _other(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:

@@ -29,7 +29,7 @@ from .llm import ChatModel, draft_deadline, open_chat_model
 from .outline import Outline, OutlineSection, build_outline
 from .prompts import load_prompts
 from .restore import node_from_section, outline_from_draft
-from .signature import signature_lines
+from .signature import closing_for, signature_lines
 from .similarity import DraftMemory
 from .types import Draft, DraftCallbacks, NullCallbacks, SectionCheck, SectionDraft
 from .writers import ComposerWriter, ModelWriter, SectionWriter
@@ -223,6 +223,7 @@ class DraftEngine:
             exclude_sources=exclude,
             notices=list(outline.notices),
             signature=signature_lines(facts),
+            closing=closing_for(outline.genre),
         )
 
     def _run(

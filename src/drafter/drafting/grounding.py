@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..facts.derived import alike_groups
 from ..facts.sheet import FactSheet
 from ..settings import BUNDLED_KB
-from .composer import figure_phrase, practice_sentence
+from .composer import figure_stated, practice_sentence
 from .similarity import body_sentences, containment, normalise, similarity
 
 __all__ = [
@@ -179,22 +180,25 @@ def missing_items(text: str, facts: FactSheet) -> list[str]:
     flat = text.replace("\n", "")
     missing: list[str] = []
     for fig in facts.figures:
-        if figure_phrase(fig) not in flat:
+        if not figure_stated(fig, flat, facts):
             missing.append(f"数据：{fig.label}")
+    highlights = [h.text for h in facts.highlights]
+    merged = {t.strip().rstrip("。；;，,"): g.merged() for g in alike_groups(highlights) for t in g.texts}
     for label, items in (
-        ("亮点", [h.text for h in facts.highlights]),
+        ("亮点", highlights),
         ("问题", facts.problems),
         ("打算", facts.plans),
-        ("整改", facts.rectification),
+        ("整改", facts.rectification_texts),
     ):
         for item in items:
-            if item.strip().rstrip("。；;，,") not in flat:
+            clause = item.strip().rstrip("。；;，,")
+            if clause not in flat and merged.get(clause, clause) not in flat:
                 missing.append(f"{label}：{item}")
     profile = facts.profile()
     for p in facts.practices:
         written = practice_sentence(facts, p.id, profile)
         phrase = p.phrase()
-        present = written in flat or (
+        present = written in flat or practice_sentence(facts, p.id, profile, with_count=False) in flat or (
             (not phrase or phrase in flat)
             and (not p.note or p.note.strip().rstrip("。") in flat)
             and any(containment(written, s) >= 0.5 for s in body_sentences(text))

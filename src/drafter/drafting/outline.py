@@ -33,9 +33,12 @@ from typing import Any
 from ..errors import InputError
 from ..facts.sheet import FactSheet
 from ..facts.units import Catalogue, Part, catalogue
+from ..text.markers import missing
 from ..text.specs import Spec, classify_heading, load_spec
 
-__all__ = ["DEFAULT_TITLES", "CoverageFn", "Outline", "OutlineSection", "assign_ids", "build_outline"]
+__all__ = [
+    "DEFAULT_TITLES", "CoverageFn", "Outline", "OutlineSection", "assign_ids", "build_outline", "main_recipient",
+]
 
 #: ``coverage(query) -> list of (heading, text)`` of retrieved past-report passages.
 CoverageFn = Callable[[str], list[tuple[str, str]]]
@@ -228,7 +231,8 @@ class Outline:
                 if old is not None:
                     node.practices, node.figures, node.key = list(old.practices), list(old.figures), old.key
         outline = cls(
-            title=title, genre=genre, sections=sections, salutation=spec.salutation,
+            title=title, genre=genre, sections=sections,
+            salutation=base.salutation if base is not None and base.genre == genre else spec.salutation,
             notices=list(base.notices) if base else [],
         )
         assign_ids(outline)
@@ -289,7 +293,7 @@ class _Slot:
 
 
 #: Figure labels that belong to the overview only (selection counts), never to a practice paragraph.
-_OVERVIEW_ONLY = ("提拔", "选拔任用", "进一步使用", "选任")
+_OVERVIEW_ONLY = ("提拔", "选拔任用", "进一步使用", "选任", "推荐")
 
 
 def _best_sub(text: str, cat: Catalogue, allowed: set[tuple[str, str]] | None = None) -> tuple[str, str] | None:
@@ -325,8 +329,13 @@ def _slots(facts: FactSheet, cat: Catalogue, highlights: list[str]) -> dict[tupl
         else:
             slots.setdefault(key, _Slot()).highlights.append(text)
     for fig in facts.figures:
+        if fig.section not in (None, "practices") and cat.part(fig.section) is None:
+            continue  # tagged to 总体情况 / 存在问题 …: written there
         key = _best_sub(fig.label, cat, applicable | set(slots))
-        if key is None or (any(w in fig.label for w in _OVERVIEW_ONLY) and _score(fig.label, ("年轻", "35岁", "40岁")) == 0):
+        if key is None or (
+            any(w in fig.label for w in _OVERVIEW_ONLY) and fig.unit in ("人", "名")
+            and _score(fig.label, ("年轻", "35岁", "40岁")) == 0
+        ):
             continue
         if key[0] == "rectification":
             continue
@@ -348,7 +357,8 @@ def _node_for(part: Part, sub_id: str, slot: _Slot, level: int) -> OutlineSectio
 
 
 def _practice_sections(
-    facts: FactSheet, cat: Catalogue, slots: dict[tuple[str, str], _Slot], minimum: int = 2
+    facts: FactSheet, cat: Catalogue, slots: dict[tuple[str, str], _Slot], minimum: int = 2,
+    required_parts: tuple[str, ...] = (),
 ) -> list[OutlineSection]:
     """One section per part that has something to say; at least ``minimum`` (the core parts, honestly empty)."""
     sections: list[OutlineSection] = []
@@ -373,12 +383,19 @@ def _practice_sections(
         if core_part is None or any(s.key.split("/")[0] == core for s in sections):
             continue
         sections.append(OutlineSection("", "practices", 1, core_part.title, core_part.title, key=core_part.id))
+    for required in required_parts:  # a part every report of the kind gives: written, with a marker if empty
+        req_part = cat.part(required)
+        if req_part is None or any(s.key.split("/")[0] == required for s in sections):
+            continue
+        sections.append(OutlineSection("", "practices", 1, req_part.title, req_part.title, key=req_part.id))
     order = {p.id: i for i, p in enumerate(cat.parts)}
     sections.sort(key=lambda s: order.get(s.key.split("/")[0], 99))
     return sections
 
 
 _CORE_PARTS = ("direction", "procedure")
+#: Practices parts a report (not a speech) always has: 干部监督 is one of the parts the unit must report.
+_REQUIRED_PARTS = ("supervision",)
 
 
 def _relocate(element: str, present: list[str], spec: Spec) -> str:
@@ -410,8 +427,8 @@ def build_outline(
     ]
     present: list[str] = []
     for element in spec.elements:
-        if element.id == "rectification" and not (facts.rectification or rect_practices):
-            continue
+        if element.id == "rectification" and spec.id != "report" and not (facts.rectification or rect_practices):
+            continue  # a report always gives last year's rectification (or a marker, or 上年度无反馈问题)
         if element.id == "other" and not facts.highlights_for("other"):
             continue
         present.append(element.id)
@@ -433,7 +450,12 @@ def build_outline(
         placed.setdefault(target, []).append(h.text)
     practice_highlights = placed.get("practices", []) if spec.element("practices") is not None else placed.get("overview", [])
     slots = _slots(facts, cat, practice_highlights if spec.element("practices") is not None else [])
-    practices = _practice_sections(facts, cat, slots)
+    practices = _practice_sections(
+        facts, cat, slots, required_parts=_REQUIRED_PARTS if spec.id == "report" else ()
+    )
+    placed_figures = (
+        {k for top in practices for n in top.walk() for k in n.figures} if spec.element("practices") is not None else set()
+    )
     sections: list[OutlineSection] = [OutlineSection("opening", "opening", 0, "开头", "开头 干部选拔任用工作 总体要求")]
     for element in spec.elements:
         if element.id not in present:
@@ -445,8 +467,16 @@ def build_outline(
             "", element.id, 1, titles.get(element.id, element.name).format(year=facts.year), element.query
         )
         node.highlights = [] if element.id == "practices" else list(placed.get(element.id, []))
+        if element.id == "problems":
+            node.figures = [f.key or "" for f in facts.figures if f.section == "problems"]
         if element.id == "overview":
-            node.figures = [f.key or "" for f in facts.figures]
+            # the year's totals: every figure not placed in a practices paragraph or another part
+            node.figures = [
+                f.key or "" for f in facts.figures
+                if f.key not in placed_figures and f.section in (None, "overview", "practices")
+                or (f.section not in (None, "overview") and spec.element(f.section) is None
+                    and cat.part(f.section) is None and f.key not in placed_figures)
+            ]
             if spec.element("practices") is None:
                 # a speech: the parts become the overview's subsections
                 speech_slots = _slots(facts, cat, node.highlights)
@@ -464,11 +494,30 @@ def build_outline(
             node.practices = rect_practices
         sections.append(node)
     outline = Outline(
-        title=spec.title_for(facts.unit, facts.year), genre=spec.id, sections=sections, salutation=spec.salutation,
+        title=_title(facts, spec), genre=spec.id, sections=sections, salutation=_salutation(facts, spec),
         notices=notices,
     )
     assign_ids(outline)
     return outline
+
+
+def _title(facts: FactSheet, spec: Spec) -> str:
+    """A report's title in its unit type's form; other genres by their spec."""
+    if spec.id != "report":
+        return spec.title_for(facts.unit, facts.year)
+    return str(facts.profile().title(facts.year, facts.signature_unit))
+
+
+def _salutation(facts: FactSheet, spec: Spec) -> str | None:
+    """A report's 主送: the superior organisation department (a marker when the sheet has none)."""
+    if spec.id != "report":
+        return spec.salutation
+    return main_recipient(facts)
+
+
+def main_recipient(facts: FactSheet) -> str:
+    """``江源市委组织部：`` — or the missing-fact marker naming it."""
+    return f"{facts.superior or missing('主送机关（上级组织部门）')}："
 
 
 def _short_theme_title(title: str) -> str:

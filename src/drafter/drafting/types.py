@@ -118,6 +118,8 @@ class Draft:
     notices: list[str] = field(default_factory=list)
     #: The 落款 block: ``[reporting body, date]`` lines (the export writes the same).
     signature: list[str] = field(default_factory=list)
+    #: The closing line after the last part (「特此报告。」 for a report).
+    closing: str | None = None
 
     def text(self) -> str:
         """The native plain text: title line, then heading lines and paragraphs."""
@@ -128,6 +130,8 @@ class Draft:
             block = s.block()
             if block:
                 lines.append(block)
+        if self.closing and self.sections:
+            lines.append(self.closing)
         lines.extend(self.signature)  # the 落款 block closes the text
         return "\n".join(lines) + "\n"
 
@@ -164,6 +168,7 @@ class Draft:
             "exclude_sources": self.exclude_sources,
             "notices": list(self.notices),
             "signature": list(self.signature),
+            "closing": self.closing,
         }
 
     @classmethod
@@ -177,6 +182,7 @@ class Draft:
             exclude_sources=d.get("exclude_sources"),
             notices=list(d.get("notices") or []),
             signature=list(d.get("signature") or []),
+            closing=d.get("closing"),
         )
 
 

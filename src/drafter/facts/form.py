@@ -121,6 +121,8 @@ def _entered_figures(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
         unit = row.get("unit")
         if not _blank(unit):
             fig["unit"] = str(unit)
+        if not _blank(row.get("section")):
+            fig["section"] = str(row["section"])
         out.append(fig)
         where.append(i)
     return out, where
@@ -155,6 +157,8 @@ def sheet_data(form: dict[str, Any]) -> dict[str, Any]:
         if not _blank(value):
             data[key] = value
     data["figures"] = _entered_figures(list(form.get("figures") or []))[0]
+    if form.get("no_prior_feedback") is True:
+        data["no_prior_feedback"] = True
     practices = _entered_practices(form.get("practices") or [])
     if practices:
         data["practices"] = practices
@@ -196,16 +200,19 @@ def form_from_sheet(sheet: FactSheet | dict[str, Any]) -> dict[str, Any]:
     date: Any = data.get("date")
     form["date"] = date.isoformat() if isinstance(date, _dt.date) else str(date or "")
     form["practices"] = _entered_practices(list(data.get("practices") or []))
+    if data.get("no_prior_feedback") is True:
+        form["no_prior_feedback"] = True
     form["figures"] = [
         {
             "label": f.get("label", ""),
             "value": cell_value(f.get("value")),
             "unit": f.get("unit", "人"),
+            **({"section": f["section"]} if f.get("section") else {}),
         }
         for f in (data.get("figures") or [])
     ]
     highlights = data.get("highlights") or []
     form["highlights"] = [h["text"] if isinstance(h, dict) else str(h) for h in highlights]
     for key in ("problems", "plans", "rectification"):
-        form[key] = [str(x) for x in data.get(key) or []]
+        form[key] = [str(x["text"]) if isinstance(x, dict) and "text" in x else str(x) for x in data.get(key) or []]
     return form

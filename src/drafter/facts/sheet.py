@@ -14,7 +14,10 @@ figure) and drafting (every figure is stated, nothing else is invented)::
       - {text: 开展“墩苗”计划，选派6名年轻干部到基层挂职, section: practices}
     problems: [...]
     plans: [...]
-    rectification: [...]
+    rectification:                 # last year's feedback and what was done; source defaults to 一报告两评议
+      - 针对干部交流力度不够的问题，制定交流轮岗计划
+      - {text: 补齐3名干部档案材料, source: 选人用人专项检查}
+    no_prior_feedback: false       # true: 上年度无反馈问题 (only then is an empty 整改 part not a gap)
     practices:                     # the 做法清单 items ticked (knowledge/practices.yaml)
       - {id: fanti_sibi, value: 8, note: 全部实行“双签字”}
     signer: 中共广州市交通运输局党组   # 落款 (optional: derived from unit/org)
@@ -41,6 +44,8 @@ from ..text.safe_yaml import check_yaml_file, load_yaml
 __all__ = [
     "Figure",
     "Highlight",
+    "RECTIFICATION_SOURCES",
+    "Rectification",
     "PracticeItem",
     "FactSheet",
     "COUNT_UNITS",
@@ -77,6 +82,8 @@ FIELD_LABELS = {
     "id": "做法",
     "note": "说明",
     "signer": "落款",
+    "source": "来源",
+    "no_prior_feedback": "上年度无反馈问题",
     "date": "成文日期",
 }
 
@@ -90,6 +97,14 @@ class Figure(BaseModel):
     value: float = Field(description="The count (whole number) or a percentage.")
     unit: str = Field(default="人", description="人 / 名 / 人次 / 项 / 个 / 期 / 家 / 次 / 批 / %")
     key: str | None = Field(default=None, description="Stable id; derived from the position if omitted.")
+    section: str | None = Field(
+        default=None, description="The part it belongs to (problems: written there as a shortfall); else placed by label."
+    )
+
+    @field_validator("section", mode="before")
+    @classmethod
+    def _section(cls, v: Any) -> Any:
+        return (v.strip() or None) if isinstance(v, str) else v
 
     @field_validator("label", "unit", mode="before")
     @classmethod
@@ -149,6 +164,45 @@ class Highlight(BaseModel):
     @classmethod
     def _strip(cls, v: Any) -> Any:
         return v.strip() if isinstance(v, str) else v
+
+
+#: Where last year's feedback came from; the first is the default.
+RECTIFICATION_SOURCES = ("一报告两评议", "选人用人专项检查", "巡视巡察")
+
+
+class Rectification(BaseModel):
+    """One item of last year's feedback and its rectification: ``{text, source}``.
+
+    A plain string is an item from the “一报告两评议” (the default source). Kept small
+    so it can grow (a link to the feedback it answers).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="What was rectified, in the writer's words.")
+    source: str = Field(default=RECTIFICATION_SOURCES[0], description="一报告两评议 / 选人用人专项检查 / 巡视巡察")
+
+    @field_validator("text", "source", mode="before")
+    @classmethod
+    def _strip(cls, v: Any) -> Any:
+        return v.strip() if isinstance(v, str) else v
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, v: str) -> str:
+        if not v:
+            return RECTIFICATION_SOURCES[0]
+        for known in RECTIFICATION_SOURCES:
+            if v == known or v.replace("“", "").replace("”", "") == known:
+                return known
+        if "巡视" in v or "巡察" in v:
+            return "巡视巡察"
+        if "专项检查" in v:
+            return "选人用人专项检查"
+        raise ValueError(f"整改来源“{v}”不认识，可选：{'、'.join(RECTIFICATION_SOURCES)}")
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class PracticeItem(BaseModel):
@@ -237,7 +291,10 @@ class FactSheet(BaseModel):
     highlights: list[Highlight] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
     plans: list[str] = Field(default_factory=list)
-    rectification: list[str] = Field(default_factory=list)
+    rectification: list[Rectification] = Field(default_factory=list)
+    no_prior_feedback: bool = Field(
+        default=False, description="上年度无反馈问题: the writer says there was nothing to rectify."
+    )
     practices: list[PracticeItem] = Field(default_factory=list)
     signer: str | None = Field(default=None, description="落款; derived from unit and org when absent.")
     date: _dt.date | None = Field(default=None, description="成文日期, e.g. 2026-01-10.")
@@ -316,7 +373,29 @@ class FactSheet(BaseModel):
             return [_as_highlight(x) for x in v]
         return v
 
-    @field_validator("problems", "plans", "rectification", mode="before")
+    @field_validator("rectification", mode="before")
+    @classmethod
+    def _rectification(cls, v: Any) -> Any:
+        if v is None:
+            return []
+        if isinstance(v, str):
+            v = [v]
+        if isinstance(v, list):
+            out: list[Any] = []
+            for x in v:
+                if isinstance(x, str):
+                    if x.strip():
+                        out.append({"text": x.strip()})
+                elif isinstance(x, Rectification):
+                    out.append(x)
+                elif isinstance(x, dict) and isinstance(x.get("text"), str) and not x["text"].strip():
+                    continue
+                else:
+                    out.append(x)
+            return out
+        return v
+
+    @field_validator("problems", "plans", mode="before")
     @classmethod
     def _texts(cls, v: Any) -> Any:
         if v is None:
@@ -348,10 +427,15 @@ class FactSheet(BaseModel):
     def figure(self, key: str) -> Figure | None:
         return next((f for f in self.figures if f.key == key), None)
 
+    @property
+    def rectification_texts(self) -> list[str]:
+        """The rectification items' texts."""
+        return [r.text for r in self.rectification]
+
     def free_texts(self) -> list[str]:
         """Highlights, problems, plans and rectification: numbers in them count as facts."""
         return (
-            [h.text for h in self.highlights] + self.problems + self.plans + self.rectification
+            [h.text for h in self.highlights] + self.problems + self.plans + self.rectification_texts
             + [p.fact_text(self.unit_type) for p in self.practices]
         )
 
@@ -399,6 +483,15 @@ class FactSheet(BaseModel):
                 item["value"] = int(item["value"])
         if "date" in data:
             data["date"] = data["date"].isoformat()
+        data["rectification"] = [
+            r["text"] if r.get("source", RECTIFICATION_SOURCES[0]) == RECTIFICATION_SOURCES[0] else r
+            for r in data.get("rectification", [])
+        ]
+        for fig in data.get("figures", []):
+            if fig.get("section") is None:
+                fig.pop("section", None)
+        if not data.get("no_prior_feedback"):
+            data.pop("no_prior_feedback", None)
         for key in ("practices",):
             if not data.get(key):
                 data.pop(key, None)

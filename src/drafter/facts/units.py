@@ -34,7 +34,9 @@ __all__ = [
     "CATALOGUE_PATH",
     "DEFAULT_UNIT_TYPE",
     "UNITS_DIR",
+    "Authority",
     "Catalogue",
+    "Definition",
     "Inference",
     "Part",
     "Practice",
@@ -72,6 +74,22 @@ class SelfRef(BaseModel):
     value: str = Field(min_length=1)
 
 
+class Authority(BaseModel):
+    """What the reporting body decides itself and what it only recommends, and to whom.
+
+    The draft never claims more: ``claims_forbidden`` are phrases it must not write
+    (the benchmark and tests hold every draft to them).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    match: str = Field(default="", description="Substring of unit/org; empty = fallback.")
+    appoints: str = Field(min_length=1, description="Cadres it selects and appoints itself; {level} is filled in.")
+    recommends: str = Field(default="", description="Cadres it only recommends (candidates).")
+    recommends_to: str = Field(default="", description="Who decides on those it recommends.")
+    managed_by_superior: str = Field(default="", description="Its own leaders, managed by the superior.")
+    claims_forbidden: list[str] = Field(default_factory=list)
+
+
 class UnitType(BaseModel):
     """One unit type, as its YAML file states it."""
 
@@ -101,6 +119,10 @@ class UnitType(BaseModel):
     forbidden: list[str] = Field(default_factory=list, description="Words that do not belong in its reports.")
     figure_rows: dict[str, list[FigureRowSpec]] = Field(default_factory=dict)
     practices: list[str] = Field(default_factory=list)
+    title: str = Field(
+        default="{unit}{year}年度干部选拔任用工作报告", description="The report's title; {unit} {year} {signer}."
+    )
+    authority: list[Authority] = Field(min_length=1, description="Appoints / recommends, first match wins.")
 
     @model_validator(mode="after")
     def _check(self) -> UnitType:
@@ -146,6 +168,14 @@ class CountSpec(BaseModel):
     label: str = ""
 
 
+class Definition(BaseModel):
+    """What the cited rule itself defines for a practice (凡提四必's four items, 公示期), with that rule."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, description="Written after the practice's sentence; {policy:ID} allowed.")
+    rule: str = Field(min_length=1, description="The rule the definition comes from.")
+
+
 class Practice(BaseModel):
     """One entry of the 做法清单."""
 
@@ -160,6 +190,7 @@ class Practice(BaseModel):
     labels: dict[str, str] = Field(default_factory=dict)
     writes: dict[str, str] = Field(default_factory=dict)
     writes_count: dict[str, str] = Field(default_factory=dict)
+    definition: Definition | None = None
 
     def label_for(self, unit_type: str) -> str:
         return self.labels.get(unit_type, self.label)
@@ -326,10 +357,28 @@ class Profile:
     superior: str
     place: str
     signer: str
+    authority: Authority
 
     @property
     def cadres(self) -> str:
         return self.type.cadres
+
+    def title(self, year: int, signer: str | None = None) -> str:
+        """The report's title in the unit type's form."""
+        return self.type.title.format(unit=self.unit, year=year, signer=signer or self.signer)
+
+    def authority_sentence(self, level: str | None = None) -> str:
+        """``县委常委会按照干部管理权限，负责乡科级领导干部的选拔任用，向市委推荐县处级领导干部人选`` (no end stop)."""
+        from .phrasebank import phrase_text
+
+        a = self.authority
+        appoints = a.appoints.replace("{level}", level or self.type.default_level)
+        text = phrase_text("frame.authority", org=self.org, appoints=appoints)
+        if a.recommends and a.recommends_to:
+            text += phrase_text("frame.authority.recommends", to=a.recommends_to, recommends=a.recommends)
+        if a.managed_by_superior:
+            text += phrase_text("frame.authority.superior", managed=a.managed_by_superior)
+        return text
 
     def fill(self, template: str, value: str | None = None) -> str:
         """``template`` with {self}, {org}, {meeting}, {cadres}, {superior}, {unit}, {place}, {v}, {policy:ID}."""
@@ -392,7 +441,8 @@ def profile_for(ut: UnitType, unit: str, org: str, superior: str | None = None) 
     merged = signer_name(unit, org)
     if ut.signer_prefix and not merged.startswith(ut.signer_prefix):
         merged = ut.signer_prefix + merged
+    authority = next(a for a in ut.authority if a.match in names)
     return Profile(
         type=ut, unit=unit, org=org, self_ref=self_ref, meeting=meeting,
-        superior=superior or "上级组织部门", place=place, signer=merged,
+        superior=superior or "上级组织部门", place=place, signer=merged, authority=authority,
     )

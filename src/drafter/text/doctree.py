@@ -394,7 +394,7 @@ def parse(text: str) -> Document:
             first_content = False
             continue
         if hm is None and not seen_heading and doc.salutation is None and (
-            stripped.endswith(("：", ":")) and len(stripped) <= 12 and not doc.opening
+            stripped.endswith(("：", ":")) and len(stripped) <= 24 and not doc.opening
         ):
             doc.salutation = Paragraph(stripped, start, end)
             first_content = False

@@ -1,6 +1,8 @@
-"""The frame of an official document that is not its body: the signature (落款) and dates.
+"""The frame of an official document that is not its body: 主送, 特此报告, the signature (落款) and dates.
 
-Shared by drafting (the draft's own 落款) and export (the GB/T 9704 layout).
+Shared by drafting (the draft's own frame) and export (the GB/T 9704 layout). A report
+reads: title; 主送 (``江源市委组织部：``); opening ending 「现将…报告如下：」; the parts;
+「特此报告。」; 落款; 成文日期 — or :data:`DATE_MISSING` where the sheet gives none.
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 
-__all__ = ["Signature", "format_date", "parse_date"]
+__all__ = ["CLOSING", "DATE_MISSING", "Signature", "format_date", "parse_date"]
+
+#: The closing line of a report (请示 and 通报 close otherwise).
+CLOSING = "特此报告。"
+#: The date line of a draft whose sheet has no 成文日期 (the missing-fact marker).
+DATE_MISSING = "〔待补：成文日期〕"
 
 
 @dataclass(frozen=True)
@@ -20,13 +27,15 @@ class Signature:
 
     unit: str | None = None
     date: _dt.date | None = None
+    #: written where the date goes when there is none yet (the 〔待补：成文日期〕 marker)
+    date_placeholder: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.unit) or self.date is not None
+        return bool(self.unit) or self.date is not None or bool(self.date_placeholder)
 
     @property
     def date_text(self) -> str:
-        return format_date(self.date) if self.date else ""
+        return format_date(self.date) if self.date else self.date_placeholder
 
 
 def format_date(date: _dt.date) -> str:

@@ -1,0 +1,276 @@
+"""Issue 18: a report the unit would sign — each rule on the offline composer.
+
+Drafts come from :func:`drafter.drafting.document.compose_draft` (no model, no
+knowledge base) over the sheets in ``quality_factsheets.py``: two full sheets of
+different units and one thin sheet per unit type.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from quality_factsheets import FULL_SHEETS, THIN_SHEETS
+
+from drafter.checks import check_text
+from drafter.drafting.composer import practice_preview, practice_sentence
+from drafter.drafting.document import compose_draft
+from drafter.drafting.grounding import missing_items
+from drafter.drafting.quality import (
+    authority_claims,
+    empty_parts_unmarked,
+    figures_not_once,
+    frame_problems,
+    repeated_sentences,
+    self_reference_mix,
+    shared_share,
+    template_leftovers,
+    thin_subsections,
+    unstated_standing,
+)
+from drafter.drafting.signature import split_signature
+from drafter.errors import FactSheetError
+from drafter.export import docx_bytes
+from drafter.facts.phrasebank import PHRASEBANK_PATH, phrase_bank, render_bank
+from drafter.facts.sheet import FactSheet, facts_from_data, parse_facts
+from drafter.facts.units import catalogue, unit_types
+from drafter.text.doctree import parse
+from drafter.text.frame import DATE_MISSING
+from drafter.text.markers import MISSING_RE
+
+ALL = {f"{ut}.{k}": d for ut, pair in FULL_SHEETS.items() for k, d in pair.items()}
+ALL.update({f"{ut}.thin": d for ut, d in THIN_SHEETS.items()})
+_TEXTS: dict[str, str] = {}
+
+
+def _text(name: str) -> tuple[FactSheet, str]:
+    facts = facts_from_data(ALL[name])
+    if name not in _TEXTS:
+        _TEXTS[name] = compose_draft(facts).text()
+    return facts, _TEXTS[name]
+
+
+def _sheet(**extra: object) -> FactSheet:
+    return facts_from_data({"unit": "江源市水务局", "org": "局党组", "year": 2025, **extra})
+
+
+def _section(text: str, word: str) -> str:
+    """The body of the 一、… part whose heading holds ``word``."""
+    out, on = [], False
+    for line in text.splitlines():
+        if re.match(r"^[一二三四五六七八九十]+、", line):
+            on = word in line
+            continue
+        if on:
+            out.append(line)
+    return "\n".join(out)
+
+
+# ---- 1. ticking confirms a sentence ---------------------------------------------------
+def test_practice_sentence_states_only_the_practice_its_count_and_note() -> None:
+    facts = _sheet(practices=[{"id": "grassroots", "value": 4}, {"id": "heart_talk", "value": 45}])
+    assert practice_sentence(facts, "grassroots") == "选派4名干部挂职锻炼"  # no 基层一线, no 急难险重岗位
+    assert practice_sentence(facts, "heart_talk") == "开展谈心谈话45人次"  # nobody said 班子成员
+
+
+def test_a_note_is_woven_in_once() -> None:
+    same = _sheet(practices=[{"id": "grassroots", "value": 4, "note": "选派干部到乡镇挂职锻炼"}])
+    sentence = practice_sentence(same, "grassroots")
+    assert sentence.count("挂职锻炼") == 1 and "4名" in sentence and "乡镇" in sentence
+    other = _sheet(practices=[{"id": "grassroots", "value": 4, "note": "到防汛抗旱一线"}])
+    assert practice_sentence(other, "grassroots") == "选派4名干部挂职锻炼，到防汛抗旱一线"
+
+
+def test_definitions_come_from_the_rule_and_are_data() -> None:
+    facts = _sheet(practices=[{"id": "fanti_sibi", "value": 10}, {"id": "public_notice", "value": 10}])
+    sibi = practice_sentence(facts, "fanti_sibi")
+    for item in ("干部档案凡提必审", "个人有关事项报告凡提必核", "纪检监察机关意见凡提必听", "线索具体的信访举报凡提必查"):
+        assert item in sibi
+    assert "公示期不少于五个工作日" in practice_sentence(facts, "public_notice")
+    defined = [p for p in catalogue().practices if p.definition is not None]
+    assert len(defined) >= 10 and all("《" in p.definition.rule or "规定" in p.definition.rule for p in defined)
+    # the definition's number is the rule's: the checker does not call 五个 unsupported
+    text = compose_draft(facts).text()
+    assert not [f for f in check_text(text, facts=facts).findings if f.category == "figure" and f.severity == "error"]
+
+
+def test_the_form_preview_is_the_sentence_the_draft_writes() -> None:
+    facts = _sheet(superior="江源市委组织部", practices=[{"id": "grassroots", "value": 4, "note": "到防汛抗旱一线"}])
+    preview = practice_preview("grassroots", 4, "到防汛抗旱一线", unit="江源市水务局", org="局党组")
+    assert preview == "选派4名干部挂职锻炼，到防汛抗旱一线。"
+    assert preview in compose_draft(facts).text()
+    assert practice_preview("heart_talk", None, None, unit="江源理工大学", org="校党委") == "开展谈心谈话。"
+
+
+# ---- 2. developed paragraphs ------------------------------------------------------------
+def test_totals_computed_from_the_parts_and_checked() -> None:
+    facts, text = _text("local_committee.a")
+    assert "共提拔乡科级领导干部67人，其中正职21人、副职46人" in text
+    assert not [f for f in check_text(text, facts=facts).findings if f.category == "figure" and f.severity == "error"]
+
+
+def test_items_alike_in_form_are_merged_keeping_every_number() -> None:
+    facts, text = _text("organ.a")
+    assert "举办4期水利业务能力提升培训班，分别培训30、25、28、31人，共114人" in text
+    assert missing_items(text, facts) == []  # no entered item dropped
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_each_figure_once_where_it_belongs_and_subsections_developed(name: str) -> None:
+    facts, text = _text(name)
+    assert figures_not_once(text, facts) == []
+    assert missing_items(text, facts) == []
+    assert thin_subsections(text) == []  # a topic sentence and the unit's facts
+    assert repeated_sentences(text) == []
+
+
+def test_overview_gives_totals_not_the_figures_placed_in_practices() -> None:
+    _, text = _text("organ.a")
+    overview = _section(text, "总体情况")
+    assert "共提拔科级领导干部14人" in overview
+    assert "干部教育培训326人次" not in overview and "干部教育培训326人次" in text
+
+
+# ---- 3. the whole document --------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_the_frame_and_no_structure_warning(name: str) -> None:
+    facts, text = _text(name)
+    assert frame_problems(text, facts) == []
+    result = check_text(text, facts=facts)
+    assert [f.code for f in result.findings if f.category == "structure"] == []
+
+
+def test_missing_date_and_recipient_are_markers() -> None:
+    facts, text = _text("organ.thin")
+    lines = text.rstrip("\n").splitlines()
+    assert lines[1] == "〔待补：主送机关（上级组织部门）〕："
+    assert lines[-3:] == ["特此报告。", facts.signature_unit, DATE_MISSING]
+
+
+def test_docx_shows_the_same_frame() -> None:
+    facts, text = _text("soe.a")
+    body, signature = split_signature(text, facts)
+    document = docx.Document(io.BytesIO(docx_bytes(parse(body), signature=signature)))
+    paras = [p.text for p in document.paragraphs if p.text.strip()]
+    assert paras[1] == "江源市国资委党委："
+    assert paras[-3:] == ["特此报告。", "中共江源市城市建设投资集团有限公司党委", "2026年1月10日"]
+    thin, thin_text = _text("soe.thin")
+    body, signature = split_signature(thin_text, thin)
+    document = docx.Document(io.BytesIO(docx_bytes(parse(body), signature=signature)))
+    assert [p.text for p in document.paragraphs if p.text.strip()][-1] == DATE_MISSING
+
+
+def test_title_in_the_unit_types_form() -> None:
+    _, committee = _text("local_committee.a")
+    assert committee.splitlines()[0] == "中共白沙县委常委会2025年度干部选拔任用工作报告"
+    _, company = _text("soe.a")
+    assert company.splitlines()[0] == "江源市城市建设投资集团有限公司2025年度选人用人工作报告"
+
+
+# ---- 4. authority by unit type --------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_no_authority_the_unit_lacks(name: str) -> None:
+    facts, text = _text(name)
+    assert authority_claims(text, facts) == []
+
+
+def test_authority_is_data_and_the_overview_says_it() -> None:
+    assert all(u.authority for u in unit_types().values())
+    _, township = _text("township.a")
+    assert "向县委推荐科级干部人选" in _section(township, "总体情况")
+    assert "选任乡科级" not in township and "任用乡科级" not in township
+    _, county = _text("local_committee.a")
+    assert "负责乡科级领导干部的选拔任用，向市委推荐县处级领导干部人选" in county
+    _, company = _text("soe.a")
+    assert "负责中层管理人员的选拔任用；公司领导班子成员由上级党组织管理" in company
+    _, college = _text("university.a")
+    assert "负责处级干部的选拔任用" in college
+    _, hospital = _text("institution.a")
+    assert "负责中层干部的选拔任用" in hospital
+
+
+# ---- 5. required parts never silently dropped -------------------------------------------
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_required_parts_written_with_markers_when_empty(name: str) -> None:
+    facts, text = _text(name)
+    assert empty_parts_unmarked(text, facts) == []
+
+
+def test_rectification_says_no_feedback_only_when_the_sheet_does() -> None:
+    _, said = _text("township.a")  # no_prior_feedback: true
+    assert _section(said, "整改").strip() == "上年度无反馈问题。"
+    _, silent = _text("township.thin")
+    assert MISSING_RE.search(_section(silent, "整改")) and "无反馈问题。" not in silent
+
+
+# ---- 6. right wording ----------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_no_leftovers_no_unstated_standing_one_self_reference(name: str) -> None:
+    facts, text = _text(name)
+    assert template_leftovers(text) == []
+    assert unstated_standing(text, facts) == []
+    assert self_reference_mix(text, facts) == []
+
+
+def test_leftover_detector_finds_the_old_template() -> None:
+    assert template_leftovers("严格按照规定程序选任处级干部（处级）。") != []
+    assert template_leftovers("选任中层干部（中层干部）。") != []
+    assert template_leftovers("调整补充村（社区）“两委”干部") == []
+
+
+def test_rectification_lead_names_the_real_sources() -> None:
+    _, both = _text("organ.a")
+    lead = _section(both, "整改")
+    assert "“一报告两评议”反馈意见" in lead and "选人用人专项检查" in lead
+    _, inspected = _text("soe.a")  # its only item came from 巡视巡察
+    lead = _section(inspected, "整改")
+    assert "巡视巡察" in lead and "一报告两评议”反馈意见" not in lead
+
+
+def test_rectification_items_are_objects_and_strings_stay_valid() -> None:
+    facts = _sheet(rectification=["甲", {"text": "乙", "source": "选人用人专项检查"}])
+    assert [(r.text, r.source) for r in facts.rectification] == [("甲", "一报告两评议"), ("乙", "选人用人专项检查")]
+    again = parse_facts(facts.to_yaml())
+    assert [(r.text, r.source) for r in again.rectification] == [("甲", "一报告两评议"), ("乙", "选人用人专项检查")]
+    with pytest.raises(FactSheetError) as err:
+        _sheet(rectification=[{"text": "丙", "source": "自查"}])
+    assert "整改来源" in str(err.value.problems)
+
+
+def test_a_ratio_tagged_to_problems_is_a_shortfall_there() -> None:
+    _, text = _text("university.a")
+    assert "40岁左右正处级干部占比仅为18.2%" in _section(text, "存在")
+    assert "18.2%" not in _section(text, "总体情况")
+    assert text.count("18.2%") == 1
+
+
+# ---- 7. length follows the facts -------------------------------------------------------------
+def test_length_follows_the_facts_never_padding() -> None:
+    for ut in FULL_SHEETS:
+        full, full_text = _text(f"{ut}.a")
+        thin, thin_text = _text(f"{ut}.thin")
+        assert len(full_text) > 2 * len(thin_text)
+        assert len(thin_text) < 700 and len(MISSING_RE.findall(thin_text)) >= 5  # short, says what is missing
+        assert len(MISSING_RE.findall(full_text)) == 0
+
+
+# ---- 8. variety from the facts; stock wording from the phrase bank ------------------------
+@pytest.mark.parametrize("ut", sorted(FULL_SHEETS))
+def test_two_units_of_a_type_share_at_most_35_percent(ut: str) -> None:
+    _, a = _text(f"{ut}.a")
+    _, b = _text(f"{ut}.b")
+    assert shared_share(a, b) <= 0.35 and shared_share(b, a) <= 0.35
+
+
+def test_the_phrase_bank_is_in_sync_with_the_catalogue_and_the_composer() -> None:
+    assert PHRASEBANK_PATH.read_text(encoding="utf-8") == render_bank()  # python -m drafter.facts.phrasebank
+    source = (Path(__file__).parents[2] / "src" / "drafter").rglob("*.py")
+    used = {m for p in source for m in re.findall(r'"((?:frame|connective)\.[a-z_.0-9]+)"', p.read_text("utf-8"))}
+    bank = phrase_bank()
+    assert used and all(bank.get(i) is not None for i in used), sorted(i for i in used if bank.get(i) is None)
+    _, text = _text("organ.a")
+    leads = [bank.get(f"lead.{s.id}.{n}") for part in catalogue().parts for s in part.subs for n in (1, 2, 3)]
+    assert any(p is not None and p.text.replace("{org}", "局党组").replace("{cadres}", "干部") in text for p in leads)
