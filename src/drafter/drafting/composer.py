@@ -34,6 +34,7 @@ from ..facts.sheet import FactSheet, Figure
 from ..facts.units import Profile, catalogue
 from ..text.doctree import int_to_chinese
 from ..text.markers import missing
+from .feedback import appraisal_sentence, rectification_items
 from .outline import OutlineSection
 from .similarity import DraftMemory, normalise
 
@@ -290,8 +291,10 @@ def _rectification(req: ComposeRequest, profile: Profile, writer: _Writer) -> st
     f = req.facts
     lead = f"对照上年度“一报告两评议”反馈意见，{f.org}逐项研究整改措施"
     items = [practice_sentence(f, pid, profile) for pid in req.node.practices]
-    items += [_clause(x) for x in f.rectification] + [_clause(h) for h in req.node.highlights]
+    items += rectification_items(f, _clause) + [_clause(h) for h in req.node.highlights]  # feedback hook
     items = [i for i in items if i]
+    if appraisal_sentence(f):
+        lead = f"{appraisal_sentence(f)}。{lead}"
     if not items:
         return f"{lead}：{missing('上年度反馈问题的整改情况')}。"
     if len(items) == 1:

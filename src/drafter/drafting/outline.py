@@ -410,7 +410,7 @@ def build_outline(
     ]
     present: list[str] = []
     for element in spec.elements:
-        if element.id == "rectification" and not (facts.rectification or rect_practices):
+        if element.id == "rectification" and not (facts.rectification or rect_practices or facts.feedback):
             continue
         if element.id == "other" and not facts.highlights_for("other"):
             continue
