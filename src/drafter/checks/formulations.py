@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..facts.formulations import Formulation, FormulationLibrary, RuleInForce, bundled_library
 from ..text.doctree import chinese_to_int
 from ..text.finding import Finding, Locator
 
-__all__ = ["check_formulations", "describe_list", "list_findings", "report_year"]
+__all__ = ["check_formulations", "describe_list", "list_findings", "lists_for_unit", "report_year"]
 
 _SEP = "[、，,和与及]"
 _CJK = "[\u4e00-\u9fff]"
@@ -231,6 +232,17 @@ def congress_findings(loc: Locator, lib: FormulationLibrary, year: int | None) -
                 f.fix, f.source = line, f"{latest.name}（{latest.date.isoformat()}召开）"
                 out.append(f)
     return out
+
+
+def lists_for_unit(settings: Any, unit: str | None) -> list[FormulationLibrary]:
+    """The uploaded 规范提法 lists of ``unit`` (:mod:`drafter.kb.unit_lists`): only lists
+    recorded for that unit are used for its checks — never another unit's, never an admin-only one."""
+    if not unit:
+        return []
+    from ..kb.unit_lists import stored_lists
+    from ..similarity.shingles import same_unit
+
+    return [x.library for x in stored_lists(settings) if any(same_unit(u, unit) for u in x.units)]
 
 
 def check_formulations(

@@ -40,8 +40,9 @@ __all__ = [
     "take_answers",
 ]
 
-#: The four grades of a 民主评议, best first.
+#: The four grades of a 民主评议, best first, and their field names.
 APPRAISAL_GRADES = ("好", "较好", "一般", "差")
+_FIELDS = ("good", "fairly_good", "average", "poor")
 
 
 class FeedbackItem(BaseModel):
@@ -147,7 +148,7 @@ def put_answers(data: dict[str, Any]) -> dict[str, Any]:
             data.pop(key, None)
     if data.get("appraisal") is not None:
         data["appraisal"] = {
-            part: {g: v for g, v in zip(APPRAISAL_GRADES, rates.values(), strict=True) if v is not None}
+            part: {g: rates[k] for g, k in zip(APPRAISAL_GRADES, _FIELDS, strict=True) if rates.get(k) is not None}
             for part, rates in data["appraisal"].items() if rates
         }
     else:

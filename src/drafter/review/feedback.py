@@ -15,7 +15,7 @@ from pathlib import Path
 from ..facts.feedback import FeedbackItem
 from ..similarity.shingles import same_unit
 
-__all__ = ["feedback_for", "feedback_from_xlsx", "split_opinions"]
+__all__ = ["feedback_for", "feedback_from_xlsx", "policy_cell", "read_feedback_table", "split_opinions"]
 
 _OPINION_SPLIT = re.compile(r"[；;\n]+|(?<=[。])|(?:[一二三四五六七八九十]是|\d+[.、．）)]|[（(]\d+[）)])")
 
@@ -60,8 +60,47 @@ def feedback_from_xlsx(path: str | Path, unit: str | None = None, *, year: int |
 
 
 
+def read_feedback_table(path: str | Path, unit: str | None = None) -> dict[str, list[FeedbackItem]]:
+    """:func:`feedback_from_xlsx` with every failure as an :class:`~drafter.errors.InputError` in Chinese."""
+    from ..errors import InputError
+
+    try:
+        return feedback_from_xlsx(path, unit)
+    except FileNotFoundError:
+        raise InputError(f"找不到上年度审核表 {path} (file not found)") from None
+    except ValueError as err:
+        raise InputError(f"{Path(path).name}：{err}") from None
+    except Exception as err:  # noqa: BLE001 — openpyxl raises many kinds for a file that is not .xlsx
+        raise InputError(f"{Path(path).name}：无法作为 .xlsx 审核表读取（{type(err).__name__}）") from None
+
+
 def feedback_for(unit: str | None, by_unit: Mapping[str, Sequence[FeedbackItem]]) -> list[FeedbackItem]:
     """The items of ``by_unit`` (from :func:`feedback_from_xlsx`) for ``unit``."""
     if not unit:
         return []
     return [i for name, items in by_unit.items() if same_unit(name, unit) for i in items]
+
+
+def policy_cell(findings: Sequence[Mapping[str, object]]) -> str:
+    """The 审核表's 提法 column: how many 规范提法 findings, and which formulations or rules.
+
+    ``2（四个意识；《推进领导干部能上能下规定》）``; ``—`` when there is none.
+    """
+    names: list[str] = []
+    n = 0
+    for f in findings:
+        if f.get("category") != "policy":
+            continue
+        n += 1
+        message = str(f.get("message") or "")
+        m = re.match(r"“([^”]+)”引用有误", message)
+        name = m.group(1) if m else (str(f.get("fix") or "") if f.get("code") == "policy-rule-superseded" else "")
+        if not name and str(f.get("code", "")).startswith("feedback-"):
+            name = "上年度反馈未整改"
+        if not name and str(f.get("code", "")).startswith("policy-stale"):
+            name = "会议精神表述过时"
+        if name and name not in names:
+            names.append(name)
+    if not n:
+        return "—"
+    return f"{n}（{'；'.join(names)}）" if names else str(n)
