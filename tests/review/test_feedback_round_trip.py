@@ -17,6 +17,7 @@ from drafter.checks import check_text
 from drafter.checks.section import check_section
 from drafter.cli import main
 from drafter.drafting import DraftEngine
+from drafter.drafting.feedback import appraisal_sentence
 from drafter.facts.sheet import facts_from_data, load_facts
 from drafter.review.batch import review_batch
 from drafter.review.feedback import feedback_from_xlsx, policy_cell, read_feedback_table
@@ -130,6 +131,11 @@ def test_appraisal_rates_must_add_up(tmp_path: Path) -> None:
     assert yaml.safe_load(sheet.to_yaml())["appraisal"]["work"] == {"好": 85.2, "较好": 12.1, "一般": 2.7, "差": 0}
     ok = facts_from_data({**base, "appraisal": {"work": {"好": 85.2, "较好": 12.1, "一般": 2.7, "差": 0}}})
     assert [f for f in check_text("一、总体情况\n略。", facts=ok).findings if f.code == "appraisal-sum"] == []
+    # the draft states the rates as entered: figures with a basis in the sheet
+    said = appraisal_sentence(ok)
+    assert said == "上年度民主评议中，对年度干部选拔任用工作评价“好”的占85.2%、“较好”的占12.1%、“一般”的占2.7%、“差”的占0%"
+    found = check_text(f"一、总体情况\n{said}。", facts=ok).findings
+    assert [f for f in found if f.category == "figure"] == []
     with pytest.raises(Exception, match="百分数|less than or equal"):
         facts_from_data({**base, "appraisal": {"work": {"好": "很多"}}})
 

@@ -30,10 +30,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "APPRAISAL_GRADES",
+    "APPRAISAL_PARTS",
+    "form_fields",
+    "sheet_fields",
     "Appraisal",
     "AppraisalRates",
     "FeedbackItem",
     "answers_of",
+    "appraisal_facts",
     "appraisal_problems",
     "merge_feedback",
     "put_answers",
@@ -115,6 +119,14 @@ def appraisal_problems(appraisal: Appraisal | None) -> list[str]:
     return out
 
 
+def appraisal_facts(appraisal: Appraisal | None) -> list[str]:
+    """The 民主评议 rates as fact texts (「年度干部选拔任用工作“好”85.2%」): numbers the sheet gives."""
+    out = []
+    for name, rates in (appraisal.parts() if appraisal else []):
+        out += [f"{name}“{g}”{v:g}%" for g, v in rates.rates().items() if v is not None]
+    return out
+
+
 def take_answers(data: Any) -> Any:
     """Raw sheet data with ``answers:`` moved out of the rectification entries into
     ``rectification_answers`` (so that the entries stay plain text)."""
@@ -171,3 +183,61 @@ def merge_feedback(existing: Iterable[FeedbackItem], new: Iterable[FeedbackItem]
             seen.add(item.text)
             items.append(item)
     return items
+
+
+# ---- the form (数据填报) ----------------------------------------------------------------
+#: The two 民主评议 of the form, in order: field name and label.
+APPRAISAL_PARTS = (("work", "年度干部选拔任用工作"), ("cadres", "新选拔任用干部"))
+
+
+def form_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Sheet data → the form's ``feedback`` rows (反馈问题, 来源, 本年度整改情况), the
+    rectification lines that answer no item, and the ``appraisal`` cells (text)."""
+    data = take_answers(dict(data))
+    items = [i if isinstance(i, Mapping) else {"text": str(i)} for i in data.get("feedback") or []]
+    links = {int(k): int(v) for k, v in (data.get("rectification_answers") or {}).items()}
+    answers: dict[int, list[str]] = {n: [] for n in range(1, len(items) + 1)}
+    plain: list[str] = []
+    for n, entry in enumerate(data.get("rectification") or [], start=1):
+        text = str(entry.get("text", "") if isinstance(entry, Mapping) else entry)
+        if links.get(n) in answers:
+            answers[links[n]].append(text)
+        else:
+            plain.append(text)
+    rows = [{"text": str(i.get("text") or ""), "source": str(i.get("source") or ""),
+             "answer": "\n".join(answers[n])} for n, i in enumerate(items, start=1)]
+    appraisal: dict[str, dict[str, str]] = {}
+    raw = data.get("appraisal") or {}
+    for part, _label in APPRAISAL_PARTS:
+        rates = raw.get(part) if isinstance(raw, Mapping) else None
+        if isinstance(rates, Mapping):
+            by_grade = {**{g: rates.get(k) for g, k in zip(APPRAISAL_GRADES, _FIELDS, strict=True)}, **rates}
+            appraisal[part] = {g: "" if by_grade.get(g) is None else f"{float(by_grade[g]):g}"
+                               for g in APPRAISAL_GRADES}
+    return {"feedback": rows, "rectification": plain, "appraisal": appraisal}
+
+
+def sheet_fields(form: Mapping[str, Any], rectification: list[str]) -> dict[str, Any]:
+    """The form's feedback rows and appraisal cells → sheet data: ``feedback``, the
+    ``rectification`` entries (each row's 整改情况 lines with ``answers``, then the
+    plain lines) and ``appraisal`` (only parts with a value)."""
+    rows = [r for r in form.get("feedback") or [] if isinstance(r, Mapping) and str(r.get("text") or "").strip()]
+    out: dict[str, Any] = {}
+    entries: list[Any] = []
+    if rows:
+        out["feedback"] = [{"text": str(r["text"]).strip(), "source": str(r.get("source") or "").strip()}
+                           for r in rows]
+        for n, r in enumerate(rows, start=1):
+            for line in str(r.get("answer") or "").splitlines():
+                if line.strip():
+                    entries.append({"text": line.strip(), "answers": n})
+    out["rectification"] = entries + list(rectification)  # the answers in item order, as the draft has them
+    cells = form.get("appraisal") or {}
+    appraisal = {}
+    for part, _label in APPRAISAL_PARTS:
+        got = {g: v for g, v in (cells.get(part) or {}).items() if str(v if v is not None else "").strip()}
+        if got:
+            appraisal[part] = got
+    if appraisal:
+        out["appraisal"] = appraisal
+    return out

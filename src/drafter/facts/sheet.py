@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import FactSheetError
 from ..text.safe_yaml import check_yaml_file, load_yaml
-from .feedback import Appraisal, FeedbackItem, put_answers, take_answers
+from .feedback import Appraisal, FeedbackItem, appraisal_facts, put_answers, take_answers
 
 __all__ = [
     "Figure",
@@ -366,6 +366,7 @@ class FactSheet(BaseModel):
         return (
             [h.text for h in self.highlights] + self.problems + self.plans + self.rectification
             + [p.fact_text(self.unit_type) for p in self.practices]
+            + appraisal_facts(self.appraisal)
         )
 
     # ---- unit type ---------------------------------------------------------
