@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from ..facts.feedback import FeedbackItem
 from ..similarity.shingles import same_unit
@@ -26,7 +27,9 @@ def split_opinions(note: str) -> list[str]:
     return [p for p in parts if len(p) >= 4]
 
 
-def feedback_from_xlsx(path: str | Path, unit: str | None = None, *, year: int | None = None) -> dict[str, list[FeedbackItem]]:
+def feedback_from_xlsx(
+    path: str | Path | IO[bytes], unit: str | None = None, *, year: int | None = None
+) -> dict[str, list[FeedbackItem]]:
     """The 复核意见 of last year's 审核表 as feedback items, per unit (or only ``unit``'s).
 
     Reads the 审核表 sheet (columns 单位, 年度, 复核意见); unit names compare as the
@@ -34,7 +37,7 @@ def feedback_from_xlsx(path: str | Path, unit: str | None = None, *, year: int |
     """
     from openpyxl import load_workbook
 
-    wb = load_workbook(Path(path), read_only=True, data_only=True)
+    wb = load_workbook(Path(path) if isinstance(path, str) else path, read_only=True, data_only=True)
     try:
         ws = wb["审核表"] if "审核表" in wb.sheetnames else wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
@@ -60,7 +63,7 @@ def feedback_from_xlsx(path: str | Path, unit: str | None = None, *, year: int |
 
 
 
-def read_feedback_table(path: str | Path, unit: str | None = None) -> dict[str, list[FeedbackItem]]:
+def read_feedback_table(path: str | Path | IO[bytes], unit: str | None = None) -> dict[str, list[FeedbackItem]]:
     """:func:`feedback_from_xlsx` with every failure as an :class:`~drafter.errors.InputError` in Chinese."""
     from ..errors import InputError
 
@@ -69,9 +72,13 @@ def read_feedback_table(path: str | Path, unit: str | None = None) -> dict[str, 
     except FileNotFoundError:
         raise InputError(f"找不到上年度审核表 {path} (file not found)") from None
     except ValueError as err:
-        raise InputError(f"{Path(path).name}：{err}") from None
+        raise InputError(f"{_name(path)}：{err}") from None
     except Exception as err:  # noqa: BLE001 — openpyxl raises many kinds for a file that is not .xlsx
-        raise InputError(f"{Path(path).name}：无法作为 .xlsx 审核表读取（{type(err).__name__}）") from None
+        raise InputError(f"{_name(path)}：无法作为 .xlsx 审核表读取（{type(err).__name__}）") from None
+
+
+def _name(path: str | Path | IO[bytes]) -> str:
+    return Path(path).name if isinstance(path, (str, Path)) else str(getattr(path, "name", "审核表"))
 
 
 def feedback_for(unit: str | None, by_unit: Mapping[str, Sequence[FeedbackItem]]) -> list[FeedbackItem]:
