@@ -268,8 +268,8 @@ def check_formulations(
     # one finding per span: the first list that found it speaks
     kept: list[Finding] = []
     spans: set[tuple[int, int]] = set()
-    for f in out:
-        if (f.start, f.end) not in spans:
-            spans.add((f.start, f.end))
-            kept.append(f)
+    for finding in out:
+        if (finding.start, finding.end) not in spans:
+            spans.add((finding.start, finding.end))
+            kept.append(finding)
     return kept

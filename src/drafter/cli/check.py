@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..checks import CATEGORIES, CheckResult, Finding, check_text
 from ..errors import DrafterError, IngestError
+from ..facts.formulations import FormulationLibrary
 from ..facts.sheet import load_facts
 from ..text.limits import check_document
 from ..text.specs import available_genres
@@ -165,13 +166,13 @@ def run(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
-def _policy_lists(args: argparse.Namespace, facts: object) -> list[object]:
+def _policy_lists(args: argparse.Namespace, facts: object) -> list[FormulationLibrary]:
     """The --list files and the lists uploaded for the report's unit (--unit, else the sheet's)."""
     from ..checks.formulations import lists_for_unit
     from ..kb.unit_lists import parse_unit_list
     from ..settings import get_settings
 
-    out: list[object] = []
+    out: list[FormulationLibrary] = []
     for path in getattr(args, "policy_list", []) or []:
         try:
             data = Path(path).read_bytes()
