@@ -47,11 +47,23 @@ def check_report(
     roots: tuple[str, ...],
     sources: tuple[tuple[str, str], ...],
     elements: tuple[tuple[str, str], ...] = (),
+    lists_seen: tuple[tuple[str, float], ...] = (),
 ) -> dict[str, Any]:
-    """The whole-report check as plain data (cached by text, facts, sources and the outline's parts)."""
+    """The whole-report check as plain data (cached by text, facts, sources, the outline's parts
+    and the unit's 规范提法 lists as stored: ``lists_seen``)."""
+    from drafter.checks.formulations import lists_for_unit
+    from drafter.settings import get_settings
+
     facts = parse_facts(facts_yaml) if facts_yaml else None
     against = _older_texts(roots, sources) or None
-    return check_text(text, facts=facts, against=against, elements=dict(elements)).to_dict()
+    lists = lists_for_unit(get_settings(), facts.unit if facts else None) if lists_seen else []
+    return check_text(text, facts=facts, against=against, elements=dict(elements), policy_lists=lists).to_dict()
+
+
+def _lists_seen(settings: Any) -> tuple[tuple[str, float], ...]:
+    """The stored 规范提法 lists and their times (a new upload makes the cached check stale)."""
+    folder = settings.uploads_dir / ".lists"
+    return tuple(sorted((p.name, p.stat().st_mtime) for p in folder.glob("*.yaml"))) if folder.is_dir() else ()
 
 
 def _context(text: str, f: dict[str, Any]) -> str:
@@ -158,7 +170,8 @@ def render(ctx: Ctx) -> None:
     roots = (str(ctx.settings.knowledge_dir), str(ctx.settings.home))
     # the part the writer chose for each section in the outline, not only its wording
     elements = tuple((sec.heading, sec.element) for sec in stored.sections if sec.heading and sec.element)
-    result = check_report(text, sheet.to_yaml() if sheet else None, roots, sources, elements)
+    result = check_report(text, sheet.to_yaml() if sheet else None, roots, sources, elements,
+                          _lists_seen(ctx.settings))
     findings: list[dict[str, Any]] = errors_first(result["findings"])  # type: ignore[arg-type]
     counts: dict[str, dict[str, int]] = result["counts"]  # type: ignore[assignment]
     errors = sum(1 for f in findings if f["severity"] == "error")

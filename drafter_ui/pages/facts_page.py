@@ -37,6 +37,7 @@ from ..completeness import missing_items
 from ..safe_text import md, say
 from ..state import FORM_WIDGETS, LIST_FIELDS, Ctx
 from ..widgets import history
+from ..widgets.feedback_panel import feedback_panel
 
 __all__ = ["current_check", "has_content", "render", "save_form"]
 
@@ -373,6 +374,7 @@ def render(ctx: Ctx) -> None:
     fig_slot = _figures_editor(f)
     _practice_checklist(f)
     list_slots = _lists(f)
+    feedback_panel(f, current_check().at("feedback") + current_check().at("appraisal"))  # issue 24
     slots.update(_signature_fields(f))
     check = current_check()
     if ctx.report_id is None and not has_content(f):

@@ -26,6 +26,7 @@ from .. import resources
 from ..safe_text import md, say
 from ..state import Ctx, bump
 from ..widgets.highlight import md_escape
+from ..widgets.unit_lists_panel import unit_lists_panel
 
 __all__ = ["accept_upload", "render", "source_names"]
 
@@ -263,4 +264,5 @@ def render(ctx: Ctx) -> None:
     elif not _may_upload(ctx):  # a reviewer on the team server
         st.caption("你可以查看和检索内置材料及所负责单位上传的材料；上传和删除由各单位撰写人或管理员操作。")
     _listing(ctx)
+    unit_lists_panel(ctx)  # issue 24: the unit's own 规范提法 lists
     _search(ctx)

@@ -68,7 +68,8 @@ def test_cli_json_shape(sample_texts: dict[str, str], tmp_path: Path, capsys: py
     assert data["outline"][0] == {"level": 1, "number": "一", "title": "基本情况", "line": 4,
                                   "implicit": False, "element": "overview"}
     f = data["findings"][0]
-    assert set(f) == {"category", "code", "severity", "message", "line", "start", "end", "text", "element", "section"}
+    assert set(f) == {"category", "code", "severity", "message", "line", "start", "end", "text", "element", "section",
+                      "fix", "source"}  # fix, source: the right text and where it comes from (issue 24)
     assert sample_texts["003"][f["start"] : f["end"]] == f["text"]
     assert data["counts"]["placeholder"]["error"] == 37
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..facts.formulations import FormulationLibrary
 from ..facts.sheet import FactSheet
 from ..text.doctree import Document, normalize_newlines, parse
 from ..text.finding import SEVERITIES, Finding, Locator
 from ..text.specs import Spec, assign_elements, available_genres, load_spec
+from .feedback import check_feedback
 from .figures import Count, CountMatch, check_figures, find_counts, match_count
 from .grouping import FindingGroup, group_findings
 from .numbering import check_numbering
@@ -155,6 +157,7 @@ def check_document(
     categories: Iterable[str] | None = None,
     spec: Spec | None = None,
     elements: Mapping[str, str] | None = None,
+    policy_lists: Sequence[FormulationLibrary] = (),
 ) -> CheckResult:
     """Check an already parsed document (``doc.text`` is the normalised text).
 
@@ -191,7 +194,9 @@ def check_document(
     if "stale" in wanted and against:
         findings += check_stale(loc, _older(against), facts.year if facts else None)
     if "policy" in wanted:
-        findings += check_policy(loc)
+        findings += check_policy(loc, year=facts.year if facts else None, lists=policy_lists)
+    if facts is not None and "policy" in wanted and "structure" in wanted:
+        findings += check_feedback(loc, facts)
     order = {c: i for i, c in enumerate(CATEGORIES)}
     findings.sort(key=lambda f: (f.start, order.get(f.category, 99), f.end))
     return CheckResult(doc, findings, statuses, genre, wanted, loc)
@@ -205,6 +210,7 @@ def check_text(
     genre: str | None = None,
     categories: Iterable[str] | None = None,
     elements: Mapping[str, str] | None = None,
+    policy_lists: Sequence[FormulationLibrary] = (),
 ) -> CheckResult:
     """Check ``text`` (a whole report or one section).
 
@@ -216,7 +222,8 @@ def check_text(
     """
     prep = prepare(normalize_newlines(text))
     result = check_document(parse(prep.folded), facts=facts, against=against,
-                            genre=genre, categories=categories, elements=elements)
+                            genre=genre, categories=categories, elements=elements,
+                            policy_lists=policy_lists)
     if prep.changed:
         result.locator = restore(result.doc, result.findings, result.locator or Locator(result.doc), prep)
         order = {c: i for i, c in enumerate(CATEGORIES)}

@@ -16,14 +16,17 @@ If the digest is missing, a built-in copy of the same phrases (from domain.md) i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from ..facts.formulations import FormulationLibrary, bundled_library
 from ..settings import BUNDLED_KB
 from ..text.finding import Finding, Locator
+from .formulations import check_formulations
 
 __all__ = ["FALLBACK_PHRASES", "PolicyPhrases", "check_policy", "load_policy_phrases"]
 
@@ -148,7 +151,31 @@ def _fanti(loc: Locator, canon: tuple[str, ...]) -> list[Finding]:
     return out
 
 
-def check_policy(loc: Locator, phrases: PolicyPhrases | None = None) -> list[Finding]:
-    """Warnings for misquoted canonical formulations."""
+def _with_source(found: list[Finding], library_id: str) -> list[Finding]:
+    """The library entry's right text and source on the dedicated checks' findings."""
+    entry = next((f for f in bundled_library().formulations if f.id == library_id), None)
+    for f in found:
+        if entry is not None:
+            f.source = entry.source.cite()
+            f.message = f"{f.message.rstrip('。')}。出处：{f.source}。"
+        if library_id == "good_cadre_standard" and entry is not None:
+            f.fix = entry.right_text
+        elif not f.fix:
+            m = re.search(r"应为“([^”]+)”", f.message)
+            f.fix = m.group(1) if m else ""
+    return found
+
+
+def check_policy(
+    loc: Locator, phrases: PolicyPhrases | None = None, *, year: int | None = None,
+    lists: Sequence[FormulationLibrary] = (),
+) -> list[Finding]:
+    """Findings for misquoted canonical formulations, superseded rules and stale congress lines.
+
+    ``year`` is the report's year (read from the text when None); ``lists`` a unit's own
+    formulation lists (:mod:`drafter.kb.unit_lists`), used besides the bundled library.
+    """
     phrases = phrases or load_policy_phrases()
-    return _good_cadre(loc, phrases.good_cadre) + _fanti(loc, phrases.fanti_sibi)
+    found = _with_source(_good_cadre(loc, phrases.good_cadre), "good_cadre_standard")
+    found += _with_source(_fanti(loc, phrases.fanti_sibi), "fanti_sibi")
+    return found + check_formulations(loc, year, lists)

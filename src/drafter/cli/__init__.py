@@ -20,7 +20,7 @@ from .output import describe_os_error
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Subcommand modules, in the order ``drafter --help`` lists them.
-COMMANDS = ("index", "search", "check", "draft", "compare", "export", "review", "user", "audit", "meta")
+COMMANDS = ("index", "search", "check", "draft", "compare", "export", "review", "feedback", "user", "audit", "meta")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

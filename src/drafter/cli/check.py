@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..checks import CATEGORIES, CheckResult, Finding, check_text
 from ..errors import DrafterError, IngestError
+from ..facts.formulations import FormulationLibrary
 from ..facts.sheet import load_facts
 from ..text.limits import check_document
 from ..text.specs import available_genres
@@ -43,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--dup", action="store_true",
                    help="查重：与知识库中所有报告（样例、上传）及 --against 文件比对 (copy check against every report)")
     p.add_argument("--unit", help="本报告的单位（查重区分本单位与其他单位；默认从标题识别）")
+    p.add_argument("--list", action="append", default=[], metavar="LIST.yaml", dest="policy_list",
+                   help="本单位的规范提法/敏感表述清单（可多次给出）；知识库中为本单位上传的清单自动使用 "
+                        "(a unit's own formulation list; lists uploaded for the unit are used as well)")
     p.set_defaults(func=run)
 
 
@@ -139,10 +143,12 @@ def run(args: argparse.Namespace) -> int:
             bad = [c for c in categories if c not in CATEGORIES]
             if bad:
                 raise DrafterError(f"不认识的检查类别：{'、'.join(bad)}；可选：{'、'.join(CATEGORIES)}")
+        lists = _policy_lists(args, facts)
     except DrafterError as err:
         print(f"错误 (error): {err}", file=sys.stderr)
         return 2
-    result = check_text(text, facts=facts, against=against, genre=args.genre, categories=categories)
+    result = check_text(text, facts=facts, against=against, genre=args.genre, categories=categories,
+                        policy_lists=lists)
     dup = _dup(args, text) if getattr(args, "dup", False) else None
     if args.json:
         data = result.to_dict()
@@ -158,6 +164,27 @@ def run(args: argparse.Namespace) -> int:
             print()
             print(format_dup(dup))
     return 1 if result.errors else 0
+
+
+def _policy_lists(args: argparse.Namespace, facts: object) -> list[FormulationLibrary]:
+    """The --list files and the lists uploaded for the report's unit (--unit, else the sheet's)."""
+    from ..checks.formulations import lists_for_unit
+    from ..kb.unit_lists import parse_unit_list
+    from ..settings import get_settings
+
+    out: list[FormulationLibrary] = []
+    for path in getattr(args, "policy_list", []) or []:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as err:
+            raise DrafterError(f"无法读取提法清单 {path} (cannot read list): {err.strerror or err}") from None
+        try:
+            out.append(parse_unit_list(Path(path).name, data))
+        except ValueError as err:
+            raise DrafterError(f"{err} (invalid formulation list)") from None
+    unit = getattr(args, "unit", None) or getattr(facts, "unit", None)
+    out += lists_for_unit(get_settings(), unit)
+    return out
 
 
 def _dup(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-def]

@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("-o", "--output", metavar="审核表.xlsx", help="导出审核表 .xlsx (write the review table)")
     p.add_argument("--json", action="store_true", help="输出 JSON (machine-readable output)")
     p.add_argument("--no-kb", action="store_true", help="不用知识库中的往年报告作上年报告 (ignore the knowledge base)")
+    p.add_argument("--feedback", metavar="上年审核表.xlsx",
+                   help="上年度审核表：其中的复核意见作为各单位的上年度反馈，未整改的列为问题 (last year's review table)")
     p.add_argument("--rules", metavar="STATUS.yaml", help="状态规则文件，默认 knowledge/review/status.yaml")
     p.set_defaults(func=run)
 
@@ -83,8 +85,13 @@ def run(args: argparse.Namespace) -> int:
             if not args.json and sys.stderr.isatty() and name:
                 print(f"\r审核中 {done + 1}/{total} {name[:40]}", end="", file=sys.stderr, flush=True)
 
+        feedback = None
+        if getattr(args, "feedback", None):
+            from ..review.feedback import read_feedback_table
+
+            feedback = read_feedback_table(args.feedback)
         result = review_path(args.path, previous=args.previous, use_kb=not args.no_kb, rules=rules,
-                             progress=progress)
+                             progress=progress, feedback=feedback)
         if out is not None:
             from ..review.xlsx import write_xlsx
 

@@ -37,6 +37,7 @@ from ..facts.sheet import RECTIFICATION_SOURCES, FactSheet, Figure
 from ..facts.units import Profile, catalogue
 from ..text.doctree import int_to_chinese
 from ..text.markers import missing
+from .feedback import appraisal_sentence, rectification_items
 from .outline import OutlineSection
 from .similarity import DraftMemory, normalise
 
@@ -497,14 +498,17 @@ def _sources_named(sources: Sequence[str]) -> str:
 def _rectification(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
     items = [practice_sentence(f, pid, profile) for pid in req.node.practices]
-    items += [_clause(x.text) for x in f.rectification] + [_clause(h) for h in req.node.highlights]
+    items += rectification_items(f, _clause) + [_clause(h) for h in req.node.highlights]  # feedback answered
     items = [i for i in items if i]
-    sources = sorted({x.source for x in f.rectification} or {RECTIFICATION_SOURCES[0]})
+    fed = {next((k for k in RECTIFICATION_SOURCES if k in i.source), RECTIFICATION_SOURCES[0]) for i in f.feedback}
+    sources = sorted(({x.source for x in f.rectification} | fed) or {RECTIFICATION_SOURCES[0]})
     if not items:
         if f.no_prior_feedback:
             return say("connective.rectification.none") + "。"
         return f"{missing('上年度反馈问题整改情况，或注明上年度无反馈问题')}。"
     lead = say("connective.rectification", sources=_sources_named(sources), org=f.org)
+    if appraisal_sentence(f):
+        lead = f"{appraisal_sentence(f)}。{lead}"
     if len(items) == 1:
         return f"{lead}，{items[0]}。"
     return f"{lead}：{_enumerate(items)}"

@@ -427,7 +427,9 @@ def build_outline(
     ]
     present: list[str] = []
     for element in spec.elements:
-        if element.id == "rectification" and spec.id != "report" and not (facts.rectification or rect_practices):
+        if element.id == "rectification" and spec.id != "report" and not (
+            facts.rectification or rect_practices or facts.feedback
+        ):
             continue  # a report always gives last year's rectification (or a marker, or 上年度无反馈问题)
         if element.id == "other" and not facts.highlights_for("other"):
             continue

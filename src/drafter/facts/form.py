@@ -23,6 +23,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .feedback import form_fields as feedback_form_fields
+from .feedback import sheet_fields as feedback_sheet_fields
 from .sheet import FactSheet, validation_problems
 
 __all__ = ["EMPTY_FORM", "FormCheck", "cell_value", "check_form", "form_from_sheet", "lines", "sheet_data"]
@@ -44,6 +46,8 @@ EMPTY_FORM: dict[str, Any] = {
     "practices": [],
     "signer": "",
     "date": "",
+    "feedback": [],  # rows {text, source, answer} (facts/feedback.py)
+    "appraisal": {},
 }
 
 _LISTS = ("highlights", "problems", "plans", "rectification")
@@ -164,6 +168,7 @@ def sheet_data(form: dict[str, Any]) -> dict[str, Any]:
         data["practices"] = practices
     for key in _LISTS:
         data[key] = [x for x in (form.get(key) or []) if isinstance(x, str) and x.strip()]
+    data.update(feedback_sheet_fields(form, data["rectification"]))
     return data
 
 
@@ -215,4 +220,5 @@ def form_from_sheet(sheet: FactSheet | dict[str, Any]) -> dict[str, Any]:
     form["highlights"] = [h["text"] if isinstance(h, dict) else str(h) for h in highlights]
     for key in ("problems", "plans", "rectification"):
         form[key] = [str(x["text"]) if isinstance(x, dict) and "text" in x else str(x) for x in data.get(key) or []]
+    form.update(feedback_form_fields(data))
     return form

@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import FactSheetError
 from ..text.safe_yaml import check_yaml_file, load_yaml
+from .feedback import Appraisal, FeedbackItem, appraisal_facts, put_answers, take_answers
 
 __all__ = [
     "Figure",
@@ -75,6 +76,9 @@ FIELD_LABELS = {
     "problems": "存在问题",
     "plans": "下一步打算",
     "rectification": "上年度评议整改情况",
+    "feedback": "上年度反馈问题",
+    "rectification_answers": "整改对应的反馈",
+    "appraisal": "民主评议结果",
     "text": "内容",
     "section": "所属部分",
     "unit_type": "单位类型",
@@ -298,6 +302,15 @@ class FactSheet(BaseModel):
     practices: list[PracticeItem] = Field(default_factory=list)
     signer: str | None = Field(default=None, description="落款; derived from unit and org when absent.")
     date: _dt.date | None = Field(default=None, description="成文日期, e.g. 2026-01-10.")
+    # last year's feedback, the rectification entry → feedback item links, 民主评议 (facts/feedback.py)
+    feedback: list[FeedbackItem] = Field(default_factory=list)
+    rectification_answers: dict[int, int] = Field(default_factory=dict)
+    appraisal: Appraisal | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _answers(cls, data: Any) -> Any:
+        return take_answers(data)
 
     @field_validator("unit_type", mode="before")
     @classmethod
@@ -437,6 +450,7 @@ class FactSheet(BaseModel):
         return (
             [h.text for h in self.highlights] + self.problems + self.plans + self.rectification_texts
             + [p.fact_text(self.unit_type) for p in self.practices]
+            + appraisal_facts(self.appraisal)
         )
 
     # ---- unit type ---------------------------------------------------------
@@ -495,6 +509,7 @@ class FactSheet(BaseModel):
         for key in ("practices",):
             if not data.get(key):
                 data.pop(key, None)
+        data = put_answers(data)
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 

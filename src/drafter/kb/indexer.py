@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 
-_SKIP_NAMES = {"terms.txt", "metadata.yaml", "metadata.yml", "vectors.npz"}  # vectors: shipped_vectors.py
+_SKIP_NAMES = {"terms.txt", "metadata.yaml", "metadata.yml", "vectors.npz", "formulations.yaml"}  # vectors: shipped_vectors.py; formulations: checks (issue 24)
 _SKIP_DIRS = {"specs"}
 
 

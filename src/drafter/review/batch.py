@@ -24,7 +24,7 @@ import json
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -38,6 +38,7 @@ from ..similarity.copies import (
     same_unit,
 )
 from ..similarity.pairs import similar_pairs
+from ..text.finding import Locator
 from .status import StatusRules, load_rules
 
 __all__ = [
@@ -324,8 +325,15 @@ def review_batch(
     rules: StatusRules | None = None,
     progress: Progress | None = None,
     skipped: Sequence[dict[str, str]] = (),
+    policy_lists: Callable[[str | None], Sequence[Any]] | None = None,
+    feedback: Mapping[str, Sequence[Any]] | None = None,
 ) -> BatchResult:
-    """Review ``(name, path)`` files; ``previous`` files and ``kb`` reports are last years'."""
+    """Review ``(name, path)`` files; ``previous`` files and ``kb`` reports are last years'.
+
+    ``policy_lists(unit)`` gives a report's unit's own 规范提法 lists; ``feedback`` last
+    year's items per unit (:func:`~drafter.review.feedback.feedback_from_xlsx`): an item a
+    report leaves unanswered is a finding.
+    """
     from ..checks import check_text
     from ..checks.dup import prepare_file, source_from_text
     from ..kb.ingest import read_text
@@ -352,7 +360,13 @@ def review_batch(
             continue
         prep = source_from_text(text, filename=name, key=name)
         prep.meta["file"] = None  # batch names are relative, not paths on disk
-        result = check_text(text)
+        result = check_text(text, policy_lists=policy_lists(prep.unit) if policy_lists else ())
+        if feedback:  # issue 24: last year's 复核意见 answered?
+            from ..checks.feedback import unanswered_findings
+            from .feedback import feedback_for
+
+            result.findings += unanswered_findings(result.locator or Locator(result.doc),
+                                                   feedback_for(prep.unit, feedback))
         found = [f.to_dict() for f in result.findings]
         contra = number_contradictions(text, result.locator)
         found += [f.to_dict() for f in contra]
@@ -429,8 +443,10 @@ def review_path(
     use_kb: bool = True,
     rules: StatusRules | None = None,
     progress: Progress | None = None,
+    feedback: Mapping[str, Sequence[Any]] | None = None,
 ) -> BatchResult:
-    """Review every report in a folder or .zip; ``previous`` a folder (or .zip) of last year's."""
+    """Review every report in a folder or .zip; ``previous`` a folder (or .zip) of last year's;
+    ``feedback`` last year's 审核表 items per unit. Each report's unit's own 规范提法 lists are used."""
     from ..checks.dup import kb_sources
 
     with tempfile.TemporaryDirectory(prefix="drafter-review-") as tmp:
@@ -447,4 +463,11 @@ def review_path(
 
                 settings = get_settings()
             kb = kb_sources(settings)
-        return review_batch(inputs, previous=prev_files, kb=kb, rules=rules, progress=progress, skipped=skipped)
+        from ..checks.formulations import lists_for_unit
+
+        if settings is None:
+            from ..settings import get_settings
+
+            settings = get_settings()
+        return review_batch(inputs, previous=prev_files, kb=kb, rules=rules, progress=progress, skipped=skipped,
+                            policy_lists=lambda unit: lists_for_unit(settings, unit), feedback=feedback)

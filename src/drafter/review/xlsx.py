@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch import BatchResult
+from .feedback import policy_cell
 
 __all__ = ["SHEETS", "STATUS_FILLS", "write_xlsx", "xlsx_bytes"]
 
@@ -33,10 +34,10 @@ _FONT = "宋体"
 
 REPORT_COLUMNS = (
     "序号", "文件", "单位", "年度", "状态", "原因", "字数", "缺少部分", "占位符", "编号错误",
-    "校对问题", "数字矛盾", "与上年重复率", "上年报告", "最相似的同批报告", "最相似单位", "相似度",
+    "校对问题", "提法", "数字矛盾", "与上年重复率", "上年报告", "最相似的同批报告", "最相似单位", "相似度",
     "问题数",
 )
-FINDING_COLUMNS = ("文件", "单位", "状态", "类别", "程度", "部分", "行", "引文", "说明")
+FINDING_COLUMNS = ("文件", "单位", "状态", "类别", "程度", "部分", "行", "引文", "说明", "规范写法", "出处")
 PAIR_COLUMNS = ("报告A", "单位A", "报告B", "单位B", "相似度", "A取自B", "B取自A")
 
 
@@ -95,7 +96,8 @@ def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None 
     for n, r in enumerate(result.reports, start=1):
         rows.append([
             n, r.file, r.unit or "（未识别）", r.year, r.status, "；".join(r.reasons) or "—", r.chars,
-            "、".join(r.missing_names) or "—", r.placeholders, r.numbering, r.proofread, r.contradictions,
+            "、".join(r.missing_names) or "—", r.placeholders, r.numbering, r.proofread,
+            policy_cell(r.findings), r.contradictions,
             r.previous_dup, r.previous or "—",
             r.similar["file"] if r.similar else "—", (r.similar or {}).get("unit") or "—",
             r.similar["similarity"] if r.similar else None, len(r.findings),
@@ -107,7 +109,7 @@ def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None 
             done, note = marks.get(r.file, (False, ""))
             row += ["已复核" if done else "未复核", note or ""]
     ws = _sheet(wb, SHEETS[0], columns, rows, percent=("与上年重复率", "相似度"),
-                wrap=("原因", "上年报告", "复核意见"), max_width=40)
+                wrap=("原因", "上年报告", "复核意见", "提法"), max_width=40)
     status_col = REPORT_COLUMNS.index("状态") + 1
     for row in ws.iter_rows(min_row=2, min_col=status_col, max_col=status_col):
         cell = row[0]
@@ -123,8 +125,9 @@ def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None 
                 r.file, r.unit or "（未识别）", r.status, _CATEGORY_ZH.get(f.get("category", ""), f.get("category")),
                 _SEVERITY_ZH.get(f.get("severity", ""), f.get("severity")), f.get("section") or "（开头）",
                 f.get("line") or None, f.get("text") or "", f.get("message") or "",
+                f.get("fix") or "", f.get("source") or "",
             ])
-    _sheet(wb, SHEETS[1], FINDING_COLUMNS, frows, wrap=("引文", "说明"), max_width=50,
+    _sheet(wb, SHEETS[1], FINDING_COLUMNS, frows, wrap=("引文", "说明", "规范写法", "出处"), max_width=50,
            caps={"部分": 28, "文件": 36})
 
     prow = [[p["a"], p.get("a_unit"), p["b"], p.get("b_unit"), p["similarity"], p.get("a_from_b"),

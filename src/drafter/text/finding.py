@@ -35,6 +35,8 @@ class Finding:
     text: str = ""
     element: str | None = None
     section: str = ""  # heading path ("二、…… > （一）……"), "" for the opening
+    fix: str = ""  # the right text, where one is known (规范提法, current rule title …)
+    source: str = ""  # where the right text comes from (document, issuer, date; a unit's list)
 
     def to_dict(self) -> dict[str, object]:
         """Plain data (JSON-ready)."""
