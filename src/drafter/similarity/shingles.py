@@ -9,8 +9,11 @@ title and the headings are not scored (every report has them).
 
 Canonical formulations are masked: the ``phrases`` of ``knowledge/policies/*.yaml``
 (selection principles, 好干部标准, 凡提四必 …), the common formulas of
-``knowledge/review/formulas.yaml`` and cited document titles (《…》). Their characters
-neither make a clause copied nor count in the 重复率.
+``knowledge/review/formulas.yaml``, the fixed pieces of the drafting phrase bank
+(``knowledge/phrasebank.yaml``, :func:`drafter.facts.phrasebank.fixed_pieces`) and cited
+document titles (《…》). Their characters neither make a clause copied nor count in the
+重复率. Wording many units share is learned per batch (:mod:`drafter.similarity.common`)
+and masked the same way (``Prepared.common``).
 """
 
 from __future__ import annotations
@@ -105,7 +108,16 @@ def _canonical_cached(policy_dir: str) -> tuple[str, ...]:
                 n = normalise(str(p))
                 if len(n) >= 3:
                     phrases.add(n)
-    return tuple(sorted(phrases, key=len, reverse=True))
+    try:
+        from ..facts.phrasebank import fixed_pieces
+
+        for piece in fixed_pieces():
+            n = normalise(piece)
+            if len(n) >= 6:  # shorter pieces (“坚持”, “严格落实”) are words, not phrasings
+                phrases.add(n)
+    except Exception:  # noqa: BLE001 — a broken phrase bank is reported where drafting reads it
+        pass
+    return tuple(sorted(phrases, key=lambda x: (-len(x), x)))
 
 
 def canonical_phrases(policy_dir: str | Path | None = None) -> tuple[str, ...]:
@@ -159,11 +171,20 @@ class Prepared:
     sections: list[str] = field(default_factory=list, repr=False)
     section_order: list[str] = field(default_factory=list, repr=False)
     meta: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: Characters of wording many units share (learned per batch; not cached).
+    common: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def masked(self) -> np.ndarray:
+        """Characters that are standard wording: canonical, phrase bank, or learned common."""
+        if self.common is None or len(self.common) != len(self.canonical):
+            return self.canonical
+        return self.canonical | self.common
 
     @property
     def length(self) -> int:
-        """Normalised characters that count (canonical formulations excluded)."""
-        return int(len(self.norm) - self.canonical.sum())
+        """Normalised characters that count (standard wording excluded)."""
+        return int(len(self.norm) - self.masked.sum())
 
     def shingle_positions(self) -> np.ndarray:
         """Start positions of shingles inside one clause and free of canonical text."""
@@ -173,8 +194,9 @@ class Prepared:
         for a, b in self.clauses:
             if b - a >= K:
                 ok[a : b - K + 1] = True
-        if self.canonical.any():
-            c = np.concatenate(([0], np.cumsum(self.canonical, dtype=np.int64)))
+        masked = self.masked
+        if masked.any():
+            c = np.concatenate(([0], np.cumsum(masked, dtype=np.int64)))
             touched = (c[K:] - c[:-K]) > 0
             ok &= ~touched
         return np.nonzero(ok)[0]
