@@ -184,7 +184,7 @@ def _write_docx(path: Path, text: str) -> None:
 
 def make_scale_batch(out: Path, prev: Path, n: int, *, seed: int = 19, year: int = 2025) -> list[Truth]:
     """Write ``n`` reports to ``out`` and last year's to ``prev``; return the truth."""
-    batchgen.FRESH = False
+    batchgen.FRESH = True  # no 10-character run of a sample report: units' own sentences stay their own
     rng = random.Random(seed)
     pools = Pools(seed)
     out.mkdir(parents=True, exist_ok=True)

@@ -430,9 +430,8 @@ def _analyse(name: str, path: Path, names: dict[str, str], cache_dir: Path | Non
     return info, prep
 
 
-def _direction(a: Prepared, b: Prepared, spans_b: Sequence[Any], pool: Sequence[Prepared]) -> bool:
-    """Whether ``b`` took the passages from ``a``: ``a``'s own earlier report holds them."""
-    prev = _previous_for(a, pool)
+def _direction(prev: Prepared | None, b: Prepared, spans_b: Sequence[Any]) -> bool:
+    """Whether ``b`` took the passages from ``a``: ``prev``, ``a``'s own earlier report, holds them."""
     if prev is None or not spans_b:
         return False
     shared = sum(s.chars for s in spans_b)
@@ -495,10 +494,15 @@ def review_batch(
     if progress:
         progress(total, total, "")
 
+    from ..similarity.cache import cached_prepare
+    from ..similarity.shingles import canonical_phrases
+
+    phrases = canonical_phrases()
     pool: list[Prepared] = list(kb)
     for p in previous:
         try:
-            pool.append(prepare_file(p))
+            pool.append(cached_prepare(cache_dir, Path(p), {"name": Path(p).name, "previous": True}, phrases,
+                                       lambda p=p: prepare_file(p)))
         except IngestError as err:
             out_skipped.append({"file": f"（上年）{Path(p).name}", "reason": err.reason})
 
@@ -507,9 +511,10 @@ def review_batch(
     wording.apply(prepared + pool)
 
     extra: dict[int, dict[str, Any]] = {i: {} for i in range(len(rows))}
+    prev_of = [_previous_for(prep, pool) for prep in prepared]
     # own previous reports: reuse measured on the narrative parts
     for i, (row, prep) in enumerate(zip(rows, prepared, strict=True)):
-        prev = _previous_for(prep, pool)
+        prev = prev_of[i]
         if prev is None:
             continue
         dup = find_copies(prep, SourceIndex([prev]))
@@ -530,14 +535,15 @@ def review_batch(
 
     # other units' reports of the batch sharing rare passages
     results: dict[int, DupResult] = {}
-    pairs = similar_pairs(prepared, results=results, wording=wording)
+    # the 相似报告 list: pairs from the reporting threshold (the mildest rule on similarity) up
+    pairs = similar_pairs(prepared, results=results, wording=wording, min_similarity=rules.threshold("similar", 0.1))
     index_of = {p.key: i for i, p in enumerate(prepared)}
     best: dict[int, tuple[float, int, int, bool]] = {}  # similarity, partner, passages, copier
     pair_rows = []
     for pair in pairs:
         i, j = index_of[pair.a], index_of[pair.b]
-        a_copier = _direction(prepared[j], prepared[i], pair.a_spans, pool)
-        b_copier = not a_copier and _direction(prepared[i], prepared[j], pair.b_spans, pool)
+        a_copier = _direction(prev_of[j], prepared[i], pair.a_spans)
+        b_copier = not a_copier and _direction(prev_of[i], prepared[j], pair.b_spans)
         for x, y, spans, copier in ((i, j, pair.a_spans, a_copier), (j, i, pair.b_spans, b_copier)):
             n_pass = max(len(pair.a_spans), len(pair.b_spans))
             cur = (round(pair.similarity, 4), y, n_pass, copier)

@@ -90,6 +90,11 @@ class StatusRules:
     def passing(self) -> str:
         return self.statuses[0]
 
+    def threshold(self, metric: str, default: float) -> float:
+        """The mildest threshold a ``>=``/``>`` rule sets on ``metric`` (where reporting starts)."""
+        vals = [r.value for r in self.rules if r.metric == metric and r.op in (">=", ">")]
+        return min(vals) if vals else default
+
     def evaluate(self, values: Mapping[str, Any]) -> tuple[str, list[str]]:
         """The status and the reasons (worst status first, each reason once)."""
         met = [r for r in self.rules if r.met(values)]

@@ -21,13 +21,12 @@ is judged the same in a batch of 14 and of 1,000 once it is as common as
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .shingles import Prepared
+from .shingles import Prepared, _unit_core
 
 __all__ = ["G", "MIN_DF", "Wording", "gram_hashes", "learn", "rare_pairs", "unit_id"]
 
@@ -35,6 +34,8 @@ __all__ = ["G", "MIN_DF", "Wording", "gram_hashes", "learn", "rare_pairs", "unit
 G = 10
 #: A gram held by this many units' reports is common wording (套话).
 MIN_DF = 5
+#: A clause this much covered by common grams is 套话 as a whole.
+COMMON_SHARE = 0.5
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 _BASE = np.uint64(1_000_033)
 
@@ -42,9 +43,7 @@ _BASE = np.uint64(1_000_033)
 def unit_id(p: Prepared) -> str:
     """What counts as one unit for document frequency: its unit name's core, else its text."""
     if p.unit:
-        u = re.sub(r"\s+", "", p.unit)
-        u = re.sub(r"^(?:中共|中国共产党)", "", u)
-        return "u:" + (re.sub(r"(?:党组|党委|党工委|委员会|常委会)+$", "", u) or u)
+        return "u:" + _unit_core(p.unit)
     return "h:" + str(p.meta.get("hash") or p.key)
 
 
@@ -88,7 +87,12 @@ class Wording:
     min_df: int = MIN_DF
 
     def mask(self, p: Prepared) -> np.ndarray:
-        """Characters of ``p`` covered by a common gram."""
+        """Characters of ``p``'s clauses that are mostly common wording (whole clauses).
+
+        A clause is 套话 when common grams cover at least :data:`COMMON_SHARE` of its
+        characters; then the whole clause is masked, else none of it: a rare passage
+        keeps its few common phrases, so copying it is still seen whole.
+        """
         pos, h = gram_hashes(p)
         out = np.zeros(len(p.norm), bool)
         if len(self.common) == 0 or len(pos) == 0:
@@ -96,11 +100,15 @@ class Wording:
         i = np.searchsorted(self.common, h)
         i[i >= len(self.common)] = 0
         hit = pos[self.common[i] == h]
-        if len(hit):
-            d = np.zeros(len(p.norm) + 1, np.int32)
-            np.add.at(d, hit, 1)
-            np.add.at(d, hit + G, -1)
-            out = np.cumsum(d[:-1]) > 0
+        if not len(hit):
+            return out
+        d = np.zeros(len(p.norm) + 1, np.int32)
+        np.add.at(d, hit, 1)
+        np.add.at(d, hit + G, -1)
+        covered = np.concatenate(([0], np.cumsum(np.cumsum(d[:-1]) > 0, dtype=np.int64)))
+        for a, b in p.clauses:
+            if b > a and covered[b] - covered[a] >= COMMON_SHARE * (b - a):
+                out[a:b] = True
         return out
 
     def apply(self, reports: Sequence[Prepared]) -> None:

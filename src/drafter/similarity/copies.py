@@ -351,7 +351,8 @@ def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] =
                 distinct = len(np.unique(qpos_s[s0:e0]))
                 if distinct < max(2, MIN_HIT_SHARE * n_sh):
                     continue
-                diag = int(np.median(spos_s[s0:e0] - qpos_s[s0:e0]))
+                dd = np.sort(spos_s[s0:e0] - qpos_s[s0:e0])
+                diag = int(dd[len(dd) // 2])
                 lo = max(0, a + diag - 12)
                 hi = min(len(source.norm), b + diag + 12)
                 score, da, db = _align(query.norm[a:b], source.norm[lo:hi])

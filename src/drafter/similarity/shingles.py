@@ -124,24 +124,33 @@ def canonical_phrases(policy_dir: str | Path | None = None) -> tuple[str, ...]:
     """Normalised canonical formulations (longest first): the ``phrases`` of
     ``knowledge/policies/*.yaml`` and of ``knowledge/review/formulas.yaml``."""
     if policy_dir is None:
-        from ..settings import get_settings
+        import os
 
-        policy_dir = get_settings().knowledge_dir / "policies"
+        policy_dir = _default_policy_dir(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("DRAFTER_"))))
     return _canonical_cached(str(policy_dir))
+
+
+@lru_cache(maxsize=4)
+def _default_policy_dir(_env: tuple[tuple[str, str], ...]) -> str:
+    """The settings' policy folder, read once per environment (settings are costly to build)."""
+    from ..settings import get_settings
+
+    return str(get_settings().knowledge_dir / "policies")
 
 
 def same_unit(a: str | None, b: str | None) -> bool:
     """Two unit names denote the same unit (ignoring 中共 and the 党组/党委 suffix)."""
     if not a or not b:
         return False
+    return a == b or _unit_core(a) == _unit_core(b)
 
-    def core(s: str) -> str:
-        s = re.sub(r"\s+", "", s)
-        s = re.sub(r"^(?:中共|中国共产党)", "", s)
-        core_ = re.sub(r"(?:党组|党委|党工委|委员会|常委会)+$", "", s)
-        return core_ or s
 
-    return core(a) == core(b)
+@lru_cache(maxsize=65536)
+def _unit_core(s: str) -> str:
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"^(?:中共|中国共产党)", "", s)
+    core_ = re.sub(r"(?:党组|党委|党工委|委员会|常委会)+$", "", s)
+    return core_ or s
 
 
 # --------------------------------------------------------------------------- preparing
@@ -187,7 +196,16 @@ class Prepared:
         return int(len(self.norm) - self.masked.sum())
 
     def shingle_positions(self) -> np.ndarray:
-        """Start positions of shingles inside one clause and free of canonical text."""
+        """Start positions of shingles inside one clause and free of standard wording."""
+        tag = (id(self.common), len(self.norm), len(self.clauses))
+        got = getattr(self, "_positions", None)
+        if got is not None and got[0] == tag:
+            return got[1]
+        pos = self._shingle_positions()
+        self._positions = (tag, pos)
+        return pos
+
+    def _shingle_positions(self) -> np.ndarray:
         if len(self.norm) < K:
             return np.zeros(0, np.int64)
         ok = np.zeros(len(self.norm) - K + 1, bool)
