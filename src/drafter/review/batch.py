@@ -524,14 +524,16 @@ def review_batch(
         row.previous_dup = (sum(sec.own for sec in narrative) / chars) if chars else dup.own_rate
         row.previous = prev.name
         row.previous_text = prev.text
-        row.findings += _own_findings(row.file, dup, prep.text) + _stat_findings(row.file, dup, prep.text)
         carried = []
         for sec in dup.sections:
             el = parts.get(sec.section)
-            if el in ("problems", "plans") and sec.chars >= 40 and sec.own / sec.chars >= CARRIED_OVER:
+            if el in ("problems", "plans") and sec.chars >= 20 and sec.own / sec.chars >= CARRIED_OVER:
                 carried.append(el)
         for el in ("problems", "plans"):
             extra[i][f"{el}_dup"] = 1.0 if el in carried else 0.0
+        if carried or row.previous_dup >= rules.threshold("previous_dup", 0.2) - 0.005:
+            row.findings += _own_findings(row.file, dup, prep.text)
+        row.findings += _stat_findings(row.file, dup, prep.text)
 
     # other units' reports of the batch sharing rare passages
     results: dict[int, DupResult] = {}

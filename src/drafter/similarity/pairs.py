@@ -18,7 +18,11 @@ from .common import Wording, learn, rare_pairs
 from .copies import DupResult, SourceIndex, find_copies
 from .shingles import Prepared, same_unit
 
-__all__ = ["Pair", "candidate_pairs", "similar_pairs"]
+__all__ = ["MIN_PAIR_CHARS", "Pair", "candidate_pairs", "similar_pairs"]
+
+#: Fewest shared characters (normalised, standard wording left out) that make a pair: one
+#: short clause two reports happen to share is no evidence of copying.
+MIN_PAIR_CHARS = 40
 
 
 @dataclass
@@ -71,6 +75,7 @@ def similar_pairs(
         partners.setdefault(i, []).append(j)
         partners.setdefault(j, []).append(i)
     share: dict[tuple[int, int], float] = {}
+    got: dict[tuple[int, int], int] = {}
     spans: dict[tuple[int, int], list[Any]] = {}
     for i, js in partners.items():
         res = find_copies(reports[i], SourceIndex([reports[j] for j in sorted(js)]))
@@ -78,13 +83,14 @@ def similar_pairs(
             results[i] = res
         for j in js:
             key = reports[j].key
-            share[(i, j)] = res.matched.get(key, 0) / res.chars if res.chars else 0.0
+            got[(i, j)] = res.matched.get(key, 0)
+            share[(i, j)] = got[(i, j)] / res.chars if res.chars else 0.0
             spans[(i, j)] = [s for s in res.spans if s.source_key == key]
     out: list[Pair] = []
     for i, j in sorted(cands):
         ab, ba = share.get((i, j), 0.0), share.get((j, i), 0.0)
         sim = max(ab, ba)
-        if sim >= min_similarity:
+        if sim >= min_similarity and max(got.get((i, j), 0), got.get((j, i), 0)) >= MIN_PAIR_CHARS:
             sa, sb = spans.get((i, j), []), spans.get((j, i), [])
             out.append(Pair(reports[i].key, reports[j].key, sim, ab, ba, max(len(sa), len(sb)), sa, sb))
     out.sort(key=lambda p: (-p.similarity, min(p.a, p.b), max(p.a, p.b)))
