@@ -57,13 +57,13 @@ def main() -> None:
     truth = scalegen.make_scale_batch(tmp / "batch", tmp / "prev", args.n, seed=args.seed)
     gen_s = time.perf_counter() - t0
     rss_gen = _rss()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     res = review_path(tmp / "batch", previous=tmp / "prev")
-    cold = time.perf_counter() - t0
+    cold, cold_cpu = time.perf_counter() - t0, time.process_time() - c0
     rss_cold = _rss()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     res_warm = review_path(tmp / "batch", previous=tmp / "prev")
-    warm = time.perf_counter() - t0
+    warm, warm_cpu = time.perf_counter() - t0, time.process_time() - c0
     rows = {r.file: r for r in res.reports}
     assert [r.status for r in res_warm.reports] == [r.status for r in res.reports]
 
@@ -86,9 +86,11 @@ def main() -> None:
     def n_reason(r, word):
         return any(word in x for x in r.reasons)
 
-    pr("copy from another unit (pair reported, right source)", lambda t: t is not None and t.copied_from,
-       lambda r: r.similar is not None and r.similar["similarity"] >= 0.1 and r.status != "通过"
-       and (T[r.file].copied_from in (None, r.similar["file"]) or T[r.file].donor))
+    pr("copy from another unit or its source (pair shown on both sides, right partner)",
+       lambda t: t is not None and bool(t.copied_from or t.donor),
+       lambda r: r.similar is not None and r.status != "通过"
+       and (T[r.file].copied_from == r.similar["file"] or T[r.file].donor and T[r.similar["file"]].copied_from == r.file
+            or not (T[r.file].copied_from or T[r.file].donor)))
     src_right = sum(1 for t in truth if t.copied_from and rows.get(t.file) and rows[t.file].similar
                     and rows[t.file].similar["file"] == t.copied_from)
     pr("own report re-dated (previous_dup ≥ 0.6 → 退回)", lambda t: t is not None and t.reused,
@@ -146,7 +148,8 @@ def main() -> None:
         size_diff.append((t.copied_share, s_alone, s_batch))
 
     print(f"## {args.n} reports (seed {args.seed}): generated in {gen_s:.0f} s")
-    print(f"- review, cold: {cold:.1f} s; warm (content-hash cache): {warm:.1f} s"
+    print(f"- review, cold: {cold:.1f} s wall, {cold_cpu:.1f} s CPU; warm (content-hash cache): {warm:.1f} s wall, "
+          f"{warm_cpu:.1f} s CPU; load average at the end {os.getloadavg()[0]:.1f}"
           + ("" if args.no_reverse else f"; renamed in reverse (cold for the new names): {rev_s:.1f} s"))
     print(f"- peak memory (max RSS): {rss_cold:.0f} MB (after generating: {rss_gen:.0f} MB)")
     print(f"- read {len(rows)}, skipped {len(junk)} (junk planted: {len([1 for _ in junk])})")

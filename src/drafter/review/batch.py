@@ -564,6 +564,8 @@ def review_batch(
         extra[i]["partner"] = rows[j].unit or rows[j].file
         extra[i]["passages"] = n_pass
         extra[i]["copied"] = sim if copier else None
+        if copier:
+            extra[i]["similar"] = None  # 疑似抄袭 says it: not also 「有N处相同段落」
         pair = next(p for p in pairs if {index_of[p.a], index_of[p.b]} == {i, j})
         spans = pair.a_spans if index_of[pair.a] == i else pair.b_spans
         rows[i].findings += _pair_findings(rows[i].file, spans, str(extra[i]["partner"]), prepared[i].text,

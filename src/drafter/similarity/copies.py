@@ -234,7 +234,8 @@ def _align(clause: str, region: str) -> tuple[float, int, int]:
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _YEAR_NUM = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
-_LABEL_FILL = re.compile(r"^(?:共|共计|合计|全年|其中|今年|本年度|年内|累计|先后|分别|我局|我委|我市|我县|本单位|并|和|及|、)+")
+_LABEL_FILL = re.compile(r"^(?:共|共计|合计|全年|其中|今年|本年度|年内|累计|先后|分别|我局|我委|我市|我县|本单位|并|和|及|、|年|度)+")
+_LABEL_TAIL = re.compile(r"(?:领导干部|干部|人员|同志|共|达|为)+$")
 
 
 def _figures(text: str) -> list[tuple[int, str]]:
@@ -247,7 +248,8 @@ def _figure_label(text: str, pos: int) -> str:
     i = pos
     while i > 0 and "\u4e00" <= text[i - 1] <= "\u9fff" and pos - i < 10:
         i -= 1
-    return _LABEL_FILL.sub("", text[i:pos])
+    label = _LABEL_FILL.sub("", text[i:pos])
+    return _LABEL_TAIL.sub("", label) or label
 
 
 def _figure_changes(here: str, there: str) -> list[tuple[str, str, str]] | None:
