@@ -430,13 +430,25 @@ def _analyse(name: str, path: Path, names: dict[str, str], cache_dir: Path | Non
     return info, prep
 
 
-def _direction(prev: Prepared | None, b: Prepared, spans_b: Sequence[Any]) -> bool:
-    """Whether ``b`` took the passages from ``a``: ``prev``, ``a``'s own earlier report, holds them."""
-    if prev is None or not spans_b:
-        return False
+#: Fewest shared characters (normalised) before 「疑似抄袭」 may be said at all: a sentence or
+#: two of stock wording one unit used last year and another uses this year is no theft.
+MIN_DIRECTED_CHARS = 100
+
+
+def _direction(prev_a: Prepared | None, b: Prepared, spans_b: Sequence[Any], prev_b: Prepared | None) -> bool:
+    """Whether ``b`` took the shared passages from ``a``: ``a``'s own earlier report
+    (``prev_a``) holds them and ``b``'s own earlier report (``prev_b``) does not."""
     shared = sum(s.chars for s in spans_b)
-    got = find_copies(b, SourceIndex([prev]))
-    return shared > 0 and got.copied >= 0.5 * shared
+    if prev_a is None or shared < MIN_DIRECTED_CHARS:
+        return False
+    got = find_copies(b, SourceIndex([prev_a]))
+    if shared <= 0 or got.copied < 0.5 * shared:
+        return False
+    if prev_b is not None:
+        mine = find_copies(b, SourceIndex([prev_b]))
+        if mine.own >= 0.5 * shared or mine.copied >= 0.5 * shared:
+            return False  # b had such wording last year too: who was first is not known
+    return True
 
 
 def review_batch(
@@ -544,8 +556,8 @@ def review_batch(
     pair_rows = []
     for pair in pairs:
         i, j = index_of[pair.a], index_of[pair.b]
-        a_copier = _direction(prev_of[j], prepared[i], pair.a_spans)
-        b_copier = not a_copier and _direction(prev_of[i], prepared[j], pair.b_spans)
+        a_copier = _direction(prev_of[j], prepared[i], pair.a_spans, prev_of[i])
+        b_copier = not a_copier and _direction(prev_of[i], prepared[j], pair.b_spans, prev_of[j])
         for x, y, spans, copier in ((i, j, pair.a_spans, a_copier), (j, i, pair.b_spans, b_copier)):
             n_pass = max(len(pair.a_spans), len(pair.b_spans))
             cur = (round(pair.similarity, 4), y, n_pass, copier)
