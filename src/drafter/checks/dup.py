@@ -16,12 +16,12 @@ from the report's *own unit's* earlier reports kept apart from other units'.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import IngestError
+from ..kb.meta import unit_from_filename
 from ..similarity.copies import DupResult, Prepared, SourceIndex, find_copies, prepare
 from ..text.doctree import normalize_newlines, parse
 from ..text.finding import Finding, Locator
@@ -39,21 +39,6 @@ __all__ = [
 
 def _key_of(text: str) -> str:
     return hashlib.blake2b(normalize_newlines(text).encode("utf-8"), digest_size=8).hexdigest()
-
-
-_UNIT_END = re.compile(r"(?:党组|党委|党工委|委员会|常委会|局|委|办|厅|院|所|中心|公司|集团|学校|大学|学院|医院|街道|镇|乡|县|区|市)$")
-
-
-def unit_from_filename(filename: str) -> str | None:
-    """A unit named by a file (“03_江源市水务局2024年.docx” → 江源市水务局), or None."""
-    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", filename.replace("\\", "/").rsplit("/", 1)[-1])
-    stem = re.sub(r"^[\d_\-\s.、]+", "", stem)
-    stem = re.sub(r"(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?(?:的)?(?:干部选拔任用|选人用人)?(?:工作)?(?:情况)?"
-                  r"(?:报告|通报|总结)?(?:[（(].*[)）])?$", "", stem).strip(" _-")
-    stem = re.sub(r"(?:19|20)\d{2}\s*年度?$", "", stem).strip(" _-")
-    if 2 <= len(stem) <= 30 and _UNIT_END.search(stem) and re.fullmatch(r"[\u4e00-\u9fff（）()·]+", stem):
-        return stem
-    return None
 
 
 def source_from_text(

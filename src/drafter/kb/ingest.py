@@ -31,6 +31,8 @@ from pathlib import Path
 
 from ..errors import IngestError
 from . import office
+from ..text.fold import fold_compat
+from .meta import join_wrapped_title
 from .pdf import ocr_warning, read_pdf
 from .reflow import reflow
 from .zipguard import check_zip
@@ -300,10 +302,12 @@ def read_text(path: str | Path, *, max_bytes: int | None = None) -> IngestedFile
         notes = (note,) if note else ()
     else:
         text, encoding = decode_bytes(data, name)
-    text = normalize_text(text, markdown=suffix == ".md")
+    # ⼲⼯⼈⼀ (Kangxi radicals) from a PDF text layer or a font are the ordinary characters
+    text = normalize_text(fold_compat(text), markdown=suffix == ".md")
     if encoding == "pdf":
         # a PDF's text layer breaks every visual line: join the lines of one paragraph
         text = reflow(text).text
+    text = join_wrapped_title(text)  # “江源市水务局党组2025年度干部选拔任用\n工作报告”
     if not text.strip():
         raise IngestError(name, "文件中没有文字内容，请检查是否保存了正文")
     return IngestedFile(path=path, text=text, encoding=encoding, notes=notes)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from ..text.fold import fold
 
-__all__ = ["DocMeta", "detect_meta", "display_name"]
+__all__ = ["DocMeta", "detect_meta", "display_name", "join_wrapped_title", "unit_from_filename"]
 
 #: How a title ends in this genre (the part after the unit and year).
 _TITLE_TAIL = re.compile(
@@ -51,6 +51,48 @@ class DocMeta:
         """A copy with the given non-``None`` values (the writer's corrections)."""
         kept = {k: v for k, v in values.items() if v is not None}
         return replace(self, **kept)  # type: ignore[arg-type]
+
+
+_NUM_PREFIX = re.compile(r"^[\d_\-\s.、]+")
+_UNIT_END = re.compile(
+    r"(?:党组|党委|党工委|委员会|常委会|局|委|办|厅|院|所|中心|公司|集团|学校|大学|学院|医院|街道|镇|乡|县|区|市)$"
+)
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
+
+
+def join_wrapped_title(text: str) -> str:
+    """A title wrapped over its first two lines joined into one line.
+
+    ``江源市水务局党组2025年度干部选拔任用`` + ``工作报告``: neither line alone is a
+    title, joined they are. Anything else is returned unchanged.
+    """
+    lines = text.split("\n", 3)
+    idx = [i for i, ln in enumerate(lines[:3]) if ln.strip()]
+    if len(idx) < 2 or idx[0] != 0:
+        return text
+    a, b = lines[idx[0]].strip(), lines[idx[1]].strip()
+    if not a or not b or len(a) + len(b) > _MAX_TITLE or _HEADING_START.match(b):
+        return text
+    if any(c in a + b for c in "。；！？，"):
+        return text
+    fa, fab = fold(a), fold(a + b)
+    if _TITLE_TAIL.search(fa) or not _TITLE_TAIL.search(fab) or _TITLE_TAIL.search(fold(b)) and len(b) > 12:
+        return text
+    rest = "\n".join(lines[idx[1] + 1 :]) if len(lines) > idx[1] + 1 else ""
+    return a + b + ("\n" + rest if rest or text.endswith("\n") else "")
+
+
+def unit_from_filename(filename: str) -> str | None:
+    """A unit named by a file (“03_江源市水务局2024年.docx” → 江源市水务局), or None."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    stem = _NUM_PREFIX.sub("", stem)
+    stem = re.sub(r"(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?(?:的)?(?:干部选拔任用|选人用人)?(?:工作)?(?:情况)?"
+                  r"(?:报告|通报|总结)?(?:[（(].*[)）])?$", "", stem).strip(" _-")
+    stem = re.sub(r"(?:19|20)\d{2}\s*年度?$", "", stem).strip(" _-")
+    stem = re.sub(r"[_\-\s]+(?:19|20)\d{2}$", "", stem).strip(" _-")
+    if 2 <= len(stem) <= 30 and _UNIT_END.search(stem) and re.fullmatch(r"[\u4e00-\u9fff（）()·]+", stem):
+        return stem
+    return None
 
 
 def _title_line(lines: list[str]) -> str | None:
@@ -98,16 +140,20 @@ def detect_meta(text: str, filename: str | None = None) -> DocMeta:
     Traditional characters are folded for matching; what is returned is in the
     text's own characters.
     """
-    lines = [ln for ln in text.splitlines() if ln.strip()][:40]
+    lines = [ln for ln in join_wrapped_title(text).splitlines() if ln.strip()][:40]
     genre = "speech" if lines and _SPEECH.match(lines[0]) else "report"
     title = _title_line(lines)
     if title is None and filename:
-        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", filename.rsplit("/", 1)[-1])
+        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", filename.replace("\\", "/").rsplit("/", 1)[-1])
+        stem = _NUM_PREFIX.sub("", stem)  # 01_江源市水务局… → 江源市水务局…
         if _TITLE_TAIL.search(fold(stem)):
             title = stem
     unit = _unit_from(title) if title else None
     if unit is None and title is None:
         unit = _unit_from_text(lines)
+    if unit is None and filename:
+        # a generic title (关于2025年度干部选拔任用工作情况的报告): the file names the unit
+        unit = unit_from_filename(filename)
     year = None
     for source in ([title] if title else []) + lines[:5]:
         m = _YEAR.search(source)

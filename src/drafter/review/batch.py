@@ -5,9 +5,11 @@ length, required parts present or missing, placeholders, numbering errors,
 proofreading count, the report's own contradictory numbers
 (:mod:`drafter.review.numbers`), the 重复率 against its own unit's previous report
 (``--previous`` files or the knowledge base, matched by unit, the latest earlier year),
-the highest similarity to another unit's report of the batch
-(:func:`drafter.similarity.pairs.similar_pairs`: MinHash LSH candidates, exact
-scoring) and a status from the rules in ``knowledge/review/status.yaml``.
+measured on the narrative parts (做法, 问题, 打算), with statistics sentences shown as
+figure changes; the other units' reports of the batch that share rare passages with it
+(:func:`drafter.similarity.pairs.similar_pairs`; wording many units share is 套话,
+learned by :mod:`drafter.similarity.common`), 「疑似抄袭」 only where the direction is
+known; and a status from the rules in ``knowledge/review/status.yaml``.
 
 Unreadable files are listed with the reason and the rest go on. Progress goes through
 a callback ``progress(done, total, file)``; nothing here knows about the app.
@@ -38,7 +40,6 @@ from ..similarity.copies import (
     same_unit,
 )
 from ..similarity.pairs import similar_pairs
-from ..text.finding import Locator
 from .status import StatusRules, load_rules
 
 __all__ = [
@@ -298,23 +299,178 @@ def _previous_for(r: Prepared, pool: Sequence[Prepared]) -> Prepared | None:
     ]
     if not cands:
         return None
-    return max(cands, key=lambda p: p.year or 0)
+    return max(cands, key=lambda p: (p.year or 0, str(p.meta.get("hash") or "")))
 
 
-def _span_findings(file: str, dup: DupResult, *, own: bool, text: str = "") -> list[dict[str, Any]]:
+#: The narrative parts own-report reuse is measured on (做法, 问题, 打算, 亮点 and other matters).
+NARRATIVE = ("practices", "problems", "plans", "other")
+#: A part whose text is this much last year's is 「基本相同」.
+CARRIED_OVER = 0.5
+_CARRIED_NAMES = {"problems": "存在问题", "plans": "下一步工作打算", "practices": "主要做法"}
+
+
+def _line(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1 if text else 0
+
+
+def _own_findings(file: str, dup: DupResult, text: str) -> list[dict[str, Any]]:
+    """Passages taken over from the unit's own last report (spans merged by part)."""
     out = []
     for s in dup.spans:
-        if s.own is not own:
+        if not s.own:
             continue
-        whose = "本单位上年报告" if own else f"同批{s.source_unit or '其他单位'}的报告"
         out.append({
-            "file": file, "category": "dup", "code": "dup-own" if own else "dup-other",
-            "severity": "warning", "section": s.section, "text": s.text,
-            "line": text.count("\n", 0, s.start) + 1 if text else 0,
-            "start": s.start, "end": s.end,
-            "message": f"与{whose}重复（相似度{s.score:.0%}，{s.chars}字）：请结合本年度实际重新撰写",
+            "file": file, "category": "dup", "code": "dup-own", "severity": "warning", "section": s.section,
+            "text": s.text, "line": _line(text, s.start), "start": s.start, "end": s.end,
+            "message": f"与本单位上年报告相同（{s.chars}字）：这一段沿用了上年的文字，请对照本年度实际核改",
         })
     return out
+
+
+def _stat_findings(file: str, dup: DupResult, text: str) -> list[dict[str, Any]]:
+    out = []
+    for st in dup.stats:
+        out.append({
+            "file": file, "category": "dup", "code": "dup-stat", "severity": "info", "section": st.section,
+            "text": st.text, "line": _line(text, st.start), "start": st.start, "end": st.end,
+            "message": f"格式相同的统计句（与{'上年报告' if st.own else st.source}相比：{st.describe()}），数字已更新，不算重复",
+        })
+    return out
+
+
+def _pair_findings(file: str, spans: Sequence[Any], other_unit: str, text: str, *, copier: bool) -> list[dict[str, Any]]:
+    out = []
+    for s in spans:
+        what = "疑似抄自" if copier else "与"
+        out.append({
+            "file": file, "category": "dup", "code": "dup-other", "severity": "warning", "section": s.section,
+            "text": s.text, "line": _line(text, s.start), "start": s.start, "end": s.end,
+            "message": (f"{what}{other_unit}报告的相同段落（{s.chars}字）：{s.source_text[:60]}"
+                        if copier else f"与{other_unit}报告有相同段落（{s.chars}字）：{s.source_text[:60]}"),
+        })
+    return out
+
+
+def _body_chars(text: str, title: str | None) -> int:
+    """字数: every character of the body that is not white space (the title left out)."""
+    body = text
+    if title:
+        i = text.find(title)
+        if i != -1 and i < 200:
+            body = text[:i] + text[i + len(title):]
+    return sum(1 for c in body if not c.isspace())
+
+
+#: Bump when what is cached per file changes.
+CACHE_VERSION = "review-1"
+
+
+def _analyse(
+    name: str,
+    path: Path,
+    names: dict[str, str],
+    cache_dir: Path | None,
+    extras: Callable[[str | None], tuple[Sequence[Any], Sequence[Any]]] | None = None,
+) -> tuple[dict[str, Any], Prepared]:
+    """Read, check and prepare one file; kept on disk by content hash (``cache_dir``).
+
+    ``extras(unit)`` gives the unit's own 规范提法 lists and last year's feedback items; a
+    report with any is checked afresh (they are not part of the cached reading).
+    """
+    from ..checks import check_text
+    from ..checks.dup import source_from_text
+    from ..kb.ingest import read_text
+    from ..similarity.cache import VERSION, _load, _save
+    from ..similarity.shingles import canonical_phrases
+    from .numbers import number_contradictions
+
+    key = None
+    if cache_dir is not None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        if data is not None:
+            h = hashlib.sha256(f"{CACHE_VERSION}|{VERSION}|{name}|".encode())
+            h.update(data)
+            h.update("\x1f".join(canonical_phrases()).encode("utf-8"))
+            key = h.hexdigest()[:32]
+            info_path, prep_path = cache_dir / f"{key}.json", cache_dir / f"{key}.npz"
+            if info_path.is_file() and prep_path.is_file():
+                try:
+                    info = json.loads(info_path.read_text(encoding="utf-8"))
+                    prep = _load(prep_path)
+                    if prep is not None and isinstance(info, dict) and not _has_extras(extras, prep.unit):
+                        return info, prep
+                except (OSError, ValueError):
+                    pass
+    text = read_text(path).text
+    prep = source_from_text(text, filename=name, key=name)
+    prep.meta["file"] = None  # batch names are relative, not paths on disk
+    lists, items = extras(prep.unit) if extras else ((), ())
+    result = check_text(text, policy_lists=lists)
+    if items:  # issue 24: last year's 复核意见 answered?
+        from ..checks.feedback import unanswered_findings
+
+        result.findings += unanswered_findings(result.locator or Locator(result.doc), items)
+    found = [f.to_dict() for f in result.findings]
+    contra = number_contradictions(text, result.locator)
+    found += [f.to_dict() for f in contra]
+    cats: dict[str, int] = {}
+    for finding in result.findings:
+        cats[finding.category] = cats.get(finding.category, 0) + 1
+    for d in found:
+        d["file"] = name
+    missing = [e.id for e in result.elements if e.required and e.status == "missing"]
+    info = {
+        "missing": missing,
+        "missing_names": [names.get(m, m) for m in missing],
+        "present": [e.id for e in result.elements if e.status != "missing"],
+        "parts": {sec.label: e.id for e in result.elements for sec in e.sections},
+        "cats": cats,
+        "contradictions": len(contra),
+        "errors": sum(1 for f in found if f["severity"] == "error"),
+        "findings": found,
+        "chars": _body_chars(prep.text, prep.meta.get("title")),
+    }
+    if cache_dir is not None and key is not None and not (lists or items):
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            _save(cache_dir / f"{key}.npz", prep)
+            tmp = cache_dir / f"{key}.json.tmp"
+            tmp.write_text(json.dumps(info, ensure_ascii=False, default=str), encoding="utf-8")
+            tmp.replace(cache_dir / f"{key}.json")
+        except OSError:
+            pass
+    return info, prep
+
+
+#: Fewest shared characters (normalised) before 「疑似抄袭」 may be said at all: a sentence or
+#: two of stock wording one unit used last year and another uses this year is no theft.
+MIN_DIRECTED_CHARS = 100
+
+
+def _direction(prev_a: Prepared | None, b: Prepared, spans_b: Sequence[Any], prev_b: Prepared | None) -> bool:
+    """Whether ``b`` took the shared passages from ``a``: ``a``'s own earlier report
+    (``prev_a``) holds them and ``b``'s own earlier report (``prev_b``) does not."""
+    shared = sum(s.chars for s in spans_b)
+    if prev_a is None or shared < MIN_DIRECTED_CHARS:
+        return False
+    got = find_copies(b, SourceIndex([prev_a]))
+    if shared <= 0 or got.copied < 0.5 * shared:
+        return False
+    if prev_b is not None:
+        mine = find_copies(b, SourceIndex([prev_b]))
+        if mine.own >= 0.5 * shared or mine.copied >= 0.5 * shared:
+            return False  # b had such wording last year too: who was first is not known
+    return True
+
+
+def _has_extras(extras: Callable[[str | None], tuple[Sequence[Any], Sequence[Any]]] | None, unit: str | None) -> bool:
+    if extras is None:
+        return False
+    lists, items = extras(unit)
+    return bool(lists or items)
 
 
 def review_batch(
@@ -325,113 +481,142 @@ def review_batch(
     rules: StatusRules | None = None,
     progress: Progress | None = None,
     skipped: Sequence[dict[str, str]] = (),
+    cache_dir: Path | None = None,
     policy_lists: Callable[[str | None], Sequence[Any]] | None = None,
     feedback: Mapping[str, Sequence[Any]] | None = None,
 ) -> BatchResult:
     """Review ``(name, path)`` files; ``previous`` files and ``kb`` reports are last years'.
 
+    Every verdict is independent of the order of ``inputs`` and of their names beyond
+    what the names say (a unit named by its file): reports are handled in the order of
+    their content, and pairs come from rare shared passages, not from file order.
+    ``cache_dir`` keeps each file's reading, checking and preparing by content hash.
     ``policy_lists(unit)`` gives a report's unit's own 规范提法 lists; ``feedback`` last
     year's items per unit (:func:`~drafter.review.feedback.feedback_from_xlsx`): an item a
     report leaves unanswered is a finding.
     """
-    from ..checks import check_text
-    from ..checks.dup import prepare_file, source_from_text
-    from ..kb.ingest import read_text
+    from ..checks.dup import prepare_file
+    from ..similarity.common import learn
     from ..text.specs import load_spec
-    from .numbers import number_contradictions
 
     t0 = time.perf_counter()
     rules = rules or load_rules()
     out_skipped = list(skipped)
     names = {e.id: e.name for e in load_spec("report").elements}
+    extras = None
+    if policy_lists is not None or feedback:
+        from .feedback import feedback_for
+
+        def extras(unit: str | None) -> tuple[Sequence[Any], Sequence[Any]]:
+            return (policy_lists(unit) if policy_lists else ()), (feedback_for(unit, feedback) if feedback else ())
     rows: list[ReviewedReport] = []
     prepared: list[Prepared] = []
+    infos: list[dict[str, Any]] = []
     total = len(inputs)
     for n, (name, path) in enumerate(inputs, start=1):
         if progress:
             progress(n - 1, total, name)
         try:
-            text = read_text(path).text
+            info, prep = _analyse(name, path, names, cache_dir, extras)
         except IngestError as err:
             out_skipped.append({"file": name, "reason": err.reason})
             continue
         except Exception as err:  # a reader crashing on one file must not stop the batch
             out_skipped.append({"file": name, "reason": f"读取失败（{type(err).__name__}）"})
             continue
-        prep = source_from_text(text, filename=name, key=name)
-        prep.meta["file"] = None  # batch names are relative, not paths on disk
-        result = check_text(text, policy_lists=policy_lists(prep.unit) if policy_lists else ())
-        if feedback:  # issue 24: last year's 复核意见 answered?
-            from ..checks.feedback import unanswered_findings
-            from .feedback import feedback_for
-
-            result.findings += unanswered_findings(result.locator or Locator(result.doc),
-                                                   feedback_for(prep.unit, feedback))
-        found = [f.to_dict() for f in result.findings]
-        contra = number_contradictions(text, result.locator)
-        found += [f.to_dict() for f in contra]
-        missing = [e.id for e in result.elements if e.required and e.status == "missing"]
-        present = [e.id for e in result.elements if e.status != "missing"]
-        cats: dict[str, int] = {}
-        for finding in result.findings:
-            cats[finding.category] = cats.get(finding.category, 0) + 1
-        for d in found:
-            d["file"] = name
+        cats = info["cats"]
         rows.append(ReviewedReport(
             file=name, unit=prep.unit, year=prep.year, title=prep.meta.get("title"),
-            chars=prep.length, missing=missing, missing_names=[names.get(m, m) for m in missing],
-            present=present, placeholders=cats.get("placeholder", 0), numbering=cats.get("numbering", 0),
-            proofread=cats.get("proofread", 0), contradictions=len(contra),
-            errors=sum(1 for f in found if f["severity"] == "error"),
-            previous_dup=None, previous=None, similar=None, findings=found, text=prep.text,
+            chars=int(info["chars"]), missing=list(info["missing"]), missing_names=list(info["missing_names"]),
+            present=list(info["present"]), placeholders=cats.get("placeholder", 0),
+            numbering=cats.get("numbering", 0), proofread=cats.get("proofread", 0),
+            contradictions=int(info["contradictions"]), errors=int(info["errors"]),
+            previous_dup=None, previous=None, similar=None, findings=list(info["findings"]), text=prep.text,
             text_hash=_hash(prep.text),
         ))
         prepared.append(prep)
+        infos.append(info)
     if progress:
         progress(total, total, "")
 
-    # own previous reports
+    from ..similarity.cache import cached_prepare
+    from ..similarity.shingles import canonical_phrases
+
+    phrases = canonical_phrases()
     pool: list[Prepared] = list(kb)
     for p in previous:
         try:
-            pool.append(prepare_file(p))
+            pool.append(cached_prepare(cache_dir, Path(p), {"name": Path(p).name, "previous": True}, phrases,
+                                       lambda p=p: prepare_file(p)))
         except IngestError as err:
             out_skipped.append({"file": f"（上年）{Path(p).name}", "reason": err.reason})
-    for row, prep in zip(rows, prepared, strict=True):
-        prev = _previous_for(prep, pool)
+
+    # 套话: wording many units share, over the batch, last year's reports and the knowledge base
+    wording = learn(prepared + pool)
+    wording.apply(prepared + pool)
+
+    extra: dict[int, dict[str, Any]] = {i: {} for i in range(len(rows))}
+    prev_of = [_previous_for(prep, pool) for prep in prepared]
+    # own previous reports: reuse measured on the narrative parts
+    for i, (row, prep) in enumerate(zip(rows, prepared, strict=True)):
+        prev = prev_of[i]
         if prev is None:
             continue
         dup = find_copies(prep, SourceIndex([prev]))
-        row.previous_dup = dup.rate
+        parts = infos[i]["parts"]
+        narrative = [sec for sec in dup.sections if parts.get(sec.section) in NARRATIVE]
+        chars = sum(sec.chars for sec in narrative)
+        row.previous_dup = (sum(sec.own for sec in narrative) / chars) if chars else dup.own_rate
         row.previous = prev.name
         row.previous_text = prev.text
-        row.findings += _span_findings(row.file, dup, own=True, text=prep.text)
+        carried = []
+        for sec in dup.sections:
+            el = parts.get(sec.section)
+            if el in ("problems", "plans") and sec.chars >= 20 and sec.own / sec.chars >= CARRIED_OVER:
+                carried.append(el)
+        for el in ("problems", "plans"):
+            extra[i][f"{el}_dup"] = 1.0 if el in carried else 0.0
+        if carried or row.previous_dup >= rules.threshold("previous_dup", 0.2) - 0.005:
+            row.findings += _own_findings(row.file, dup, prep.text)
+        row.findings += _stat_findings(row.file, dup, prep.text)
 
-    # similar reports of other units in the batch
+    # other units' reports of the batch sharing rare passages
     results: dict[int, DupResult] = {}
-    pairs = similar_pairs(prepared, results=results)
+    # the 相似报告 list: pairs from the reporting threshold (the mildest rule on similarity) up
+    pairs = similar_pairs(prepared, results=results, wording=wording, min_similarity=rules.threshold("similar", 0.1))
     index_of = {p.key: i for i, p in enumerate(prepared)}
-    best: dict[int, tuple[float, int]] = {}
+    best: dict[int, tuple[float, int, int, bool]] = {}  # similarity, partner, passages, copier
+    pair_rows = []
     for pair in pairs:
         i, j = index_of[pair.a], index_of[pair.b]
-        for x, y in ((i, j), (j, i)):
-            if x not in best or pair.similarity > best[x][0]:
-                best[x] = (pair.similarity, y)
-    for i, (sim, j) in best.items():
-        rows[i].similar = {"file": rows[j].file, "unit": rows[j].unit, "similarity": round(sim, 4)}
-        if i in results:
-            partner = prepared[j].key
-            dup = results[i]
-            dup.spans = [s for s in dup.spans if s.source_key == partner]
-            rows[i].findings += _span_findings(rows[i].file, dup, own=False, text=prepared[i].text)
-    for row in rows:
-        row.status, row.reasons = rules.evaluate(row.metrics())
-    pair_rows = [
-        {"a": p.a, "b": p.b, "similarity": round(p.similarity, 4),
-         "a_unit": rows[index_of[p.a]].unit, "b_unit": rows[index_of[p.b]].unit,
-         "a_from_b": round(p.a_from_b, 4), "b_from_a": round(p.b_from_a, 4)}
-        for p in pairs
-    ]
+        a_copier = _direction(prev_of[j], prepared[i], pair.a_spans, prev_of[i])
+        b_copier = not a_copier and _direction(prev_of[i], prepared[j], pair.b_spans, prev_of[j])
+        for x, y, spans, copier in ((i, j, pair.a_spans, a_copier), (j, i, pair.b_spans, b_copier)):
+            n_pass = max(len(pair.a_spans), len(pair.b_spans))
+            cur = (round(pair.similarity, 4), y, n_pass, copier)
+            if x not in best or (cur[0], -y) > (best[x][0], -best[x][1]):
+                best[x] = cur
+        pair_rows.append({
+            "a": pair.a, "b": pair.b, "similarity": round(pair.similarity, 4),
+            "a_unit": rows[i].unit, "b_unit": rows[j].unit,
+            "a_from_b": round(pair.a_from_b, 4), "b_from_a": round(pair.b_from_a, 4),
+            "passages": pair.passages,
+            "direction": "a_from_b" if a_copier else "b_from_a" if b_copier else "",
+        })
+    for i, (sim, j, n_pass, copier) in best.items():
+        rows[i].similar = {"file": rows[j].file, "unit": rows[j].unit, "similarity": sim, "passages": n_pass,
+                           "copier": copier}
+        extra[i]["partner"] = rows[j].unit or rows[j].file
+        extra[i]["passages"] = n_pass
+        extra[i]["copied"] = sim if copier else None
+        if copier:
+            extra[i]["similar"] = None  # 疑似抄袭 says it: not also 「有N处相同段落」
+        pair = next(p for p in pairs if {index_of[p.a], index_of[p.b]} == {i, j})
+        spans = pair.a_spans if index_of[pair.a] == i else pair.b_spans
+        rows[i].findings += _pair_findings(rows[i].file, spans, str(extra[i]["partner"]), prepared[i].text,
+                                           copier=copier)
+    for i, row in enumerate(rows):
+        row.status, row.reasons = rules.evaluate({**row.metrics(), **extra[i]})
     return BatchResult(rows, pair_rows, out_skipped, time.perf_counter() - t0, rules.passing)
 
 
@@ -448,6 +633,7 @@ def review_path(
     """Review every report in a folder or .zip; ``previous`` a folder (or .zip) of last year's;
     ``feedback`` last year's 审核表 items per unit. Each report's unit's own 规范提法 lists are used."""
     from ..checks.dup import kb_sources
+    from ..checks.formulations import lists_for_unit
 
     with tempfile.TemporaryDirectory(prefix="drafter-review-") as tmp:
         inputs, skipped = collect_inputs(path, Path(tmp) / "batch")
@@ -456,18 +642,12 @@ def review_path(
             prev_inputs, prev_skipped = collect_inputs(previous, Path(tmp) / "previous")
             prev_files = [p for _, p in prev_inputs]
             skipped += [{"file": f"（上年）{s['file']}", "reason": s["reason"]} for s in prev_skipped]
-        kb: list[Prepared] = []
-        if use_kb:
-            if settings is None:
-                from ..settings import get_settings
-
-                settings = get_settings()
-            kb = kb_sources(settings)
-        from ..checks.formulations import lists_for_unit
-
         if settings is None:
             from ..settings import get_settings
 
             settings = get_settings()
+        kb: list[Prepared] = kb_sources(settings) if use_kb else []
+        cache_dir = Path(settings.home) / "cache" / "review"
         return review_batch(inputs, previous=prev_files, kb=kb, rules=rules, progress=progress, skipped=skipped,
-                            policy_lists=lambda unit: lists_for_unit(settings, unit), feedback=feedback)
+                            cache_dir=cache_dir, policy_lists=lambda unit: lists_for_unit(settings, unit),
+                            feedback=feedback)

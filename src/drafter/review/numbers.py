@@ -8,7 +8,9 @@ Two kinds, both found with the checker's own count reader
   unit after ``其中`` in the same sentence.
 * ``numbers-twice`` — the same count stated twice with two values: ``职级晋升12人`` in the
   overview and ``职级晋升15人`` later. A count is named by the words just before it in
-  its clause; sentences comparing years (上年, 同比, 较…) are left alone.
+  its clause, its optional qualifiers dropped (「提拔正职干部」 and 「提拔乡科级正职领导干部」
+  are one figure); digits other than dates stay in the label (「35岁以下」); sentences
+  comparing years (上年, 同比, 较…) are left alone.
 
 >>> [f.code for f in number_contradictions("共提拔干部5人，其中正职3人、副职4人。")]
 ['numbers-total']
@@ -45,7 +47,17 @@ def _label(text: str, c: Count) -> str:
         lo -= 1
     label = _FILLER.sub("", text[lo : c.start])
     label = _TAIL.sub("", label)
-    return re.sub(r"\d+(?:年|月|日)?", "", label)
+    # dates go (2025年提拔… is 提拔…); other digits are part of the label (35岁以下)
+    return re.sub(r"\d+(?:年度?|月|日)", "", label)
+
+
+#: Words that name the same figure more or less fully: 「提拔正职干部」 = 「提拔乡科级正职领导干部」.
+_QUALIFIERS = re.compile(r"乡科级|县处级|厅局级|领导|职务|层次|人员|同志|干部")
+
+
+def _key(label: str) -> str:
+    """A count's label with its optional qualifiers dropped, for matching rewordings."""
+    return _QUALIFIERS.sub("", label) or label
 
 
 def _fmt(v: float) -> str:
@@ -80,7 +92,7 @@ def number_contradictions(text: str, loc: Locator | None = None) -> list[Finding
             ))
 
     # the same count, two values
-    seen: dict[tuple[str, str], Count] = {}
+    seen: dict[tuple[str, str], tuple[Count, str]] = {}
     for c in counts:
         lo, hi = _sentence_bounds(text, c.start)
         sentence = text[lo:hi]
@@ -89,15 +101,17 @@ def number_contradictions(text: str, loc: Locator | None = None) -> list[Finding
         label = _label(text, c)
         if len(label) < 4:
             continue
-        key = (label, c.unit)
-        first = seen.get(key)
-        if first is None:
-            seen[key] = c
+        key = (_key(label), c.unit)
+        got = seen.get(key)
+        if got is None:
+            seen[key] = (c, label)
             continue
+        first, first_label = got
         if first.value != c.value:
+            before = f"“{first_label}{first.text}”" if first_label != label else f"“{first.text}”"
             out.append(loc.make(
                 "consistency", "numbers-twice", "warning",
-                f"“{label}”前文写作“{first.text}”（第{loc.line(first.start)}行），此处为“{c.text}”："
+                f"“{label}”前文写作{before}（第{loc.line(first.start)}行），此处为“{c.text}”："
                 "同一数字前后不一致，请核对。",
                 c.start, c.end,
             ))

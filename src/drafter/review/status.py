@@ -31,10 +31,21 @@ METRICS: dict[str, str] = {
     "contradictions": "数字矛盾",
     "errors": "错误级问题",
     "previous_dup": "与上年报告重复率",
-    "similar": "与其他单位报告相似度",
+    "similar": "与其他单位报告相同内容占比",
+    "copied": "疑似抄袭（方向已知）的相同内容占比",
+    "passages": "与其他单位报告的相同段落数",
+    "problems_dup": "存在问题与上年基本相同（1/0）",
+    "plans_dup": "下一步打算与上年基本相同（1/0）",
     "chars": "正文字数",
 }
-_RATIOS = {"previous_dup", "similar"}
+_RATIOS = {"previous_dup", "similar", "copied"}
+
+
+def shown(metric: str, value: Any) -> Any:
+    """A value as the table shows it and as the rules compare it: ratios as whole percents."""
+    if value is None or metric not in _RATIOS:
+        return value
+    return round(float(value) * 100) / 100
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq,
 }
@@ -49,18 +60,24 @@ class Rule:
     reason: str
 
     def met(self, values: Mapping[str, Any]) -> bool:
-        v = values.get(self.metric)
+        v = shown(self.metric, values.get(self.metric))
         return v is not None and _OPS[self.op](v, self.value)
 
     def explain(self, values: Mapping[str, Any]) -> str:
-        v = values.get(self.metric)
+        v = shown(self.metric, values.get(self.metric))
 
         def fmt(x: Any) -> str:
             if self.metric in _RATIOS:
                 return f"{float(x):.0%}"
             return str(int(x)) if float(x) == int(x) else str(x)
 
-        return self.reason.format(value=fmt(v), threshold=fmt(self.value))
+        context = {k: ("" if x is None else x) for k, x in values.items() if isinstance(x, (str, int, float))}
+        context.update(value=fmt(v), threshold=fmt(self.value))
+        context.setdefault("partner", "其他单位")
+        try:
+            return self.reason.format(**context)
+        except (KeyError, IndexError, ValueError):
+            return f"{METRICS[self.metric]}{fmt(v)}"
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,11 @@ class StatusRules:
     @property
     def passing(self) -> str:
         return self.statuses[0]
+
+    def threshold(self, metric: str, default: float) -> float:
+        """The mildest threshold a ``>=``/``>`` rule sets on ``metric`` (where reporting starts)."""
+        vals = [r.value for r in self.rules if r.metric == metric and r.op in (">=", ">")]
+        return min(vals) if vals else default
 
     def evaluate(self, values: Mapping[str, Any]) -> tuple[str, list[str]]:
         """The status and the reasons (worst status first, each reason once)."""

@@ -38,7 +38,7 @@ REPORT_COLUMNS = (
     "问题数",
 )
 FINDING_COLUMNS = ("文件", "单位", "状态", "类别", "程度", "部分", "行", "引文", "说明", "规范写法", "出处")
-PAIR_COLUMNS = ("报告A", "单位A", "报告B", "单位B", "相似度", "A取自B", "B取自A")
+PAIR_COLUMNS = ("报告A", "单位A", "报告B", "单位B", "相似度", "A取自B", "B取自A", "相同段落", "谁抄谁")
 
 
 def _width(value: Any) -> int:
@@ -71,7 +71,7 @@ def _sheet(wb: Any, title: str, columns: Sequence[str], rows: list[list[Any]], *
         for cell in ws[letter][1:]:
             cell.font = Font(name=_FONT)
             if name in percent and cell.value is not None:
-                cell.number_format = "0.0%"
+                cell.number_format = "0%"
             if name in wrap:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             else:
@@ -86,6 +86,16 @@ def _sheet(wb: Any, title: str, columns: Sequence[str], rows: list[list[Any]], *
     return ws
 
 
+def _pct(v: Any) -> Any:
+    """A ratio as the table shows it and the status rules compare it (whole percents)."""
+    return None if v is None else round(float(v) * 100) / 100
+
+
+def _acts(findings: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """What a reviewer acts on: errors and warnings (notes such as updated statistics sentences left out)."""
+    return [f for f in findings if f.get("severity") != "info"]
+
+
 def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None = None) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -98,9 +108,9 @@ def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None 
             n, r.file, r.unit or "（未识别）", r.year, r.status, "；".join(r.reasons) or "—", r.chars,
             "、".join(r.missing_names) or "—", r.placeholders, r.numbering, r.proofread,
             policy_cell(r.findings), r.contradictions,
-            r.previous_dup, r.previous or "—",
+            _pct(r.previous_dup), r.previous or "—",
             r.similar["file"] if r.similar else "—", (r.similar or {}).get("unit") or "—",
-            r.similar["similarity"] if r.similar else None, len(r.findings),
+            _pct(r.similar["similarity"]) if r.similar else None, len(_acts(r.findings)),
         ])
     columns: tuple[str, ...] = REPORT_COLUMNS
     if marks is not None:
@@ -120,7 +130,7 @@ def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None 
 
     frows: list[list[Any]] = []
     for r in result.reports:
-        for f in r.findings:
+        for f in _acts(r.findings):
             frows.append([
                 r.file, r.unit or "（未识别）", r.status, _CATEGORY_ZH.get(f.get("category", ""), f.get("category")),
                 _SEVERITY_ZH.get(f.get("severity", ""), f.get("severity")), f.get("section") or "（开头）",
@@ -130,8 +140,10 @@ def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None 
     _sheet(wb, SHEETS[1], FINDING_COLUMNS, frows, wrap=("引文", "说明", "规范写法", "出处"), max_width=50,
            caps={"部分": 28, "文件": 36})
 
-    prow = [[p["a"], p.get("a_unit"), p["b"], p.get("b_unit"), p["similarity"], p.get("a_from_b"),
-             p.get("b_from_a")] for p in result.pairs]
+    prow = [[p["a"], p.get("a_unit"), p["b"], p.get("b_unit"), _pct(p["similarity"]), _pct(p.get("a_from_b")),
+             _pct(p.get("b_from_a")), p.get("passages"),
+             {"a_from_b": "A疑似抄自B", "b_from_a": "B疑似抄自A"}.get(p.get("direction") or "", "不明")]
+            for p in result.pairs]
     _sheet(wb, SHEETS[2], PAIR_COLUMNS, prow, percent=("相似度", "A取自B", "B取自A"))
     if result.skipped:
         _sheet(wb, "未能读取", ("文件", "原因"), [[s["file"], s["reason"]] for s in result.skipped], wrap=("原因",))

@@ -24,7 +24,7 @@ from .shingles import MIN_CLAUSE, K, Prepared
 __all__ = ["VERSION", "cached_prepare", "cache_key"]
 
 #: Bump when preparing changes (clauses, normalisation, shingles, masks).
-VERSION = f"3-k{K}-c{MIN_CLAUSE}"
+VERSION = f"4-k{K}-c{MIN_CLAUSE}"
 
 
 def cache_key(data: bytes, meta: Mapping[str, Any], canonical: tuple[str, ...]) -> str:

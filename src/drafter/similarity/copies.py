@@ -20,6 +20,7 @@ Pairs within a batch: :mod:`drafter.similarity.pairs`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ __all__ = [
     "Prepared",
     "SectionRate",
     "SourceIndex",
+    "StatSentence",
     "canonical_phrases",
     "find_copies",
     "normalise",
@@ -62,7 +64,8 @@ MIN_HIT_SHARE = 0.2
 MIN_RUN = 12
 #: At most this many candidate sources are aligned per clause (those holding most of it).
 MAX_CANDIDATES = 16
-#: At most this many occurrences of one shingle are followed (boilerplate shingles).
+#: A shingle occurring more often than this in the sources is no evidence of copying and is
+#: not followed at all (the rarest shingles are kept, whatever the order of the sources).
 MAX_POSTINGS = 400
 
 # --------------------------------------------------------------------------- index
@@ -92,7 +95,8 @@ class SourceIndex:
         """(query index, source, source position) for every occurrence of each hash."""
         lo = np.searchsorted(self.h, hashes, "left")
         hi = np.searchsorted(self.h, hashes, "right")
-        counts = np.minimum(hi - lo, MAX_POSTINGS)
+        counts = hi - lo
+        counts[counts > MAX_POSTINGS] = 0
         total = int(counts.sum())
         if total == 0:
             z = np.zeros(0, np.int64)
@@ -130,6 +134,30 @@ class CopiedSpan:
 
 
 @dataclass
+class StatSentence:
+    """A clause worded like a source's but with other figures: 「格式相同的统计句」, not a copy."""
+
+    start: int
+    end: int
+    text: str
+    section: str
+    source: str
+    source_key: str
+    source_text: str
+    changes: list[tuple[str, str, str]]  # (label, figure in the source, figure here)
+    own: bool
+
+    def describe(self) -> str:
+        """“提拔正科级 3→5；职级晋升 12→15”."""
+        return "；".join(f"{lab} {old}→{new}" if lab else f"{old}→{new}" for lab, old, new in self.changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["changes"] = [list(c) for c in self.changes]
+        return d
+
+
+@dataclass
 class SectionRate:
     section: str
     chars: int
@@ -158,6 +186,8 @@ class DupResult:
     sections: list[SectionRate]
     by_source: dict[str, int]  # source key → copied characters (each clause to its best source)
     matched: dict[str, int] = field(default_factory=dict)  # source key → characters it matches
+    stats: list[StatSentence] = field(default_factory=list)  # same wording, other figures
+    stat_chars: dict[str, int] = field(default_factory=dict, repr=False)  # source key → in such clauses
 
     @property
     def rate(self) -> float:
@@ -180,6 +210,7 @@ class DupResult:
             "copied": self.copied,
             "sections": [s.to_dict() for s in self.sections],
             "spans": [s.to_dict() for s in self.spans],
+            "stats": [s.to_dict() for s in self.stats],
             "by_source": dict(self.by_source),
         }
 
@@ -201,23 +232,93 @@ def _align(clause: str, region: str) -> tuple[float, int, int]:
     return al.score / 100.0, al.dest_start, al.dest_end
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_YEAR_NUM = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
+_LABEL_FILL = re.compile(r"^(?:共|共计|合计|全年|其中|今年|本年度|年内|累计|先后|分别|我局|我委|我市|我县|本单位|并|和|及|、|年|度)+")
+_LABEL_TAIL = re.compile(r"(?:领导干部|干部|人员|同志|共|达|为)+$")
+
+
+def _figures(text: str) -> list[tuple[int, str]]:
+    """``(position, figure)`` of the numbers of ``text`` that are not years (2025年)."""
+    years = {m.start() for m in _YEAR_NUM.finditer(text)}
+    return [(m.start(), m.group(0)) for m in _NUMBER.finditer(text) if m.start() not in years]
+
+
+def _figure_label(text: str, pos: int) -> str:
+    i = pos
+    while i > 0 and "\u4e00" <= text[i - 1] <= "\u9fff" and pos - i < 10:
+        i -= 1
+    label = _LABEL_FILL.sub("", text[i:pos])
+    return _LABEL_TAIL.sub("", label) or label
+
+
+def _figure_changes(here: str, there: str) -> list[tuple[str, str, str]] | None:
+    """The figures that differ between two clauses worded alike, or None when none differ."""
+    fh, ft = _figures(here), _figures(there)
+    if not fh or [f for _, f in fh] == [f for _, f in ft]:
+        return None
+    out = []
+    for k, (pos, new) in enumerate(fh):
+        old = ft[k][1] if k < len(ft) else "—"
+        if old != new:
+            out.append((_figure_label(here, pos), old, new))
+    return out or None
+
+
+def _clause_content(query: Prepared, masked: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per clause: characters that count, and whether the clause is scored at all."""
+    n = len(query.clauses)
+    content = np.zeros(n, np.int64)
+    if n == 0:
+        return content, np.zeros(0, bool)
+    cm = np.concatenate(([0], np.cumsum(~masked, dtype=np.int64)))
+    starts = np.asarray([a for a, _ in query.clauses], np.int64)
+    ends = np.asarray([b for _, b in query.clauses], np.int64)
+    content = cm[ends] - cm[starts]
+    n_sh = np.zeros(n, np.int64)
+    if len(pos):
+        ci = np.searchsorted(starts, pos, "right") - 1
+        n_sh = np.bincount(ci, minlength=n)
+    return content, (content >= MIN_CONTENT) & (n_sh >= 2)
+
+
+def _clip_source(source: Prepared, da: int, db: int) -> tuple[int, int]:
+    """Offsets in the source's text of ``norm[da:db]``, kept inside one line (never across a heading)."""
+    last = len(source.offsets) - 1
+    s_start = int(source.offsets[min(da, last)])
+    s_end = int(source.offsets[min(max(da, db - 1), last)]) + 1
+    if "\n" in source.text[s_start:s_end]:
+        mid = int(source.offsets[min((da + db) // 2, last)])
+        lo = source.text.rfind("\n", s_start, mid) + 1 or s_start
+        hi = source.text.find("\n", mid, s_end)
+        s_start, s_end = max(s_start, lo), (s_end if hi == -1 else hi)
+    return s_start, s_end
+
+
 def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] = ()) -> DupResult:
-    """Copied clauses of ``query`` in the sources of ``index`` (own unit first)."""
+    """Copied clauses of ``query`` in the sources of ``index`` (own unit first).
+
+    Deterministic and independent of the order of the sources: candidates are ranked
+    by the shingles they hold, ties by content; a shingle too common to be evidence is
+    left out entirely rather than followed for the first sources only.
+    """
     excluded = set(exclude) | ({query.key} if query.key else set())
+    masked = query.masked
     pos = query.shingle_positions()
     clause_of = np.full(len(query.norm), -1, np.int64)
     for ci, (a, b) in enumerate(query.clauses):
         clause_of[a:b] = ci
+    content_of, scored = _clause_content(query, masked, pos)
     qi, src, spos = index.lookup(query.hashes[pos]) if len(pos) else (np.zeros(0, np.int64),) * 3
     qpos = pos[qi] if len(qi) else qi
     ci_of = clause_of[qpos] if len(qpos) else qpos
-    # group hits by (clause, source)
     n_src = max(1, len(index))
     # clause → (score, source, dest a, dest b, copied a, copied b) in normalised positions
     chosen: dict[int, tuple[float, int, int, int, int, int]] = {}
     # characters each source matches, counting a clause for every source it matches
     # (two sources holding the same passage both get it; for pair similarity)
     matched: dict[int, int] = {}
+    tie = [str(src_.meta.get("hash") or src_.key) for src_ in index.sources]
     if len(ci_of):
         keys = ci_of * n_src + src
         order = np.argsort(keys, kind="stable")
@@ -225,7 +326,6 @@ def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] =
         bounds = np.flatnonzero(np.diff(keys)) + 1
         starts = np.concatenate(([0], bounds))
         ends = np.concatenate((bounds, [len(keys)]))
-        # candidates: sources holding enough of the clause's shingles (vectorised first cut)
         n_sh_of = np.bincount(clause_of[pos], minlength=len(query.clauses))
         g_clause = keys[starts] // n_src
         sizes = ends - starts
@@ -236,13 +336,12 @@ def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] =
             k = int(keys[s0])
             per_clause.setdefault(k // n_src, []).append((k % n_src, s0, e0))
         for groups in per_clause.values():
-            if len(groups) > MAX_CANDIDATES:  # the sources holding most of the clause
-                groups.sort(key=lambda g: g[1] - g[2])
+            if len(groups) > MAX_CANDIDATES:  # the sources holding most of the clause; ties by content
+                groups.sort(key=lambda g: (g[1] - g[2], tie[g[0]]))
                 del groups[MAX_CANDIDATES:]
         for ci, groups in per_clause.items():
             a, b = query.clauses[ci]
-            content = int((~query.canonical[a:b]).sum())
-            if content < MIN_CONTENT:
+            if not scored[ci]:
                 continue
             n_sh = max(1, int(n_sh_of[ci]))
             best: tuple[float, int, int, int, int, int] | None = None
@@ -254,7 +353,8 @@ def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] =
                 distinct = len(np.unique(qpos_s[s0:e0]))
                 if distinct < max(2, MIN_HIT_SHARE * n_sh):
                     continue
-                diag = int(np.median(spos_s[s0:e0] - qpos_s[s0:e0]))
+                dd = np.sort(spos_s[s0:e0] - qpos_s[s0:e0])
+                diag = int(dd[len(dd) // 2])
                 lo = max(0, a + diag - 12)
                 hi = min(len(source.norm), b + diag + 12)
                 score, da, db = _align(query.norm[a:b], source.norm[lo:hi])
@@ -265,20 +365,26 @@ def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] =
                     if run is None:
                         continue
                     ra, rb, sa = run
-                    if int((~query.canonical[ra:rb]).sum()) < MIN_RUN:
+                    if int((~masked[ra:rb]).sum()) < MIN_RUN:
                         continue
                     score = 1.0
                     cand = (score, s_idx, max(0, ra + sa), min(len(source.norm), rb + sa), ra, rb)
-                matched[s_idx] = matched.get(s_idx, 0) + int((~query.canonical[cand[4] : cand[5]]).sum())
-                if best is None or score > best[0]:
+                matched[s_idx] = matched.get(s_idx, 0) + int((~masked[cand[4] : cand[5]]).sum())
+                key = (score, tie[s_idx])
+                if best is None or key > (best[0], tie[best[1]]):
                     best = cand
-                if same_unit(query.unit, source.unit) and (own_best is None or score > own_best[0]):
+                if same_unit(query.unit, source.unit) and (
+                    own_best is None or key > (own_best[0], tie[own_best[1]])
+                ):
                     own_best = cand
             pick = own_best or best
             if pick is not None:
                 chosen[ci] = pick
-    result = _result(query, index, chosen)
+    result = _result(query, index, chosen, masked, content_of, scored)
     result.matched = {index.sources[i].key: n for i, n in matched.items()}
+    for key, n in result.stat_chars.items():
+        if key in result.matched:
+            result.matched[key] = max(0, result.matched[key] - n)
     return result
 
 
@@ -306,21 +412,40 @@ def _longest_run(qpos: np.ndarray, spos: np.ndarray, a: int, b: int) -> tuple[in
 
 
 def _result(
-    query: Prepared, index: SourceIndex, chosen: dict[int, tuple[float, int, int, int, int, int]]
+    query: Prepared,
+    index: SourceIndex,
+    chosen: dict[int, tuple[float, int, int, int, int, int]],
+    masked: np.ndarray,
+    content_of: np.ndarray,
+    scored: np.ndarray,
 ) -> DupResult:
-    canon = query.canonical
     sec_stats: dict[str, list[int]] = {s: [0, 0, 0, 0] for s in query.section_order}
-    for ci, (a, b) in enumerate(query.clauses):
-        sec_stats.setdefault(query.sections[ci], [0, 0, 0, 0])[0] += int((~canon[a:b]).sum())
+    for ci in range(len(query.clauses)):
+        if scored[ci]:
+            sec_stats.setdefault(query.sections[ci], [0, 0, 0, 0])[0] += int(content_of[ci])
     spans: list[CopiedSpan] = []
+    stats: list[StatSentence] = []
+    stat_chars: dict[str, int] = {}
     by_source: dict[str, int] = {}
     copied = own = other = 0
     prev_ci = -2
     for ci in sorted(chosen):
         score, s_idx, da, db, a, b = chosen[ci]
         source = index.sources[s_idx]
-        n = int((~canon[a:b]).sum())
+        n = int((~masked[a:b]).sum())
         is_own = same_unit(query.unit, source.unit)
+        start, end = int(query.offsets[a]), int(query.offsets[b - 1]) + 1
+        s_start, s_end = _clip_source(source, da, db)
+        changes = _figure_changes(query.text[start:end], source.text[s_start:s_end])
+        if changes is not None:  # 格式相同的统计句: the same sentence with this year's figures
+            stats.append(StatSentence(
+                start=start, end=end, text=query.text[start:end], section=query.sections[ci],
+                source=source.name, source_key=source.key, source_text=source.text[s_start:s_end],
+                changes=changes, own=is_own,
+            ))
+            stat_chars[source.key] = stat_chars.get(source.key, 0) + n
+            prev_ci = -2
+            continue
         copied += n
         own += n if is_own else 0
         other += 0 if is_own else n
@@ -328,9 +453,6 @@ def _result(
         st[1] += n
         st[2 if is_own else 3] += n
         by_source[source.key] = by_source.get(source.key, 0) + n
-        start, end = int(query.offsets[a]), int(query.offsets[b - 1]) + 1
-        s_start = int(source.offsets[min(da, len(source.offsets) - 1)])
-        s_end = int(source.offsets[max(da, db - 1)]) + 1
         last = spans[-1] if spans else None
         if (
             last is not None
@@ -339,13 +461,16 @@ def _result(
             and last.section == query.sections[ci]
             and "\n" not in query.text[last.end : start]
             and (a, b) == query.clauses[ci]
+            and last.source_end <= s_start + 2
+            and s_start - last.source_end <= 8
+            and "\n" not in source.text[last.source_end : s_start]
         ):
             last.end = end
             last.text = query.text[last.start : end]
             last.source_end = max(last.source_end, s_end)
             last.source_text = source.text[last.source_start : last.source_end]
             last.chars += n
-            last.score = min(last.score, score)
+            last.score = min(last.score, round(score, 3))
         else:
             spans.append(CopiedSpan(
                 start=start, end=end, text=query.text[start:end], section=query.sections[ci],
@@ -355,4 +480,7 @@ def _result(
             ))
         prev_ci = ci
     sections = [SectionRate(s, v[0], v[1], v[2], v[3]) for s, v in sec_stats.items() if v[0]]
-    return DupResult(query.length, copied, own, other, spans, sections, by_source)
+    total = int(content_of[scored].sum()) if len(scored) else 0
+    out = DupResult(total, copied, own, other, spans, sections, by_source, stats=stats)
+    out.stat_chars = stat_chars
+    return out

@@ -9,8 +9,11 @@ title and the headings are not scored (every report has them).
 
 Canonical formulations are masked: the ``phrases`` of ``knowledge/policies/*.yaml``
 (selection principles, 好干部标准, 凡提四必 …), the common formulas of
-``knowledge/review/formulas.yaml`` and cited document titles (《…》). Their characters
-neither make a clause copied nor count in the 重复率.
+``knowledge/review/formulas.yaml``, the fixed pieces of the drafting phrase bank
+(``knowledge/phrasebank.yaml``, :func:`drafter.facts.phrasebank.fixed_pieces`) and cited
+document titles (《…》). Their characters neither make a clause copied nor count in the
+重复率. Wording many units share is learned per batch (:mod:`drafter.similarity.common`)
+and masked the same way (``Prepared.common``).
 """
 
 from __future__ import annotations
@@ -105,31 +108,49 @@ def _canonical_cached(policy_dir: str) -> tuple[str, ...]:
                 n = normalise(str(p))
                 if len(n) >= 3:
                     phrases.add(n)
-    return tuple(sorted(phrases, key=len, reverse=True))
+    try:
+        from ..facts.phrasebank import fixed_pieces
+
+        for piece in fixed_pieces():
+            n = normalise(piece)
+            if len(n) >= 6:  # shorter pieces (“坚持”, “严格落实”) are words, not phrasings
+                phrases.add(n)
+    except Exception:  # noqa: BLE001 — a broken phrase bank is reported where drafting reads it
+        pass
+    return tuple(sorted(phrases, key=lambda x: (-len(x), x)))
 
 
 def canonical_phrases(policy_dir: str | Path | None = None) -> tuple[str, ...]:
     """Normalised canonical formulations (longest first): the ``phrases`` of
     ``knowledge/policies/*.yaml`` and of ``knowledge/review/formulas.yaml``."""
     if policy_dir is None:
-        from ..settings import get_settings
+        import os
 
-        policy_dir = get_settings().knowledge_dir / "policies"
+        policy_dir = _default_policy_dir(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("DRAFTER_"))))
     return _canonical_cached(str(policy_dir))
+
+
+@lru_cache(maxsize=4)
+def _default_policy_dir(_env: tuple[tuple[str, str], ...]) -> str:
+    """The settings' policy folder, read once per environment (settings are costly to build)."""
+    from ..settings import get_settings
+
+    return str(get_settings().knowledge_dir / "policies")
 
 
 def same_unit(a: str | None, b: str | None) -> bool:
     """Two unit names denote the same unit (ignoring 中共 and the 党组/党委 suffix)."""
     if not a or not b:
         return False
+    return a == b or _unit_core(a) == _unit_core(b)
 
-    def core(s: str) -> str:
-        s = re.sub(r"\s+", "", s)
-        s = re.sub(r"^(?:中共|中国共产党)", "", s)
-        core_ = re.sub(r"(?:党组|党委|党工委|委员会|常委会)+$", "", s)
-        return core_ or s
 
-    return core(a) == core(b)
+@lru_cache(maxsize=65536)
+def _unit_core(s: str) -> str:
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"^(?:中共|中国共产党)", "", s)
+    core_ = re.sub(r"(?:党组|党委|党工委|委员会|常委会)+$", "", s)
+    return core_ or s
 
 
 # --------------------------------------------------------------------------- preparing
@@ -159,22 +180,41 @@ class Prepared:
     sections: list[str] = field(default_factory=list, repr=False)
     section_order: list[str] = field(default_factory=list, repr=False)
     meta: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: Characters of wording many units share (learned per batch; not cached).
+    common: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def masked(self) -> np.ndarray:
+        """Characters that are standard wording: canonical, phrase bank, or learned common."""
+        if self.common is None or len(self.common) != len(self.canonical):
+            return self.canonical
+        return self.canonical | self.common
 
     @property
     def length(self) -> int:
-        """Normalised characters that count (canonical formulations excluded)."""
-        return int(len(self.norm) - self.canonical.sum())
+        """Normalised characters that count (standard wording excluded)."""
+        return int(len(self.norm) - self.masked.sum())
 
     def shingle_positions(self) -> np.ndarray:
-        """Start positions of shingles inside one clause and free of canonical text."""
+        """Start positions of shingles inside one clause and free of standard wording."""
+        tag = (id(self.common), len(self.norm), len(self.clauses))
+        got = getattr(self, "_positions", None)
+        if got is not None and got[0] == tag:
+            return got[1]
+        pos = self._shingle_positions()
+        self._positions = (tag, pos)
+        return pos
+
+    def _shingle_positions(self) -> np.ndarray:
         if len(self.norm) < K:
             return np.zeros(0, np.int64)
         ok = np.zeros(len(self.norm) - K + 1, bool)
         for a, b in self.clauses:
             if b - a >= K:
                 ok[a : b - K + 1] = True
-        if self.canonical.any():
-            c = np.concatenate(([0], np.cumsum(self.canonical, dtype=np.int64)))
+        masked = self.masked
+        if masked.any():
+            c = np.concatenate(([0], np.cumsum(masked, dtype=np.int64)))
             touched = (c[K:] - c[:-K]) > 0
             ok &= ~touched
         return np.nonzero(ok)[0]

@@ -11,14 +11,40 @@ point at the characters the user wrote.
 '一、总体情况'
 >>> has_traditional("一、总体情况")
 False
+
+Before that, :func:`fold_compat` maps the look-alikes a PDF text layer or a font
+substitution leaves in a text — Kangxi radicals (U+2F00–U+2FDF, ``⼲⼯⼈⼀``), CJK
+radicals (U+2E80–U+2EFF) and CJK compatibility ideographs (U+F900–U+FAFF,
+U+2F800–U+2FA1F) — to the ordinary characters by NFKC, one character for one, so
+``⼀、总体情况`` is the heading ``一、总体情况``. Ingestion applies it to every text it
+reads (PDF, .docx, plain text); :func:`fold` applies it too.
+
+>>> fold_compat("⼀、⼲部⼯作")
+'一、干部工作'
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["fold", "has_traditional"]
+__all__ = ["fold", "fold_compat", "has_traditional"]
+
+_COMPAT = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+
+
+def _compat_char(m: re.Match[str]) -> str:
+    out = unicodedata.normalize("NFKC", m.group(0))
+    return out if len(out) == 1 else m.group(0)
+
+
+def fold_compat(text: str) -> str:
+    """Kangxi radicals and CJK compatibility ideographs as ordinary characters (same length)."""
+    if text.isascii() or not _COMPAT.search(text):
+        return text
+    return _COMPAT.sub(_compat_char, text)
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +68,7 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text
+    text = fold_compat(text)
     converted = _converter().convert(text)
     if len(converted) == len(text):
         return converted
