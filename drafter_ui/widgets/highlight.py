@@ -29,6 +29,7 @@ CATEGORY_ZH = {
     "structure": "结构",
     "numbering": "序号",
     "figure": "数字核对",
+    "basis": "依据",
     "proofread": "文字校对",
     "stale": "沿用旧稿",
     "policy": "政策表述",
