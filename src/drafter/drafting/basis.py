@@ -514,12 +514,25 @@ class BasisMatcher:
             out.append(sb)
         return out
 
+    def _signers(self) -> tuple[str, ...]:
+        if self.facts is None:
+            return ()
+        try:
+            return (self.facts.signature_unit,)
+        except Exception:  # noqa: BLE001
+            return ()
+
     def document(self, text: str, *, previous: str | None = None, author: str = "") -> list[SentenceBasis]:
         """Every sentence of a whole report, with its top-level section's heading; title,
         主送 and 落款 lines count as the frame."""
         from ..text.doctree import normalize_newlines, parse
 
+        from ..text.report_frame import split_frame
+
         text = normalize_newlines(text)
+        title = self.facts.title if self.facts is not None else ""
+        _body, frame = split_frame(text, title=title, signers=self._signers())
+        frame_lines = {ln.strip() for ln in frame.lines}
         doc = parse(text)
         prev_doc = parse(normalize_newlines(previous)) if previous is not None else None
         out: list[SentenceBasis] = []
@@ -534,11 +547,19 @@ class BasisMatcher:
                     return prev_doc.text[s.heading_end : s.end]
             return ""
 
+        def is_frame(sb: SentenceBasis) -> bool:
+            if sb.sentence.strip() in frame_lines:
+                sb.basis = [BasisItem("frame", "frame")]
+                sb.unsupported = []
+                return True
+            return False
+
         if doc.opening:
             body = text[doc.opening[0].start : doc.opening[-1].end]
             for sb in self.text(body, section="开头", previous=prev_of(None), author=author):
                 sb.start += doc.opening[0].start
                 sb.end += doc.opening[0].start
+                is_frame(sb)
                 out.append(sb)
         for s in doc.sections:
             body_start = s.heading_end
@@ -547,6 +568,7 @@ class BasisMatcher:
                                 previous=prev_of(s.title), author=author):
                 sb.start += body_start
                 sb.end += body_start
+                is_frame(sb)
                 out.append(sb)
         return out
 
