@@ -84,6 +84,10 @@ class ReviewedReport:
     text: str = field(default="", repr=False)
     text_hash: str = ""
     previous_text: str = field(default="", repr=False)
+    #: a 送审包 (review/package.py): sentences without basis, and the 事实依据表 rows
+    package: bool = False
+    unsupported: int | None = None
+    basis: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     def metrics(self) -> dict[str, Any]:
         """The values status rules test."""
@@ -97,6 +101,7 @@ class ReviewedReport:
             "previous_dup": self.previous_dup,
             "similar": self.similar["similarity"] if self.similar else 0.0,
             "chars": self.chars,
+            "unsupported": self.unsupported or 0,
         }
 
     def to_dict(self, *, text: bool = False) -> dict[str, Any]:
@@ -121,10 +126,13 @@ class ReviewedReport:
             "similar": self.similar,
             "findings": list(self.findings),
             "text_hash": self.text_hash,
+            "package": self.package,
+            "unsupported": self.unsupported,
         }
         if text:
             d["text"] = self.text
             d["previous_text"] = self.previous_text
+            d["basis"] = list(self.basis)
         return d
 
     @classmethod
@@ -335,6 +343,9 @@ def review_batch(
     t0 = time.perf_counter()
     rules = rules or load_rules()
     out_skipped = list(skipped)
+    pkg_tmp = tempfile.TemporaryDirectory(prefix="drafter-pkg-")
+    inputs, packages, pkg_skipped = _packages(inputs, Path(pkg_tmp.name))
+    out_skipped += pkg_skipped
     names = {e.id: e.name for e in load_spec("report").elements}
     rows: list[ReviewedReport] = []
     prepared: list[Prepared] = []
@@ -411,7 +422,13 @@ def review_batch(
             dup.spans = [s for s in dup.spans if s.source_key == partner]
             rows[i].findings += _span_findings(rows[i].file, dup, own=False, text=prepared[i].text)
     for row in rows:
+        if row.file in packages:
+            _apply_package(row, packages[row.file])
+    pkg_tmp.cleanup()
+    for row in rows:
         row.status, row.reasons = rules.evaluate(row.metrics())
+        if row.unsupported:
+            row.reasons = [*row.reasons, f"无依据的句子{row.unsupported}句"]
     pair_rows = [
         {"a": p.a, "b": p.b, "similarity": round(p.similarity, 4),
          "a_unit": rows[index_of[p.a]].unit, "b_unit": rows[index_of[p.b]].unit,
@@ -419,6 +436,19 @@ def review_batch(
         for p in pairs
     ]
     return BatchResult(rows, pair_rows, out_skipped, time.perf_counter() - t0, rules.passing)
+
+
+def _packages(inputs: Sequence[tuple[str, Path]], workdir: Path) -> tuple[list[tuple[str, Path]], dict[str, Any], list[dict[str, str]]]:
+    """送审包 among the inputs, each one submission (see :mod:`.package`)."""
+    from .package import expand_packages
+
+    return expand_packages(inputs, workdir)
+
+
+def _apply_package(row: ReviewedReport, package: Any) -> None:
+    from .package import apply_package
+
+    apply_package(row, package)
 
 
 def review_path(

@@ -27,14 +27,14 @@ _SEVERITY_ZH = {"error": "错误", "warning": "提醒", "info": "提示"}
 _CATEGORY_ZH = {
     "placeholder": "占位符", "structure": "结构", "numbering": "编号", "figure": "数字",
     "proofread": "校对", "stale": "旧稿", "policy": "提法", "consistency": "数字矛盾",
-    "dup": "重复",
+    "dup": "重复", "basis": "依据",
 }
 _FONT = "宋体"
 
 REPORT_COLUMNS = (
     "序号", "文件", "单位", "年度", "状态", "原因", "字数", "缺少部分", "占位符", "编号错误",
     "校对问题", "数字矛盾", "与上年重复率", "上年报告", "最相似的同批报告", "最相似单位", "相似度",
-    "问题数",
+    "问题数", "无依据句",
 )
 FINDING_COLUMNS = ("文件", "单位", "状态", "类别", "程度", "部分", "行", "引文", "说明")
 PAIR_COLUMNS = ("报告A", "单位A", "报告B", "单位B", "相似度", "A取自B", "B取自A")
@@ -85,6 +85,11 @@ def _sheet(wb: Any, title: str, columns: Sequence[str], rows: list[list[Any]], *
     return ws
 
 
+def _package_cells(r: Any) -> list[Any]:
+    """The 送审包 column: sentences without basis (— for a report that came without its sheet)."""
+    return [r.unsupported if getattr(r, "package", False) else "—"]
+
+
 def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None = None) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -99,6 +104,7 @@ def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None 
             r.previous_dup, r.previous or "—",
             r.similar["file"] if r.similar else "—", (r.similar or {}).get("unit") or "—",
             r.similar["similarity"] if r.similar else None, len(r.findings),
+            *_package_cells(r),
         ])
     columns: tuple[str, ...] = REPORT_COLUMNS
     if marks is not None:
