@@ -428,7 +428,8 @@ class BasisMatcher:
                 if it.norm and it.norm in norm and it.id in ("level", "superior", "region"):
                     add(BasisItem("field", it.id, it.label))
                 continue
-            if len(it.grams) >= 3 and _contained(it.grams, grams) >= _CONTAIN:
+            if len(it.grams) >= 3 and (_contained(it.grams, grams) >= _CONTAIN
+                                       or (len(grams) >= 4 and _contained(grams, it.grams) >= 0.8)):
                 add(BasisItem(it.kind, it.id, it.label))
         # phrase bank and canonical wording
         for pid, practice, pieces in self._phrases:
@@ -446,6 +447,10 @@ class BasisMatcher:
             name = m.group("q") or m.group("b")
             if m.group("b") is not None and self._is_rule(name):
                 add(BasisItem("canonical", name, f"《{name}》"))
+                continue
+            owner = next((it for it in self.items if it.kind != "field" and normalise(name) and normalise(name) in it.norm), None)
+            if owner is not None:
+                add(BasisItem(owner.kind, owner.id, owner.label))
                 continue
             if self._known_name(name):
                 continue

@@ -230,7 +230,7 @@ def read_back(
             src = by_title.get(b.title) if b.heading else next(
                 (s for s in draft_sections if not getattr(s, "heading", "")), None)
             if src is not None:
-                b.id = str(getattr(src, "id", "") or getattr(src, "section_id", ""))
+                b.id = str(getattr(src, "section_id", "") or getattr(src, "id", ""))
     new_blocks = top_blocks(new_body, spec)
     sections: list[SectionChange] = []
     for i, j in pair_blocks(old_blocks, new_blocks):
@@ -283,3 +283,77 @@ def _new_findings(old_body: str, new_body: str, facts: FactSheet, *, genre: str)
             continue
         out.append(f)
     return out
+
+
+#: The kind of a section version read back from Word or WPS (shown as 「Word修改稿」).
+WORD_KIND = "word"
+
+
+def apply_readback(
+    repo: Any,
+    draft_id: int,
+    readback: Readback,
+    *,
+    facts: FactSheet | None,
+    author: str = "",
+    genre: str = "report",
+) -> list[str]:
+    """Save each changed or added section as a new version (kind ``word``); unchanged ones untouched.
+
+    ``repo`` is a :class:`~drafter.storage.repository.Repository` or its scoped form.
+    Returns the ids of the sections saved. A removed section keeps its versions and
+    leaves the reading order; the order follows the edited file.
+    """
+    from ..checks.section import check_section
+
+    stored = repo.get_draft(draft_id)
+    current = {s.section_id: s for s in stored.sections} if stored is not None else {}
+    matcher = BasisMatcher(facts) if facts is not None else None
+    saved: list[str] = []
+    order: list[str] = []
+    n_added = 0
+    for change in readback.sections:
+        if change.status == "removed":
+            old = current.get(change.id or "")
+            if old is not None and (old.text or old.heading):  # an empty version: gone from the text, kept in history
+                repo.add_section_version(draft_id, {"id": old.section_id, "element": old.element, "heading": "",
+                                                    "level": old.level, "text": "", "backend": "word"},
+                                         kind=WORD_KIND, author=author, base_version=old.version)
+                saved.append(old.section_id)
+            continue
+        sid = change.id
+        if change.status == "added" or not sid:
+            n_added += 1
+            sid = f"word-{n_added}"
+            while sid in current:
+                n_added += 1
+                sid = f"word-{n_added}"
+        order.append(sid)
+        if change.status == "unchanged":
+            continue
+        old = current.get(sid)
+        heading = change.new_heading or ""
+        block = "\n".join(x for x in (heading, change.new_body) if x)
+        findings = check_section(block, facts, genre) if facts is not None else []
+        basis = []
+        if matcher is not None:
+            basis = [b.to_dict() for b in matcher.text(
+                change.new_body, section=heading or "开头",
+                previous=(old.text if old is not None else ""), author=author)]
+        data = {
+            "id": sid,
+            "element": (old.element if old is not None else "") or "",
+            "heading": heading,
+            "level": (old.level if old is not None else (1 if heading else 0)),
+            "text": change.new_body,
+            "sources": old.sources if old is not None else [],
+            "findings": [f.to_dict() for f in findings],
+            "basis": basis,
+            "backend": "word",
+            "status": "ok",
+        }
+        repo.add_section_version(draft_id, data, kind=WORD_KIND, author=author,
+                                 base_version=old.version if old is not None else None)
+        saved.append(sid)
+    repo.set_order(draft_id, order)
+    return saved

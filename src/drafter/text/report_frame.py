@@ -91,6 +91,9 @@ def split_frame(text: str, *, title: str = "", signers: tuple[str, ...] = ()) ->
             frame.lines.append(frame.date)
             continue
         n = normalise(last)
+        if frame.signer and n == normalise(frame.signer):  # the 落款 written twice (text and export)
+            frame.lines.append(lines.pop())
+            continue
         if not frame.signer and (n in signer_norms or (
                 len(last) <= 30 and not _SENTENCE_PUNCT.search(last) and _SIGN_END.search(last)
                 and not re.match(r"^[一二三四五六七八九十（(\d]", last))):
