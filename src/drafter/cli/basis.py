@@ -49,7 +49,7 @@ def format_rows(rows: list) -> str:  # type: ignore[type-arg]
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
     lines.append("")
-    lines.append("共 %d 句：" % len(rows) + "，".join(f"{k} {v}" for k, v in counts.items()))
+    lines.append(f"共 {len(rows)} 句：" + "，".join(f"{k} {v}" for k, v in counts.items()))
     return "\n".join(lines)
 
 

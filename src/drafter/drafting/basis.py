@@ -531,7 +531,6 @@ class BasisMatcher:
         """Every sentence of a whole report, with its top-level section's heading; title,
         主送 and 落款 lines count as the frame."""
         from ..text.doctree import normalize_newlines, parse
-
         from ..text.report_frame import split_frame
 
         text = normalize_newlines(text)

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..drafting.basis import STATUSES, BasisMatcher, SentenceBasis
 from ..facts.sheet import FactSheet
+from ..review.package import MANIFEST, PACKAGE_FILES, is_package
 from ..text.doctree import parse
 from .common import Signature
 
@@ -35,15 +36,6 @@ __all__ = [
 ]
 
 BASIS_COLUMNS = ("部分", "句子", "依据", "来源", "状态")
-MANIFEST = "送审包.json"
-PACKAGE_FILES = {
-    "docx": "报告.docx",
-    "basis": "事实依据表.xlsx",
-    "checks_txt": "检查结果.txt",
-    "checks_json": "检查结果.json",
-    "facts": "数据表.yaml",
-    "text": "报告.txt",
-}
 _FILL = {"有依据": "E6F4EA", "通用提法": "EEF2F7", "参考写法": "FFF4DB", "本人修改": "E8F0FE", "无依据": "FDE2E1"}
 
 
@@ -139,12 +131,6 @@ def _check_text(check: Any) -> str:
     for f in check.findings:
         lines.append(f"[{sev.get(f.severity, f.severity)}] 第{f.line}行 {f.section or '开头'}：{f.message}")
     return "\n".join(lines) + "\n"
-
-
-def is_package(names: Sequence[str]) -> bool:
-    """Whether a zip's member names are a 送审包's (its manifest and report)."""
-    base = {n.rsplit("/", 1)[-1] for n in names}
-    return MANIFEST in base and PACKAGE_FILES["text"] in base
 
 
 def read_package(data: bytes) -> dict[str, Any]:

@@ -442,7 +442,7 @@ def _packages(inputs: Sequence[tuple[str, Path]], workdir: Path) -> tuple[list[t
     """送审包 among the inputs, each one submission (see :mod:`.package`)."""
     from .package import expand_packages
 
-    return expand_packages(inputs, workdir)
+    return expand_packages(inputs, workdir, extract_zip=extract_zip)
 
 
 def _apply_package(row: ReviewedReport, package: Any) -> None:

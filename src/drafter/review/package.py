@@ -13,15 +13,32 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..drafting.basis import BasisMatcher
-from ..export.package import MANIFEST, PACKAGE_FILES, is_package
 from ..facts.sheet import FactSheet, parse_facts
 
-__all__ = ["Package", "apply_package", "expand_packages"]
+__all__ = ["MANIFEST", "PACKAGE_FILES", "Package", "apply_package", "expand_packages", "is_package"]
+
+#: The 送审包 layout (written by :mod:`drafter.export.package`).
+MANIFEST = "送审包.json"
+PACKAGE_FILES = {
+    "docx": "报告.docx",
+    "basis": "事实依据表.xlsx",
+    "checks_txt": "检查结果.txt",
+    "checks_json": "检查结果.json",
+    "facts": "数据表.yaml",
+    "text": "报告.txt",
+}
+
+def is_package(names: Sequence[str]) -> bool:
+    """Whether a zip's member names are a 送审包's (its manifest and report)."""
+    base = {n.rsplit("/", 1)[-1] for n in names}
+    return MANIFEST in base and PACKAGE_FILES["text"] in base
+
+
 
 
 class Package:
@@ -53,11 +70,12 @@ def _load(name: str, members: dict[str, Path]) -> Package | None:
 
 
 def expand_packages(
-    inputs: Sequence[tuple[str, Path]], workdir: Path
+    inputs: Sequence[tuple[str, Path]], workdir: Path, *, extract_zip: Callable[..., Any]
 ) -> tuple[list[tuple[str, Path]], dict[str, Package], list[dict[str, str]]]:
-    """The batch's inputs with each 送审包 as one ``(name, report text)``; the packages by name."""
-    from .batch import extract_zip
+    """The batch's inputs with each 送审包 as one ``(name, report text)``; the packages by name.
 
+    ``extract_zip`` is the batch's guarded extractor (:func:`drafter.review.batch.extract_zip`).
+    """
     out: list[tuple[str, Path]] = []
     packages: dict[str, Package] = {}
     skipped: list[dict[str, str]] = []
@@ -67,10 +85,10 @@ def expand_packages(
         if name.lower().endswith(".zip") and zipfile.is_zipfile(path):
             try:
                 with zipfile.ZipFile(path) as z:
-                    pkg = is_package(z.namelist())
+                    is_pkg = is_package(z.namelist())
             except (zipfile.BadZipFile, OSError):
-                pkg = False
-            if pkg:
+                is_pkg = False
+            if is_pkg:
                 try:
                     got, _bad = extract_zip(path, workdir / f"pkg{k:04d}")
                 except Exception as err:  # noqa: BLE001 — named in the skipped list
@@ -86,21 +104,21 @@ def expand_packages(
         members = {n[len(prefix):]: p for n, p in flat if n.startswith(prefix) and "/" not in n[len(prefix):]
                    and n not in owner}
         label = prefix.rstrip("/") or "送审包"
-        pkg = _load(label, members)
-        if pkg is None:
+        found = _load(label, members)
+        if found is None:
             continue
-        if label == "送审包" and pkg.manifest.get("unit"):
-            label = pkg.name = f"{pkg.manifest['unit']}送审包"
-        packages[label] = pkg
+        if label == "送审包" and found.manifest.get("unit"):
+            label = found.name = f"{found.manifest['unit']}送审包"
+        packages[label] = found
         owner.update({prefix + m: label for m in members})
     emitted: set[str] = set()
     for n, p in flat:
-        label = owner.get(n)
-        if label is None:
+        held = owner.get(n)
+        if held is None:
             out.append((n, p))
-        elif label not in emitted:
-            emitted.add(label)
-            out.append((label, packages[label].text_path))
+        elif held not in emitted:
+            emitted.add(held)
+            out.append((held, packages[held].text_path))
     return out, packages, skipped
 
 

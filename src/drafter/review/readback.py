@@ -26,8 +26,8 @@ from ..drafting.basis import BasisMatcher, SentenceBasis
 from ..facts.sheet import FactSheet
 from ..similarity.shingles import normalise
 from ..text.doctree import normalize_newlines
-from ..text.report_frame import Frame, split_frame
 from ..text.finding import Finding
+from ..text.report_frame import Frame, split_frame
 from .textdiff import DiffOp, diff_strings, inline_diff
 
 __all__ = ["Frame", "Readback", "SectionChange", "Block", "read_back", "read_edited", "split_frame", "top_blocks"]
@@ -179,14 +179,14 @@ def pair_blocks(old: list[Block], new: list[Block]) -> list[tuple[int | None, in
     pairs: list[tuple[int | None, int | None]] = []
     placed: set[int] = set()
     for j in range(len(new)):
-        i = match.get(j)
-        if i is not None:
+        mi = match.get(j)
+        if mi is not None:
             # removed sections that stood before this one in the draft come first
-            for k in range(i):
+            for k in range(mi):
                 if k not in used and k not in placed:
                     pairs.append((k, None))
                     placed.add(k)
-        pairs.append((i, j))
+        pairs.append((mi, j))
     pairs += [(k, None) for k in range(len(old)) if k not in used and k not in placed]
     return pairs
 
@@ -235,22 +235,22 @@ def read_back(
     sections: list[SectionChange] = []
     for i, j in pair_blocks(old_blocks, new_blocks):
         a = old_blocks[i] if i is not None else None
-        b = new_blocks[j] if j is not None else None
+        nb = new_blocks[j] if j is not None else None
         old_t = a.body if a else ""
-        new_t = b.body if b else ""
+        new_t = nb.body if nb else ""
         if a is None:
             status: Status = "added"
-        elif b is None:
+        elif nb is None:
             status = "removed"
-        elif _same(old_t, new_t) and _title(a.heading) == _title(b.heading):
+        elif _same(old_t, new_t) and _title(a.heading) == _title(nb.heading):
             status = "unchanged"
         else:
             status = "changed"
         old_full = "\n".join(x for x in ((a.heading if a else ""), old_t) if x)
-        new_full = "\n".join(x for x in ((b.heading if b else ""), new_t) if x)
+        new_full = "\n".join(x for x in ((nb.heading if nb else ""), new_t) if x)
         ops = diff_strings(old_full, new_full) if status != "unchanged" else []
         sections.append(SectionChange(status, a.id if a else None, a.heading if a else None,
-                                      b.heading if b else None, old_t, new_t, ops))
+                                      nb.heading if nb else None, old_t, new_t, ops))
     result = Readback(sections, frame, normalize_newlines(edited_text))
     if facts is not None:
         matcher = BasisMatcher(facts)
