@@ -28,7 +28,7 @@ from ..safe_text import md, say
 from ..state import Ctx
 from .highlight import md_escape
 
-__all__ = ["package_button", "render_import", "render_section_basis", "section_rows"]
+__all__ = ["package_button", "render_import", "render_review_basis", "render_section_basis", "section_rows"]
 
 _BADGE = {
     "有依据": ("#e6f4ea", "#137333"),
@@ -221,3 +221,26 @@ def package_button(ctx: Ctx, draft: Any, text: str, sheet: FactSheet | None, sig
         name = (getattr(draft, "title", "") or "草稿") + "-送审包.zip"
         st.download_button("下载送审包 .zip", data=data, file_name=name, mime="application/zip",
                            key="dl_package", on_click=ctx.audit, args=("export", name))
+
+
+# ---- 审核: a 送审包's 事实依据表 -----------------------------------------------------------
+def render_review_basis(report: Any) -> None:
+    """The reviewer's view of a 送审包: counts per status and every sentence with its basis."""
+    rows = [SentenceBasis.from_dict(d) for d in (report.basis or [])]
+    counts = {s: sum(1 for r in rows if r.status == s) for s in _BADGE}
+    bad = counts.get("无依据", 0)
+    label = f"事实依据表（送审包，{len(rows)}句：" + "，".join(f"{k}{v}" for k, v in counts.items() if v) + "）"
+    with st.expander(label, expanded=bool(bad), key=f"review_basis_{report.file}"):
+        only = st.toggle("只看无依据的句子", value=bool(bad), key=f"review_basis_only_{report.file}")
+        shown = [r for r in rows if r.status == "无依据"] if only else rows
+        if not shown:
+            st.caption("没有无依据的句子。")
+            return
+        section = None
+        parts: list[str] = []
+        for r in shown:
+            if r.section != section:
+                section = r.section
+                parts.append(f'<div style="font-weight:600;margin-top:6px">{html.escape(section or "开头")}</div>')
+            parts.append(_html([r]))
+        st.markdown("".join(parts), unsafe_allow_html=True)

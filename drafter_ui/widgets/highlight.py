@@ -57,6 +57,8 @@ def backend_zh(backend: str | None) -> str:
         return "—"
     if backend == "composer":
         return "离线组合"
+    if backend == "word":  # read back from the writer's Word/WPS file (issue 22)
+        return "Word/WPS"
     if backend.startswith("openai"):
         model = backend.partition(":")[2]
         return f"模型 {model}" if model else "模型服务"

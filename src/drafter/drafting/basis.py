@@ -137,6 +137,8 @@ class SentenceBasis:
                 word = f"本人修改（{b.label}）" if b.label else "本人修改"
             elif b.kind == "phrase":
                 word = "短语库"
+            elif b.kind == "frame":
+                word = "公文格式"
             else:
                 word = "规范提法"
             if word not in out:

@@ -128,11 +128,11 @@ class ReviewedReport:
             "text_hash": self.text_hash,
             "package": self.package,
             "unsupported": self.unsupported,
+            "basis": list(self.basis),
         }
         if text:
             d["text"] = self.text
             d["previous_text"] = self.previous_text
-            d["basis"] = list(self.basis)
         return d
 
     @classmethod
