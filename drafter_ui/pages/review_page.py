@@ -37,7 +37,7 @@ _STATUS_BG = {"通过": "#c6efce", "需修改": "#ffeb9c", "退回": "#ffc7ce"}
 _SEV_COLOR = {"error": "#ffd6d6", "warning": "#fff0b3", "info": "#dbeafe"}
 _CATEGORY_ZH = {
     "placeholder": "占位符", "structure": "结构", "numbering": "编号", "figure": "数字",
-    "proofread": "校对", "stale": "旧稿", "policy": "提法", "consistency": "数字矛盾", "dup": "重复",
+    "proofread": "校对", "stale": "旧稿", "policy": "提法", "consistency": "数字矛盾", "dup": "重复", "basis": "依据",
 }
 
 
@@ -170,6 +170,7 @@ def _rows(result: BatchResult, marks: dict[str, Any], changes: dict[str, Any]) -
             "缺少部分": "、".join(r.missing_names) or "—",
             "占位符": r.placeholders,
             "数字矛盾": r.contradictions,
+            "无依据": str(r.unsupported) if r.package else "—",  # 送审包 (issue 22)
             "与上年重复率": _pct(r.previous_dup),
             "最相似单位": (r.similar or {}).get("unit") or "—",
             "相似度": _pct(r.similar["similarity"] if r.similar else None),
@@ -254,6 +255,10 @@ def _detail(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, res
         st.caption(f"上次复核：{'已复核' if mark.reviewed else '未复核'}（{mark.author or '—'}，{when} UTC）"
                    + ("；复核后报告已重新提交，请再看一遍" if stale else ""))
 
+    if r.package:  # a 送审包: each sentence with its basis (issue 22)
+        from ..widgets.basis_view import render_review_basis
+
+        render_review_basis(r)
     tab_text, tab_cmp = st.tabs(["报告与问题", "与上年报告或相似报告对照"])
     with tab_text:
         left, right = st.columns([3, 2])

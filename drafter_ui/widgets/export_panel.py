@@ -81,7 +81,8 @@ def _fields(draft: Any, signature: Signature | None = None) -> tuple[str, str, s
     return ss["exp_addressee"], ss["exp_unit"], ss["exp_date"]
 
 
-def render(ctx: Ctx, draft: Any, text: str, errors: list[str], signature: Signature | None = None) -> None:
+def render(ctx: Ctx, draft: Any, text: str, errors: list[str], signature: Signature | None = None,
+           sheet: Any = None) -> None:
     """Download buttons for ``text``; ``errors`` are the unresolved error messages.
 
     ``signature`` is the 落款 block the draft ends with (from the fact sheet): it prefills
@@ -124,3 +125,6 @@ def render(ctx: Ctx, draft: Any, text: str, errors: list[str], signature: Signat
         plain = text.rstrip("\n") + "\n" + "".join(f"{t}\n" for t in (chosen.unit, chosen.date_text) if t)
         c3.download_button("下载 .txt", data=plain.encode("utf-8"), file_name=f"{name}.txt", mime="text/plain",
                            key="dl_txt", on_click=ctx.audit, args=("export", f"{name}.txt"))
+        from .basis_view import package_button  # 送审包 (issue 22)
+
+        package_button(ctx, draft, text, sheet, chosen or None)

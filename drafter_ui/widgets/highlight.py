@@ -29,6 +29,7 @@ CATEGORY_ZH = {
     "structure": "结构",
     "numbering": "序号",
     "figure": "数字核对",
+    "basis": "依据",
     "proofread": "文字校对",
     "stale": "沿用旧稿",
     "policy": "政策表述",
@@ -56,6 +57,8 @@ def backend_zh(backend: str | None) -> str:
         return "—"
     if backend == "composer":
         return "离线组合"
+    if backend == "word":  # read back from the writer's Word/WPS file (issue 22)
+        return "Word/WPS"
     if backend.startswith("openai"):
         model = backend.partition(":")[2]
         return f"模型 {model}" if model else "模型服务"

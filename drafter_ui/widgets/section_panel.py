@@ -19,7 +19,7 @@ from ..runner import QueueCallbacks, run_job
 from ..safe_text import md, say
 from ..staleness import live_findings
 from ..state import Ctx
-from . import export_panel
+from . import basis_view, export_panel
 from .highlight import (
     CATEGORY_ZH,
     SEVERITY_ZH,
@@ -32,7 +32,7 @@ from .highlight import (
 
 __all__ = ["findings_now", "pull_in", "references", "render_draft", "section_findings"]
 
-_KIND_ZH = {"generated": "生成", "edited": "修改", "restored": "恢复"}
+_KIND_ZH = {"generated": "生成", "edited": "修改", "restored": "恢复", "word": "Word修改稿"}
 
 
 def section_findings(heading: str, text: str, sheet: FactSheet | None, genre: str = "report") -> list[dict[str, Any]]:
@@ -188,6 +188,7 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
             else:
                 st.markdown("**检查结果**")
             _findings(findings)
+            basis_view.render_section_basis(ctx, draft.id, sec, sheet)  # 事实依据 (issue 22)
             references(ctx, draft.id, sec, key, sheet)
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")  # wide enough for the button at 1024 px
         c1.text_input(
@@ -235,7 +236,8 @@ def render_draft(ctx: Ctx, draft: StoredDraft, sheet: FactSheet | None,
         if f.get("severity") == "error"
     ]
     body, signature = split_signature(text, sheet)
-    export_panel.render(ctx, draft, body, error_msgs, signature=signature)
+    basis_view.render_import(ctx, draft, sheet)  # 导入修改稿 (issue 22)
+    export_panel.render(ctx, draft, body, error_msgs, signature=signature, sheet=sheet)
     focus = st.session_state.get("focus") or {}
     for sec in draft.sections:
         hit = focus.get("text") if focus.get("section") in (sec.heading, sec.section_id) else None

@@ -53,7 +53,9 @@ __all__ = [
 ]
 
 #: Finding categories, in the order reports list them.
-CATEGORIES: tuple[str, ...] = ("placeholder", "structure", "numbering", "figure", "proofread", "stale", "policy")
+CATEGORIES: tuple[str, ...] = (
+    "placeholder", "structure", "numbering", "figure", "basis", "proofread", "stale", "policy",
+)
 
 
 @dataclass
@@ -189,6 +191,10 @@ def check_document(
         findings += check_numbering(loc)
     if "figure" in wanted and facts is not None:
         findings += check_figures(loc, facts, whole="structure" in wanted)
+    if "basis" in wanted and facts is not None:
+        from .grounded import check_grounded
+
+        findings += check_grounded(loc, facts)
     if "proofread" in wanted:
         findings += check_proofread(loc)
     if "stale" in wanted and against:

@@ -13,7 +13,7 @@ from . import check_text
 __all__ = ["SECTION_CHECKS", "check_section"]
 
 #: Checker categories run on each section as it is written.
-SECTION_CHECKS = frozenset({"placeholder", "figure", "numbering"})
+SECTION_CHECKS = frozenset({"placeholder", "figure", "basis", "numbering"})
 
 
 def check_section(block: str, facts: FactSheet, genre: str) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""The ``drafter`` command line: ``drafter index|search|check|draft|compare|export|review|user|audit|meta``.
+"""The ``drafter`` command line: ``drafter index|search|check|basis|draft|readback|compare|export|package|review|user|audit|meta``.
 
 Each subcommand lives in its own module with ``register(subparsers)`` that adds its
 parser and sets ``func`` (called with the parsed args, returns the exit code).
@@ -20,7 +20,10 @@ from .output import describe_os_error
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Subcommand modules, in the order ``drafter --help`` lists them.
-COMMANDS = ("index", "search", "check", "draft", "compare", "export", "review", "feedback", "user", "audit", "meta")
+COMMANDS = (
+    "index", "search", "check", "basis", "draft", "readback", "compare", "export", "package", "review",
+    "feedback", "user", "audit", "meta",
+)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

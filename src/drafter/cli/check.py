@@ -22,7 +22,7 @@ __all__ = ["format_text", "read_input", "register", "run"]
 
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 _CATEGORY_ZH = {
-    "placeholder": "占位符", "structure": "结构", "numbering": "编号", "figure": "数字",
+    "placeholder": "占位符", "structure": "结构", "numbering": "编号", "figure": "数字", "basis": "依据",
     "proofread": "校对", "stale": "旧稿", "policy": "提法",
 }
 

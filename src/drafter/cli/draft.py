@@ -42,7 +42,7 @@ from .output import check_output, describe_os_error, write_output
 if TYPE_CHECKING:  # the drafting stack loads only when a draft is made (drafter --help stays light)
     from .progress import ProgressFile
 
-__all__ = ["register", "run", "summary"]
+__all__ = ["basis_json", "register", "run", "summary"]
 
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -59,6 +59,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--backend", choices=("composer", "openai"),
                    help="撰写方式：composer 离线拼写（默认）/ openai 兼容模型服务器 (drafting backend)")
     p.add_argument("--json", action="store_true", help="输出 JSON：各部分、来源和检查结果 (sections, provenance, findings)")
+    p.add_argument("--basis", metavar="依据.json",
+                   help="另写事实依据表：每句一个 JSON 对象（部分、句子、依据） (per-sentence basis as JSON)")
     p.add_argument("--from", dest="from_file", metavar="DRAFT.txt",
                    help="已有草稿，与 --section 一起使用 (existing draft, with --section)")
     p.add_argument("--section", help="要重写的部分：编号如 practices-2、一级序号如 2、或标题开头 (section to regenerate)")
@@ -103,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.facts:
         raise InputError("请给出数据表文件 (FACTS.yaml)，例如：drafter draft examples/facts.yaml")
     output = check_output(args.output) if args.output else None  # before any work is done
+    basis_out = check_output(args.basis) if getattr(args, "basis", None) else None
     facts = check_sheet(load_facts(args.facts))
 
     from ..checks.section import check_section
@@ -148,10 +151,20 @@ def run(args: argparse.Namespace) -> int:
             f"无法写入输出文件：{describe_os_error(err, output)}。全文已保存在 (draft saved to)：{rescue}"
         ) from None
     progress.discard()
+    if basis_out is not None:
+        write_output(basis_out, basis_json(draft))
+        print(f"事实依据表 (basis)：{basis_out}", file=sys.stderr)
     for notice in draft.notices:  # e.g. a highlight written into another part
         print(f"提示 (note)：{notice}", file=sys.stderr)
     print(redact(summary(draft.findings, draft.failed)), file=sys.stderr)
     return 1 if draft.failed else 0
+
+
+def basis_json(draft: Any) -> str:
+    """One JSON object per sentence of the draft: section, sentence, basis (kind, id, label), status."""
+    rows = [dict(row, section=row.get("section") or s.heading or "开头")
+            for s in draft.sections for row in (s.basis or [])]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
 def _abort(progress: ProgressFile) -> None:

@@ -34,6 +34,7 @@ from ..settings import Settings
 from ..text.markers import missing
 from ..text.redact import redact
 from ..text.specs import Spec
+from .basis import BasisMatcher
 from .job import SectionJob
 from .references import reference_title
 from .types import DraftCallbacks, SectionCheck, SectionDraft, Source
@@ -112,6 +113,7 @@ class SectionPipeline:
         self.retriever = retriever
         self.writer = writer
         self.backend = writer.name
+        self._matchers: dict[int, BasisMatcher] = {}
 
     # ---- steps -------------------------------------------------------------
     def search(self, query: str, job: SectionJob, kinds: list[str] | None = None) -> list[Any]:
@@ -180,7 +182,22 @@ class SectionPipeline:
         )
         if self.section_check is not None:
             section.findings = self.section_check(section.block(), job.facts, self.spec.id)
+        section.basis = self.section_basis(section, job)
         return section
+
+    def section_basis(self, section: SectionDraft, job: SectionJob) -> list[dict[str, Any]]:
+        """What each sentence of the section rests on (never fails the section)."""
+        try:
+            matcher = self._matchers.get(id(job.facts))
+            if matcher is None or matcher.facts is not job.facts:
+                matcher = BasisMatcher(job.facts)
+                self._matchers = {id(job.facts): matcher}
+            rows = matcher.text(section.text, section=section.heading or "开头",
+                                sources=state_sources(section))
+            return [r.to_dict() for r in rows]
+        except Exception:  # noqa: BLE001 — a basis that cannot be computed is left empty
+            log.exception("依据计算出错：%s", section.id)
+            return []
 
     # ---- assembly -----------------------------------------------------------
     def inner(self) -> Runnable[SectionJob, SectionDraft]:
@@ -221,6 +238,11 @@ class SectionPipeline:
             return section
 
         return RunnableLambda(guarded, name="section")
+
+
+def state_sources(section: SectionDraft) -> list[Source]:
+    """The passages a section's sentences may rest on (the ones kept beside it)."""
+    return list(section.sources)
 
 
 def _focus_words(instruction: str | None) -> list[str]:

@@ -81,6 +81,8 @@ class SectionDraft:
     status: Status = "ok"
     error: str | None = None
     instruction: str | None = None
+    #: what each sentence rests on (``SentenceBasis.to_dict()`` rows; see :mod:`.basis`)
+    basis: list[dict[str, Any]] = field(default_factory=list)
 
     def block(self) -> str:
         """Heading line (if any) and body, as it stands in the report."""
@@ -99,6 +101,7 @@ class SectionDraft:
         data = dict(d)
         data["sources"] = [Source(**s) for s in data.get("sources", [])]
         data["findings"] = [finding_from_dict(f) for f in data.get("findings", [])]
+        data["basis"] = list(data.get("basis") or [])
         return cls(**data)
 
 

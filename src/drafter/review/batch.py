@@ -40,6 +40,7 @@ from ..similarity.copies import (
     same_unit,
 )
 from ..similarity.pairs import similar_pairs
+from ..text.finding import Locator
 from .status import StatusRules, load_rules
 
 __all__ = [
@@ -86,6 +87,10 @@ class ReviewedReport:
     text: str = field(default="", repr=False)
     text_hash: str = ""
     previous_text: str = field(default="", repr=False)
+    #: a 送审包 (review/package.py): sentences without basis, and the 事实依据表 rows
+    package: bool = False
+    unsupported: int | None = None
+    basis: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     def metrics(self) -> dict[str, Any]:
         """The values status rules test."""
@@ -99,6 +104,7 @@ class ReviewedReport:
             "previous_dup": self.previous_dup,
             "similar": self.similar["similarity"] if self.similar else 0.0,
             "chars": self.chars,
+            "unsupported": self.unsupported or 0,
         }
 
     def to_dict(self, *, text: bool = False) -> dict[str, Any]:
@@ -123,6 +129,9 @@ class ReviewedReport:
             "similar": self.similar,
             "findings": list(self.findings),
             "text_hash": self.text_hash,
+            "package": self.package,
+            "unsupported": self.unsupported,
+            "basis": list(self.basis),
         }
         if text:
             d["text"] = self.text
@@ -502,6 +511,9 @@ def review_batch(
     t0 = time.perf_counter()
     rules = rules or load_rules()
     out_skipped = list(skipped)
+    pkg_tmp = tempfile.TemporaryDirectory(prefix="drafter-pkg-")
+    inputs, packages, pkg_skipped = _packages(inputs, Path(pkg_tmp.name))
+    out_skipped += pkg_skipped
     names = {e.id: e.name for e in load_spec("report").elements}
     extras = None
     if policy_lists is not None or feedback:
@@ -615,9 +627,28 @@ def review_batch(
         spans = pair.a_spans if index_of[pair.a] == i else pair.b_spans
         rows[i].findings += _pair_findings(rows[i].file, spans, str(extra[i]["partner"]), prepared[i].text,
                                            copier=copier)
+    for row in rows:
+        if row.file in packages:
+            _apply_package(row, packages[row.file])
+    pkg_tmp.cleanup()
     for i, row in enumerate(rows):
         row.status, row.reasons = rules.evaluate({**row.metrics(), **extra[i]})
+        if row.unsupported:
+            row.reasons = [*row.reasons, f"无依据的句子{row.unsupported}句"]
     return BatchResult(rows, pair_rows, out_skipped, time.perf_counter() - t0, rules.passing)
+
+
+def _packages(inputs: Sequence[tuple[str, Path]], workdir: Path) -> tuple[list[tuple[str, Path]], dict[str, Any], list[dict[str, str]]]:
+    """送审包 among the inputs, each one submission (see :mod:`.package`)."""
+    from .package import expand_packages
+
+    return expand_packages(inputs, workdir, extract_zip=extract_zip)
+
+
+def _apply_package(row: ReviewedReport, package: Any) -> None:
+    from .package import apply_package
+
+    apply_package(row, package)
 
 
 def review_path(

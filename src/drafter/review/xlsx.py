@@ -28,14 +28,14 @@ _SEVERITY_ZH = {"error": "错误", "warning": "提醒", "info": "提示"}
 _CATEGORY_ZH = {
     "placeholder": "占位符", "structure": "结构", "numbering": "编号", "figure": "数字",
     "proofread": "校对", "stale": "旧稿", "policy": "提法", "consistency": "数字矛盾",
-    "dup": "重复",
+    "dup": "重复", "basis": "依据",
 }
 _FONT = "宋体"
 
 REPORT_COLUMNS = (
     "序号", "文件", "单位", "年度", "状态", "原因", "字数", "缺少部分", "占位符", "编号错误",
     "校对问题", "提法", "数字矛盾", "与上年重复率", "上年报告", "最相似的同批报告", "最相似单位", "相似度",
-    "问题数",
+    "问题数", "无依据句",
 )
 FINDING_COLUMNS = ("文件", "单位", "状态", "类别", "程度", "部分", "行", "引文", "说明", "规范写法", "出处")
 PAIR_COLUMNS = ("报告A", "单位A", "报告B", "单位B", "相似度", "A取自B", "B取自A", "相同段落", "谁抄谁")
@@ -96,6 +96,11 @@ def _acts(findings: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [f for f in findings if f.get("severity") != "info"]
 
 
+def _package_cells(r: Any) -> list[Any]:
+    """The 送审包 column: sentences without basis (— for a report that came without its sheet)."""
+    return [r.unsupported if getattr(r, "package", False) else "—"]
+
+
 def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None = None) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -111,6 +116,7 @@ def _workbook(result: BatchResult, marks: Mapping[str, tuple[bool, str]] | None 
             _pct(r.previous_dup), r.previous or "—",
             r.similar["file"] if r.similar else "—", (r.similar or {}).get("unit") or "—",
             _pct(r.similar["similarity"]) if r.similar else None, len(_acts(r.findings)),
+            *_package_cells(r),
         ])
     columns: tuple[str, ...] = REPORT_COLUMNS
     if marks is not None:

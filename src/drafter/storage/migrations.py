@@ -25,6 +25,8 @@ SCHEMA_LOCK = 0x6472616674657200
 ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     # the account that created a review batch (team server); NULL = created before scoping
     ("review_batches", "owner", "TEXT"),
+    # what each sentence of a section version rests on (the 事实依据表); NULL = saved before it
+    ("section_versions", "basis_json", "TEXT"),
 )
 
 

@@ -138,6 +138,8 @@ class SectionVersionRow(Base):
     instruction: Mapped[str | None] = mapped_column(PlainText, nullable=True)
     sources_json: Mapped[str] = mapped_column(PlainText, default="[]")
     findings_json: Mapped[str] = mapped_column(PlainText, default="[]")
+    #: the 事实依据表 rows of this version (NULL for versions saved before it existed)
+    basis_json: Mapped[str | None] = mapped_column(PlainText, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="ok")
     error: Mapped[str | None] = mapped_column(PlainText, nullable=True)
     base_version: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -91,6 +91,8 @@ class SectionVersion:
     base_version: int | None
     author: str
     created_at: datetime
+    #: what each sentence rests on (``SentenceBasis.to_dict()`` rows); [] for versions from before
+    basis: list[dict[str, Any]] = field(default_factory=list)
 
     def to_section_dict(self) -> dict[str, Any]:
         """The section in the drafting engine's ``SectionDraft.to_dict()`` shape."""
@@ -106,6 +108,7 @@ class SectionVersion:
             "status": self.status,
             "error": self.error,
             "instruction": self.instruction,
+            "basis": self.basis,
         }
 
 

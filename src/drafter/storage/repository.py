@@ -393,6 +393,7 @@ class Repository:
         section_id = str(data["id"])
         sources = [_as_dict(x) for x in data.get("sources") or []]
         findings = [_as_dict(x) for x in data.get("findings") or []]
+        basis = [_as_dict(x) for x in data.get("basis") or []]
         for _attempt in range(_RETRIES):
             try:
                 with self._writer.begin() as s:
@@ -425,6 +426,7 @@ class Repository:
                         instruction=_clean_opt(instruction if instruction is not None else data.get("instruction")),
                         sources_json=_dumps(sources),
                         findings_json=_dumps(findings),
+                        basis_json=_dumps(basis),
                         status=str(data.get("status") or "ok"),
                         error=_clean_opt(redact(data["error"]) if data.get("error") else None),
                         base_version=base_version,
@@ -626,6 +628,7 @@ class Repository:
             instruction=row.instruction,
             sources=json.loads(row.sources_json or "[]"),
             findings=json.loads(row.findings_json or "[]"),
+            basis=json.loads(row.basis_json or "[]"),
             status=row.status,
             error=row.error,
             base_version=row.base_version,
