@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import logging
+import zlib
 from dataclasses import dataclass
 
 from ..errors import IngestError
@@ -111,8 +112,90 @@ def _paragraphs(lines: list[tuple[str, float, float, float]]) -> str:
     return "\n".join(out)
 
 
-class _OverBudget(Exception):
-    """The PDF needs more work than :data:`~drafter.text.limits` allows (a reason in Chinese)."""
+class _OverBudget(BaseException):
+    """The PDF needs more work than :mod:`drafter.text.limits` allows (a reason in Chinese).
+
+    A ``BaseException``: pdfminer catches ``Exception`` in places to repair damaged
+    files, and must not repair its way past a budget.
+    """
+
+
+class _BoundedZlib:
+    """``zlib`` as pdfminer's stream decoder uses it, stopping a stream at :data:`MAX_PDF_STREAM`.
+
+    A 1 MB stream of zeros inflates to 1 GB: refused at the limit, not after.
+    """
+
+    error = zlib.error
+
+    @staticmethod
+    def _check(size: int) -> None:
+        from ..text.limits import MAX_PDF_STREAM
+
+        if size > MAX_PDF_STREAM:
+            raise _OverBudget(f"PDF 中有数据流解压后超过 {MAX_PDF_STREAM // 1048576} MB（疑似“压缩炸弹”）")
+
+    @classmethod
+    def decompress(cls, data: bytes) -> bytes:
+        from ..text.limits import MAX_PDF_STREAM
+
+        inflater = zlib.decompressobj()
+        out = inflater.decompress(data, MAX_PDF_STREAM + 1)
+        cls._check(len(out))
+        if inflater.unconsumed_tail:
+            cls._check(MAX_PDF_STREAM + 1)
+        if not inflater.eof:
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return out
+
+    @classmethod
+    def decompressobj(cls, *args: object) -> object:
+        inner = zlib.decompressobj(*args)  # type: ignore[arg-type]
+
+        class Counting:
+            total = 0
+
+            def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+                from ..text.limits import MAX_PDF_STREAM
+
+                out = inner.decompress(data, MAX_PDF_STREAM + 1 - self.total)
+                self.total += len(out)
+                cls._check(self.total + (1 if inner.unconsumed_tail else 0))
+                return out
+
+            def flush(self, *a: int) -> bytes:
+                return inner.flush(*a)
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(inner, name)
+
+        return Counting()
+
+
+def _guard_references(ref_class: type) -> None:
+    """Stop a chain of references that never reaches an object (``6 0 obj 6 0 R``).
+
+    pdfminer follows a reference to a reference for as long as there is one; a
+    ``/Length`` pointing at an object that refers to itself would loop forever.
+    """
+    if getattr(ref_class, "_drafter_guarded", False):
+        return
+    original = ref_class.resolve
+    chain = [0]
+
+    def resolve(self, default=None):  # type: ignore[no-untyped-def]
+        got = original(self, default=default)
+        if isinstance(got, ref_class):
+            chain[0] += 1
+            if chain[0] > 64:
+                chain[0] = 0
+                raise _OverBudget("PDF 中有对象引用自身或循环引用（文件结构异常）")
+        else:
+            chain[0] = 0
+        return got
+
+    ref_class.resolve = resolve  # type: ignore[attr-defined]
+    ref_class._drafter_guarded = True  # type: ignore[attr-defined]
 
 
 def _bounded_parts():  # type: ignore[no-untyped-def]
@@ -123,8 +206,12 @@ def _bounded_parts():  # type: ignore[no-untyped-def]
     repeating one glyph a million times. The counts are checked where the work is
     done, so the parse stops at the budget instead of after it.
     """
+    from pdfminer import pdftypes
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfinterp import PDFPageInterpreter
+
+    pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
+    _guard_references(pdftypes.PDFObjRef)
 
     from ..text.limits import MAX_PDF_FORMS, MAX_PDF_GLYPHS, MAX_PDF_PAGE_GLYPHS
 

@@ -137,6 +137,9 @@ class _Worker:
         return answer
 
 
+#: The worker's peak resident memory (VmHWM, KB) after the last file it answered: for the benchmarks.
+last_peak_kb = 0
+
 _lock = threading.Lock()
 _idle: list[_Worker] = []
 _slots = threading.BoundedSemaphore(MAX_WORKERS)
@@ -176,6 +179,7 @@ def parse_file(path: str | Path, *, max_bytes: int | None = None, name: str | No
     """
     from .ingest import IngestedFile
 
+    global last_peak_kb
     shown = name or str(path)
     timeout = parse_timeout()
     request = {"path": os.fspath(path), "max_bytes": max_bytes, "name": shown}
@@ -197,6 +201,7 @@ def parse_file(path: str | Path, *, max_bytes: int | None = None, name: str | No
                 f"读取时超过内存上限 {parse_memory_mb()} MB（文件解压或解析后过于庞大，疑似恶意文件），已拒绝读取；"
                 "请重新导出或改传 Word/文本文件",
             ) from None
+        last_peak_kb = int(answer.get("peak_kb", 0))
         if answer.get("fatal"):
             worker.kill()  # a MemoryError leaves a worker best not reused
         else:
@@ -233,7 +238,16 @@ def _cap_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+def _peak_kb() -> int:
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
 def _answer(out: Any, payload: dict[str, Any]) -> None:
+    payload["peak_kb"] = _peak_kb()
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass")
     out.write(_HEADER.pack(len(body)) + body)
     out.flush()

@@ -18,6 +18,7 @@ all (fact sheets)          YAML bytes / depth / aliases / digits       1 MB / 20
 all (files, any kind)      characters read from one file               1,000,000
 all (.docx)                XML nodes in document.xml / other XML       2,000,000 / 20 MB
 all (.pdf)                 pages / glyphs / glyphs on a page / forms   2,000 / 400,000 / 50,000 / 5,000
+all (.pdf)                 bytes one stream inflates to                64 MB
 all (parsing)              worker memory / time per file               1,536 MB / 60 s
 check -                    bytes read from standard input              20 MB
 search                     characters in a query                       500
@@ -43,7 +44,7 @@ from ..errors import InputError
 __all__ = [
     "MAX_COMPARE_CHARS", "MAX_DOCUMENT_CHARS", "MAX_DOCX_NODES", "MAX_DOCX_SIDE_XML", "MAX_EXPORT_PARAGRAPHS",
     "MAX_FIGURES", "MAX_FILE_BYTES", "MAX_FILE_CHARS", "MAX_PDF_FORMS", "MAX_PDF_GLYPHS", "MAX_PDF_PAGES",
-    "MAX_PDF_PAGE_GLYPHS", "MAX_SEARCH_CHARS", "PARSE_MEMORY_MB", "PARSE_TIMEOUT_S", "check_document",
+    "MAX_PDF_PAGE_GLYPHS", "MAX_PDF_STREAM", "MAX_SEARCH_CHARS", "PARSE_MEMORY_MB", "PARSE_TIMEOUT_S", "check_document",
     "check_query", "check_sheet",
 ]
 
@@ -63,6 +64,8 @@ MAX_PDF_GLYPHS = 400_000
 MAX_PDF_PAGE_GLYPHS = 50_000
 #: Form XObjects drawn in one PDF (each drawing the next twice would be 2**depth).
 MAX_PDF_FORMS = 5_000
+#: Bytes one PDF stream may inflate to (a 1 MB stream of zeros would give 1 GB).
+MAX_PDF_STREAM = 64 * 1024 * 1024
 #: Address space of the parsing worker (RLIMIT_AS) and wall-clock seconds per file.
 PARSE_MEMORY_MB = 1536
 PARSE_TIMEOUT_S = 60
