@@ -51,7 +51,14 @@ def read_input(path: str) -> str:
     if path == "-":  # bytes, so GBK is detected and binary refused like a file's
         from ..kb.ingest import decode_bytes, normalize_text
 
-        data = sys.stdin.buffer.read()
+        from ..text.limits import MAX_FILE_BYTES
+
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)  # never more than a file may have
+        if len(data) > MAX_FILE_BYTES:
+            raise IngestError(
+                "标准输入 (stdin)",
+                f"超过 {MAX_FILE_BYTES // 1048576} MB，远超一份报告，已停止读取 (more than {MAX_FILE_BYTES // 1048576} MB)",
+            )
         if not data.strip():
             raise IngestError("标准输入 (stdin)", "没有读到内容，请用管道或重定向提供报告文本")
         text, _encoding = decode_bytes(data, "标准输入 (stdin)")
