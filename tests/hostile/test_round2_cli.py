@@ -115,3 +115,22 @@ def test_draft_from_reads_a_bounded_file(limited, hostile_home: Path, facts: Pat
                   env={"DRAFTER_HOME": str(hostile_home)}, timeout=120, mem_mb=2500)
     assert run.returncode == 2 and "20 MB" in run.stderr, run.output[-2000:]
     assert run.peak_mb < 700, run.peak_mb
+
+
+def test_four_first_drafts_on_a_fresh_home_all_succeed(facts: Path, tmp_path: Path) -> None:
+    """The first index build is serialised by its lock for every caller: none fails opening chromadb."""
+    import subprocess
+    import sys
+
+    from hostile_limits import SRC, TESTS  # type: ignore[import-not-found]
+
+    home = tmp_path / "fresh-home"
+    env = {**os.environ, "PYTHONPATH": f"{SRC}:{TESTS.parent}", "DRAFTER_HOME": str(home),
+           "DRAFTER_BACKEND": "composer"}
+    env.pop("DRAFTER_DATABASE_URL", None)
+    procs = [subprocess.Popen([sys.executable, "-m", "drafter", "draft", str(facts), "-o", str(tmp_path / f"d{i}.txt")],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(4)]
+    outs = [p.communicate(timeout=900) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [o[1][-1500:] for o in outs]
+    for i in range(4):
+        assert "下一步工作打算" in (tmp_path / f"d{i}.txt").read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ from ..checks import CATEGORIES, CheckResult, Finding, check_text
 from ..errors import DrafterError, IngestError
 from ..facts.sheet import load_facts
 from ..text.limits import check_document
+from .output import unit_argument
 from ..text.specs import available_genres
 
 __all__ = ["format_text", "read_input", "register", "run"]
@@ -42,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--json", action="store_true", help="输出 JSON (machine-readable output)")
     p.add_argument("--dup", action="store_true",
                    help="查重：与知识库中所有报告（样例、上传）及 --against 文件比对 (copy check against every report)")
-    p.add_argument("--unit", help="本报告的单位（查重区分本单位与其他单位；默认从标题识别）")
+    p.add_argument("--unit", type=unit_argument, help="本报告的单位（查重区分本单位与其他单位；默认从标题识别）")
     p.set_defaults(func=run)
 
 

@@ -164,3 +164,25 @@ def write_output(path: str | os.PathLike[str], data: str | bytes) -> Path:
             pass
         raise
     return out
+
+
+def unit_argument(value: str) -> str:
+    """An argparse type for a unit's name (``--unit``): one line of real text, at most 100 characters.
+
+    Control characters, a line break or bytes that are not UTF-8 would reach the
+    signature of a .docx (which cannot hold them) or a message: refused here with
+    a bilingual message instead of a traceback later.
+    """
+    import argparse
+    import unicodedata
+
+    def bad(c: str) -> bool:
+        kind = unicodedata.category(c)
+        return kind in ("Cc", "Cs", "Zl", "Zp") or (kind == "Cf" and c != "\u200d")  # RLO, ZWSP … too
+
+    if any(bad(c) for c in value):
+        raise argparse.ArgumentTypeError("单位名称中有控制字符、换行或无法识别的字节，请只写单位名称"
+                                         " (control characters or invalid bytes in the unit name)")
+    if len(value.strip()) > 100:
+        raise argparse.ArgumentTypeError(f"单位名称过长（{len(value)} 字，上限 100 字）(unit name too long)")
+    return value.strip()

@@ -60,7 +60,8 @@ class Rule:
                 return f"{float(x):.0%}"
             return str(int(x)) if float(x) == int(x) else str(x)
 
-        return self.reason.format(value=fmt(v), threshold=fmt(self.value))
+        # plain substitution, never str.format: a rules file is user input ({value:>1999999999})
+        return self.reason.replace("{value}", fmt(v)).replace("{threshold}", fmt(self.value))
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,19 @@ class StatusRules:
         return worst, reasons
 
 
+def _check_reason(reason: str, where: str) -> None:
+    """A reason is short text with at most ``{value}`` and ``{threshold}`` in it, as written."""
+    import re
+
+    if len(reason) > 200:
+        raise ConfigError(f"{where}：reason 过长（{len(reason)} 字，上限 200 字）")
+    for field in re.findall(r"\{[^{}]*\}", reason):
+        if field not in ("{value}", "{threshold}"):
+            raise ConfigError(f"{where}：reason 中只能使用 {{value}} 和 {{threshold}}，不能用“{field[:40]}”")
+    if any(ord(c) < 32 for c in reason):
+        raise ConfigError(f"{where}：reason 中有控制字符")
+
+
 def _default_path() -> Path:
     from ..settings import get_settings
 
@@ -100,11 +114,20 @@ def load_rules(path: str | Path | None = None) -> StatusRules:
     """Read and validate the status rules; a bad file is a :class:`ConfigError` naming it."""
     import yaml
 
+    from ..errors import FactSheetError
+    from ..text.safe_yaml import load_yaml
+
     p = Path(path) if path is not None else _default_path()
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        with p.open("rb") as fh:
+            raw = fh.read(1024 * 1024 + 1)  # a rules file is a few hundred bytes: read no more than 1 MB
+        if len(raw) > 1024 * 1024:
+            raise ConfigError(f"审核状态规则文件 {p} 超过 1 MB，请检查是否选错了文件")
+        data = load_yaml(raw.decode("utf-8"), what="审核状态规则文件")  # bounded: aliases, depth, digits
     except FileNotFoundError:
         raise ConfigError(f"找不到审核状态规则文件 {p}") from None
+    except FactSheetError as err:
+        raise ConfigError(f"审核状态规则文件 {p} 无法解析：{err}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise ConfigError(f"审核状态规则文件 {p} 无法解析：{err}") from None
     if not isinstance(data, dict):
@@ -129,5 +152,6 @@ def load_rules(path: str | Path | None = None) -> StatusRules:
         except (TypeError, ValueError):
             raise ConfigError(f"{where}：value 应为数字") from None
         reason = str(item.get("reason") or f"{METRICS[metric]}{{value}}")
+        _check_reason(reason, where)
         rules.append(Rule(str(status), str(metric), op, value, reason))
     return StatusRules(tuple(statuses), tuple(rules), str(p))

@@ -96,7 +96,14 @@ def check_sheet(facts: Any) -> Any:
 
 
 def check_query(query: str) -> str:
-    """``query`` if it is within :data:`MAX_SEARCH_CHARS`; else a bilingual :class:`InputError`."""
+    """``query`` if it is within :data:`MAX_SEARCH_CHARS` and real text; else a bilingual :class:`InputError`.
+
+    A command-line argument that is not valid UTF-8 reaches Python as lone surrogates
+    (``\udcff``): refused with a message rather than failing later in the tokenizer.
+    """
+    if any("\ud800" <= c <= "\udfff" for c in query):
+        raise InputError("检索词中有无法识别的字节（不是有效的 UTF-8 文字），请重新输入"
+                         " (the query is not valid UTF-8)")
     if len(query) > MAX_SEARCH_CHARS:
         raise InputError(
             f"检索词有 {len(query):,} 字，超过上限 {MAX_SEARCH_CHARS} 字，请用几个关键词或一句话检索"
