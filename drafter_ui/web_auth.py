@@ -6,7 +6,9 @@ Streamlit's ASGI ``st.App`` with these routes:
 
 * ``GET /auth/signin`` — a plain sign-in page (Chinese), with a one-use form token
   in a ``SameSite=Strict`` cookie (double submit: a form posted from another site
-  is refused);
+  is refused). The token is also remembered by this process and used up by the
+  first post that carries it: a replayed post (token and cookie captured once)
+  cannot start a second session;
 * ``POST /auth/signin`` — checks the account (the same rate limit as the in-app
   form), starts a session (:mod:`drafter.storage.web_sessions`) and sets the
   ``drafter_session`` cookie: ``HttpOnly`` (no script can read it), ``SameSite=Strict``,
@@ -23,10 +25,13 @@ from __future__ import annotations
 
 import html
 import secrets
+import threading
+import time
 from typing import Any
 
 from drafter.errors import SignInError
 from drafter.settings import get_settings
+from drafter.storage.passwords import MAX_LENGTH
 from drafter.storage.team import open_accounts, open_web_sessions
 
 __all__ = ["COOKIE", "SIGNIN", "SIGNOUT", "active", "middleware", "routes"]
@@ -37,6 +42,30 @@ SIGNIN = "/auth/signin"
 SIGNOUT = "/auth/signout"
 _active = False
 
+#: Form tokens handed out and not yet used: token → when it stops being accepted.
+_ISSUED: dict[str, float] = {}
+_ISSUED_LOCK = threading.Lock()
+_TOKEN_SECONDS = 3600
+_MAX_ISSUED = 20_000
+
+
+def _issue_token() -> str:
+    token = secrets.token_urlsafe(24)
+    now = time.monotonic()
+    with _ISSUED_LOCK:
+        if len(_ISSUED) >= _MAX_ISSUED:  # forget the expired ones, then the oldest
+            for old in [t for t, until in _ISSUED.items() if until < now] or list(_ISSUED)[: _MAX_ISSUED // 10]:
+                _ISSUED.pop(old, None)
+        _ISSUED[token] = now + _TOKEN_SECONDS
+    return token
+
+
+def _use_token(token: str) -> bool:
+    """True the first time a token handed out by this process (and not expired) comes back."""
+    with _ISSUED_LOCK:
+        until = _ISSUED.pop(token, None)
+    return until is not None and until >= time.monotonic()
+
 
 def active() -> bool:
     """Whether this process serves the sign-in page (started through ``server.py``)."""
@@ -46,7 +75,7 @@ def active() -> bool:
 def _page(message: str = "", username: str = "", status: int = 200) -> Any:
     from starlette.responses import HTMLResponse
 
-    form_token = secrets.token_urlsafe(24)
+    form_token = _issue_token()
     note = f'<p class="err">{html.escape(message)}</p>' if message else ""
     body = f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -65,7 +94,7 @@ button{{margin-top:20px;width:100%;padding:10px;font-size:16px;background:#c0392
 <form method="post" action="{SIGNIN}">
 <input type="hidden" name="form_token" value="{form_token}">
 <label for="username">账号</label><input id="username" name="username" autocomplete="username" value="{html.escape(username)}" required>
-<label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="{MAX_LENGTH}" required>
 <button type="submit">登录</button>
 </form>
 <p class="note">账号由管理员开通；忘记密码请联系管理员重置。</p>
@@ -91,10 +120,10 @@ async def _signin(request: Any) -> Any:
         return _page()
     form = await request.form()
     username = str(form.get("username") or "")[:200]
-    password = str(form.get("password") or "")[:1000]
+    password = str(form.get("password") or "")[:MAX_LENGTH]
     token = str(form.get("form_token") or "")
     expected = request.cookies.get(_FORM_COOKIE) or ""
-    if not token or not secrets.compare_digest(token, expected):
+    if not token or not secrets.compare_digest(token, expected) or not _use_token(token):
         return _page("页面已过期，请重新输入账号和密码。", username, status=400)
     try:
         who = await run_in_threadpool(open_accounts(s).sign_in, username, password)

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from drafter.errors import DrafterError
+from drafter.text.limits import MAX_SEARCH_CHARS, check_query
 from drafter.kb.catalog import GENRES, meta_of, write_meta
 from drafter.kb.filenames import tolerant_name
 from drafter.kb.indexer import IndexStatus, build_lock, discover, index_knowledge
@@ -230,12 +231,13 @@ def _search(ctx: Ctx) -> None:
     with st.form("kb_search_form", border=False):  # Enter in the box searches too
         c1, c2 = st.columns([5, 1])
         query = c1.text_input("检索内容", key="kb_query", placeholder="如：凡提四必 档案审核",
-                              label_visibility="collapsed")
+                              label_visibility="collapsed", max_chars=MAX_SEARCH_CHARS)
         searched = c2.form_submit_button("检索", key="kb_search")
     if searched and not query.strip():
         st.info("请先输入要检索的内容。")
     if searched and query.strip():
         try:
+            check_query(query)  # the box holds no more; a scripted post could
             with st.spinner("正在检索……"):
                 passages = resources.scoped_retriever(ctx.settings, ctx.who).search(query.strip(), k=5)
         except DrafterError as err:

@@ -13,14 +13,13 @@ this module only lays them out.
 from __future__ import annotations
 
 import html
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from drafter.errors import DrafterError
-from drafter.review.batch import BatchResult, ReviewedReport, inputs_from_uploads, review_batch
+from drafter.review.batch import BatchResult, ReviewedReport, inputs_from_uploads, review_batch, review_workdir
 from drafter.review.xlsx import xlsx_bytes
 from drafter.storage.review_access import ScopedReviewStore
 from drafter.storage.review_store import ReviewStore
@@ -111,7 +110,7 @@ def _pick_batch(ctx: Ctx, store: ReviewStore | ScopedReviewStore) -> int | None:
 
 def _run(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, files: list[Any], previous: list[Any]) -> None:
     """Review the uploads with a progress bar per file, save the run."""
-    with tempfile.TemporaryDirectory(prefix="drafter-review-") as tmp:
+    with review_workdir() as tmp:
         inputs, skipped = inputs_from_uploads([(f.name, f.getvalue()) for f in files], Path(tmp) / "batch")
         prev_inputs, prev_skipped = inputs_from_uploads([(f.name, f.getvalue()) for f in previous],
                                                         Path(tmp) / "previous")

@@ -33,11 +33,13 @@ __all__ = [
 ]
 
 _CN = "零〇一二三四五六七八九十百两"
-_UNITS = "人次|人|名|项|个|期|家|次|批|%|％"
+_UNITS = "人次|人|名|项|个|期|家|次|批|起|件|成|%|％"
 _COUNT_RE = re.compile(
     rf"(?P<pct>百分之(?P<pctnum>[{_CN}点]+))"
-    rf"|(?P<num>\d+(?:\.\d+)?|[{_CN}]+)\s?(?P<mult>[万千])?\s?(?P<unit>{_UNITS})"
+    rf"|(?P<num>\d+(?:\.\d+)?|[{_CN}]+)\s?(?P<mult>[万千])?\s?(?P<approx>余|多|来)?\s?(?P<unit>{_UNITS})"
 )
+#: Words before a count that make it approximate from below: 近八成, 约300人, 将近100人.
+_NEAR_BEFORE = ("将近", "接近", "大约", "近", "约")
 #: Set phrases built from a numeral and a measure word: never counts.
 SET_PHRASES = (
     "两个维护", "两个确立", "四个意识", "四个自信", "四个全面", "四个一", "两个责任", "两个务必",
@@ -64,6 +66,8 @@ class Count:
     label_context: str  # words naming the count: the clause before and after it
     before: str = ""
     after: str = ""
+    #: "" exact; "over" (1000余人, 十多个: more than the number); "near" (近八成, 约300人: about it)
+    approx: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -142,6 +146,8 @@ def find_counts(text: str) -> list[Count]:
             num = m.group("num")
             unit = m.group("unit").replace("％", "%")
             chinese = not num[0].isdigit()
+            if unit == "成" and (m.group("mult") or m.group("approx") or not chinese and "." in num):
+                continue
             if chinese:
                 # trim leading chars that are not part of the numeral (e.g. "百" alone is fine)
                 value = _cn_value(num)
@@ -166,10 +172,20 @@ def find_counts(text: str) -> list[Count]:
                         continue
                     if text[end : end + 2].startswith(_IDIOM_AFTER):
                         continue
+        approx = ""
+        if not m.group("pct"):
+            if m.group("approx"):
+                approx = "over"
+            elif text[max(0, start - 2) : start].endswith(_NEAR_BEFORE):
+                approx = "near"
+            if unit == "成":  # 八成 = 80%, and never exact
+                if not 1 <= value <= 10:
+                    continue
+                value, unit, approx = value * 10, "%", approx or "near"
         if _list_count_before(text[max(0, start - 60) : start]) == value:
             continue
         before, after = _context(text, start, end, out[-1].end if out else 0)
-        out.append(Count(value, unit, start, end, text[start:end], before + after, before, after))
+        out.append(Count(value, unit, start, end, text[start:end], before + after, before, after, approx))
     return out
 
 
@@ -222,6 +238,18 @@ def fact_numbers(facts: FactSheet) -> list[_FactNumber]:
 _NAMED = 0.5  # a figure is "named" when at least half its label's bigrams are in the context
 
 
+def _fits(value: float, count: Count) -> bool:
+    """Whether an entered ``value`` is what ``count`` states (exactly, or within its approximation)."""
+    n = count.value
+    if count.approx == "over":  # 1000余人: 1001–1999; 十多个: 11–19
+        return n < value < 2 * n
+    if count.approx == "near":  # 近八成: 70–80%; 约300人: 270–330
+        if count.unit == "%":
+            return n - 10 <= value <= n + 5
+        return 0.9 * n <= value <= 1.1 * n
+    return abs(value - n) < 1e-9
+
+
 def match_count(count: Count, facts: FactSheet, numbers: list[_FactNumber] | None = None) -> CountMatch:
     """Whether ``count`` is supported by, contradicts, or is missing from ``facts``."""
     numbers = numbers if numbers is not None else fact_numbers(facts)
@@ -233,13 +261,13 @@ def match_count(count: Count, facts: FactSheet, numbers: list[_FactNumber] | Non
          for n in same_unit),
         key=lambda x: -x[1],
     )
-    equal = [(n, s) for n, s in scored if abs(n.value - count.value) < 1e-9]
+    equal = [(n, s) for n, s in scored if _fits(n.value, count)]
     named = [(n, s) for n, s in scored if n.figure is not None and s >= _NAMED]
     if equal:
         best_eq, eq_sim = equal[0]
         if named:
             best_named, named_sim = named[0]
-            if abs(best_named.value - count.value) > 1e-9 and named_sim > eq_sim:
+            if not _fits(best_named.value, count) and named_sim > eq_sim:
                 # the words name another figure more closely: compare what tells them apart
                 ctx = _bigrams(context)
                 own = _bigrams(best_named.label) - _bigrams(best_eq.label)

@@ -37,10 +37,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _number(low: int, high: int):  # type: ignore[no-untyped-def]
+    """An argparse type: an integer from ``low`` to ``high`` (a database integer cannot hold more)."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"应为整数 (an integer): {value[:30]}") from None
+        if not low <= n <= high:
+            raise argparse.ArgumentTypeError(f"应在 {low}–{high} 之间 (out of range {low}–{high}): {value[:30]}")
+        return n
+
+    return parse
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("audit", help="查看审计日志 (read the audit log)")
     p.add_argument("--user", help="只看此账号")
-    p.add_argument("--report", type=int, help="只看此报告编号")
-    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--report", type=_number(1, 2**62), help="只看此报告编号")
+    p.add_argument("--limit", type=_number(1, 100_000), default=200)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_run)

@@ -17,6 +17,7 @@ from ..facts.formulations import FormulationLibrary
 from ..facts.sheet import load_facts
 from ..text.limits import check_document
 from ..text.specs import available_genres
+from .output import unit_argument
 
 __all__ = ["format_text", "read_input", "register", "run"]
 
@@ -43,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--json", action="store_true", help="输出 JSON (machine-readable output)")
     p.add_argument("--dup", action="store_true",
                    help="查重：与知识库中所有报告（样例、上传）及 --against 文件比对 (copy check against every report)")
-    p.add_argument("--unit", help="本报告的单位（查重区分本单位与其他单位；默认从标题识别）")
+    p.add_argument("--unit", type=unit_argument, help="本报告的单位（查重区分本单位与其他单位；默认从标题识别）")
     p.add_argument("--list", action="append", default=[], metavar="LIST.yaml", dest="policy_list",
                    help="本单位的规范提法/敏感表述清单（可多次给出）；知识库中为本单位上传的清单自动使用 "
                         "(a unit's own formulation list; lists uploaded for the unit are used as well)")
@@ -54,8 +55,14 @@ def read_input(path: str) -> str:
     """Text of a report file (.txt/.md/.docx, any common encoding) or stdin (``-``)."""
     if path == "-":  # bytes, so GBK is detected and binary refused like a file's
         from ..kb.ingest import decode_bytes, normalize_text
+        from ..text.limits import MAX_FILE_BYTES
 
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)  # never more than a file may have
+        if len(data) > MAX_FILE_BYTES:
+            raise IngestError(
+                "标准输入 (stdin)",
+                f"超过 {MAX_FILE_BYTES // 1048576} MB，远超一份报告，已停止读取 (more than {MAX_FILE_BYTES // 1048576} MB)",
+            )
         if not data.strip():
             raise IngestError("标准输入 (stdin)", "没有读到内容，请用管道或重定向提供报告文本")
         text, _encoding = decode_bytes(data, "标准输入 (stdin)")

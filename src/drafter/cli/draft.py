@@ -189,9 +189,15 @@ def _regenerate(args: argparse.Namespace, engine: Any, facts: Any, output: Path 
 
     if not (args.from_file and args.section):
         raise InputError("重写一个部分需要同时给出 --from 草稿文件 和 --section 部分 (both --from and --section)")
+    from ..text.limits import MAX_FILE_BYTES
+
     path = Path(args.from_file)
     try:
-        original = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)  # bounded: never more than a file may have
+        if len(raw) > MAX_FILE_BYTES:
+            raise InputError(f"草稿 {path} 超过 {MAX_FILE_BYTES // 1048576} MB，远超一份报告 (draft file too large)")
+        original = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"无法读取草稿 {path}：{err}") from None
     spec = load_spec(facts.genre)

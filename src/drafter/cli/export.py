@@ -18,7 +18,7 @@ from ..facts.sheet import load_facts
 from ..kb.ingest import read_text
 from ..text.doctree import parse
 from ..text.limits import check_document
-from .output import check_output, write_output
+from .output import check_output, unit_argument, write_output
 
 __all__ = ["blocking_findings", "format_refusal", "register", "run"]
 
@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("draft", type=Path, help="草稿 .txt/.md/.docx (the draft)")
     p.add_argument("-o", "--output", type=Path, required=True, help="输出文件 .docx/.md/.txt (output file)")
     p.add_argument("--date", default=None, help="成文日期 YYYY-MM-DD (date under the signature)")
-    p.add_argument("--unit", default=None, help="落款单位 (issuing unit for the signature)")
+    p.add_argument("--unit", type=unit_argument, default=None, help="落款单位 (issuing unit for the signature)")
     p.add_argument("--facts", type=Path, default=None, help="数据表 YAML，用于核对数字 (fact sheet)")
     p.add_argument("--genre", default=None, help="文种规范，默认 report (spec to check against)")
     p.add_argument("--force", action="store_true", help="有错误也导出 (export despite errors)")

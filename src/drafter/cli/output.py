@@ -7,18 +7,28 @@ generated or a document parsed. :func:`write_output` writes to a temporary file
 beside the target and renames it, so an interrupted write never leaves half a file
 and an old file survives a failure. :func:`describe_os_error` turns any other
 ``OSError`` into a message naming the path.
+
+A device, a FIFO, a socket or anything else that is not a regular file is never
+renamed over (``-o /dev/null`` as root would otherwise replace the device with a
+file): it is refused before any work, and again at the moment of writing. ``-o -``
+writes to standard output, where that is what a command produces.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
+import sys
 import uuid
 from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["check_output", "describe_os_error", "write_output"]
+__all__ = ["STDOUT", "check_output", "describe_os_error", "write_output"]
+
+#: What ``-o -`` stands for: standard output.
+STDOUT = Path("-")
 
 _DEFAULT_NAME_MAX = 255
 _DEFAULT_PATH_MAX = 4096
@@ -73,6 +83,8 @@ def check_output(path: str | os.PathLike[str]) -> Path:
     raw = os.fspath(path)
     if not raw.strip():
         raise InputError("输出文件名是空的 (empty output file name)")
+    if raw == "-":
+        return STDOUT
     out = Path(raw).expanduser()
     where = str(out)
     folder = out.parent if str(out.parent) else Path(".")
@@ -92,6 +104,7 @@ def check_output(path: str | os.PathLike[str]) -> Path:
         raise InputError(f"输出文件夹 {folder} 不存在，请先创建它 (output folder does not exist)")
     if not _is_dir(folder):
         raise InputError(f"{folder} 不是文件夹 (not a folder)")
+    _refuse_special(out)
     if out.exists() and not os.access(out, os.W_OK):
         raise InputError(f"没有权限覆盖 {where} (no permission to overwrite)")
     probe = folder / f".drafter-probe-{uuid.uuid4().hex[:12]}"
@@ -107,11 +120,39 @@ def check_output(path: str | os.PathLike[str]) -> Path:
     return out
 
 
+def _refuse_special(out: Path) -> None:
+    """:class:`InputError` if ``out`` exists and is not a regular file (a device, FIFO, socket)."""
+    try:
+        mode = os.stat(out).st_mode
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # the folder checks name the problem
+    if not stat.S_ISREG(mode):
+        kind = ("设备" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "管道" if stat.S_ISFIFO(mode)
+                else "套接字" if stat.S_ISSOCK(mode) else "特殊文件")
+        raise InputError(
+            f"输出路径 {out} 是{kind}，不是普通文件：drafter 不会覆盖它；要输出到屏幕请用 -o -"
+            f" (output is not a regular file: a device, FIFO or socket is never replaced; use -o - for stdout)"
+        )
+
+
 def write_output(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file beside it, then rename)."""
+    """Write ``data`` to ``path`` atomically (temporary file beside it, then rename).
+
+    ``-`` (:data:`STDOUT`) writes to standard output; a path that is not a regular
+    file is refused (checked again here: it may have appeared since
+    :func:`check_output`).
+    """
     out = Path(path)
-    tmp = out.parent / f".drafter-{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if os.fspath(path) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return STDOUT
+    _refuse_special(out)
+    tmp = out.parent / f".drafter-{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
     try:
         with tmp.open("xb") as fh:
             fh.write(payload)
@@ -123,3 +164,25 @@ def write_output(path: str | os.PathLike[str], data: str | bytes) -> Path:
             pass
         raise
     return out
+
+
+def unit_argument(value: str) -> str:
+    """An argparse type for a unit's name (``--unit``): one line of real text, at most 100 characters.
+
+    Control characters, a line break or bytes that are not UTF-8 would reach the
+    signature of a .docx (which cannot hold them) or a message: refused here with
+    a bilingual message instead of a traceback later.
+    """
+    import argparse
+    import unicodedata
+
+    def bad(c: str) -> bool:
+        kind = unicodedata.category(c)
+        return kind in ("Cc", "Cs", "Zl", "Zp") or (kind == "Cf" and c != "\u200d")  # RLO, ZWSP … too
+
+    if any(bad(c) for c in value):
+        raise argparse.ArgumentTypeError("单位名称中有控制字符、换行或无法识别的字节，请只写单位名称"
+                                         " (control characters or invalid bytes in the unit name)")
+    if len(value.strip()) > 100:
+        raise argparse.ArgumentTypeError(f"单位名称过长（{len(value)} 字，上限 100 字）(unit name too long)")
+    return value.strip()

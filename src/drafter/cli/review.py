@@ -40,15 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _check_output(path: str) -> Path:
-    out = Path(path)
-    if out.suffix.lower() != ".xlsx":
-        raise InputError(f"审核表应保存为 .xlsx 文件：{out}")
-    if out.exists() and out.is_dir():
-        raise InputError(f"{out} 是文件夹，请给出 .xlsx 文件名")
-    parent = out.parent if str(out.parent) else Path(".")
-    if parent.exists() and not parent.is_dir():
-        raise InputError(f"无法写入 {out}：{parent} 不是文件夹")
-    return out
+    from .output import check_output
+
+    if path != "-" and Path(path).suffix.lower() != ".xlsx":
+        raise InputError(f"审核表应保存为 .xlsx 文件：{path}")
+    return check_output(path)  # a folder, a device, a missing folder … refused before any work
 
 
 def format_text(result: object) -> str:
@@ -93,10 +89,11 @@ def run(args: argparse.Namespace) -> int:
         result = review_path(args.path, previous=args.previous, use_kb=not args.no_kb, rules=rules,
                              progress=progress, feedback=feedback)
         if out is not None:
-            from ..review.xlsx import write_xlsx
+            from ..review.xlsx import xlsx_bytes
+            from .output import write_output
 
             try:
-                write_xlsx(result, out)
+                write_output(out, xlsx_bytes(result))  # atomic; a device is never renamed over
             except OSError as err:
                 raise InputError(f"无法写入 {out}：{err.strerror or err}") from None
     except DrafterError as err:

@@ -14,6 +14,16 @@ from .index import IndexProgressBar, print_report
 __all__ = ["register", "run"]
 
 
+def _count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为 1–50 的整数 (an integer 1–50): {value[:20]}") from None
+    if not 1 <= n <= 50:
+        raise argparse.ArgumentTypeError(f"应为 1–50 的整数 (an integer 1–50): {value[:20]}")
+    return n
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "search",
@@ -23,7 +33,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("query", metavar="QUERY", help="检索内容，如“防止带病提拔”")
     parser.add_argument(
-        "-k", type=int, default=5, help="返回条数 (number of passages), 默认 5"
+        "-k", type=_count, default=5, help="返回条数 (number of passages), 默认 5，最多 50"
     )
     parser.add_argument("--json", action="store_true", help="输出 JSON (print JSON)")
     parser.add_argument(
@@ -46,7 +56,13 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..kb.retrieval import ensure_index, open_retriever
+    from ..text.limits import check_query
 
+    query = check_query(args.query).strip()  # before the index or the model is touched
+    if not query:
+        from ..errors import InputError
+
+        raise InputError("检索词是空的 (empty query)")
     settings = get_settings()
     with IndexProgressBar() as bar:
         built = ensure_index(settings, on_status=bar)
@@ -55,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         print_report(built, file=sys.stderr)
     retriever = open_retriever(settings)
     passages = retriever.search(
-        args.query, k=args.k, mode=args.mode, kinds=args.kind, genres=args.genre
+        query, k=args.k, mode=args.mode, kinds=args.kind, genres=args.genre
     )
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))

@@ -278,6 +278,37 @@ def _as_highlight(v: Any) -> Any:
     return v
 
 
+_LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x85\u2028\u2029]+\s*")
+# C0/C1 controls (NUL, ESC …) and the bidirectional overrides and isolates (RLO …)
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\ufeff]")
+#: Entries in one list of the sheet (problems, plans …): a report names a handful.
+MAX_LIST_ITEMS = 100
+
+
+def _join_break(match: re.Match[str]) -> str:
+    text = match.string
+    before, after = text[match.start() - 1: match.start()], text[match.end(): match.end() + 1]
+    return " " if before.isascii() and before.isalnum() and after.isascii() and after.isalnum() else ""
+
+
+def clean_field(value: str) -> str:
+    """One line of text as the draft may carry it: control characters, bidi overrides and
+    lone surrogates dropped, a line break joined (a newline could start a fake 「（一）」 heading)."""
+    value = _INVISIBLE.sub("", value)
+    value = _LINE_BREAKS.sub(_join_break, value)
+    return "".join(c for c in value if not "\ud800" <= c <= "\udfff").replace("\t", " ")
+
+
+def _clean_all(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_field(value)
+    if isinstance(value, list):
+        return [_clean_all(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_all(v) for k, v in value.items()}
+    return value
+
+
 class FactSheet(BaseModel):
     """Everything the writer entered for one report."""
 
@@ -311,6 +342,19 @@ class FactSheet(BaseModel):
     @classmethod
     def _answers(cls, data: Any) -> Any:
         return take_answers(data)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        """Every text field cleaned (:func:`clean_field`); lists bounded (:data:`MAX_LIST_ITEMS`)."""
+        if not isinstance(data, dict):
+            return data
+        for name in ("highlights", "problems", "plans", "rectification", "figures", "practices"):
+            items = data.get(name)
+            if isinstance(items, list) and len(items) > MAX_LIST_ITEMS and name != "figures":
+                label = FIELD_LABELS.get(name, name)
+                raise ValueError(f"{label}有 {len(items)} 条，超过上限 {MAX_LIST_ITEMS} 条，请只保留报告要写的内容")
+        return _clean_all(data)
 
     @field_validator("unit_type", mode="before")
     @classmethod

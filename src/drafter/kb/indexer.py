@@ -620,9 +620,16 @@ def ensure_index(
     from .store import open_store
 
     embedding.configure(settings)
-    store = open_store(settings)
-    if index_complete(store):
-        return None
+    # a fresh home is opened under the lock too: chromadb creating its tables in four processes
+    # at once fails (“table collections already exists”), and a half-built index cannot be read
+    # (“Nothing found on disk”) — then the caller waits for the build like every other
+    fresh = not settings.chroma_url and not (settings.index_dir / "chroma.sqlite3").exists()
+    if not fresh:
+        try:
+            if index_complete(open_store(settings)):
+                return None
+        except Exception:  # noqa: BLE001 - a build in progress elsewhere: wait for it below
+            pass
     with build_lock(settings):
         store = open_store(settings)
         if index_complete(store):

@@ -193,7 +193,7 @@ def normalize_text(text: str, *, markdown: bool = False) -> str:
     return out + "\n" if out else ""
 
 
-def _read_docx(path: Path, data: bytes) -> str:
+def _read_docx(name: str, data: bytes) -> str:
     import io
 
     from docx import Document as DocxDocument  # python-docx
@@ -201,20 +201,21 @@ def _read_docx(path: Path, data: bytes) -> str:
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise IngestError(
-            str(path),
+            name,
             "不是有效的 Word 文档（.docx 文件已损坏或实为其他格式），请用 Word 重新另存为 .docx",
         )
-    check_zip(data, str(path))  # entries, inflated bytes, ratio: before python-docx inflates anything
+    # entries, inflated bytes, ratio, XML counted as it inflates: before python-docx parses anything
+    check_zip(data, name, docx=True)
     try:
         document = DocxDocument(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile, ValueError) as err:
         raise IngestError(
-            str(path),
+            name,
             "不是有效的 Word 文档（.docx 文件已损坏），请用 Word 重新另存为 .docx",
         ) from err
     except Exception as err:  # lxml errors inside a damaged package
         raise IngestError(
-            str(path),
+            name,
             f"Word 文档内容已损坏，无法读取（{type(err).__name__}），请重新另存为 .docx",
         ) from err
     return "\n".join(_docx_lines(document))
@@ -256,41 +257,66 @@ def _human(n: int) -> str:
     return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB"
 
 
-def read_text(path: str | Path, *, max_bytes: int | None = None) -> IngestedFile:
-    """Read one .txt/.md/.docx/.doc/.wps/.pdf file into normalised text.
+def _checked_path(path: Path, max_bytes: int | None, name: str) -> int:
+    """The file's size, after the checks that need no parsing (type, existence, kind, size)."""
+    from ..text.limits import MAX_FILE_BYTES
 
-    Raises :class:`IngestError` (naming the file) if the file is missing, of an
-    unsupported type, larger than ``max_bytes``, empty, binary, undecodable or a
-    corrupt .docx.
-    """
-    path = Path(path)
-    name = str(path)
-    suffix = path.suffix.lower()
-    reason = unsupported_reason(suffix)
+    reason = unsupported_reason(path.suffix.lower())
     if reason is not None:
         raise IngestError(name, reason)
     try:
         size = path.stat().st_size
     except FileNotFoundError as err:
         raise IngestError(name, "文件不存在") from err
+    except OSError as err:
+        raise IngestError(name, f"无法读取文件：{err.strerror or type(err).__name__}") from err
     if not path.is_file():
         raise IngestError(name, "不是普通文件")
-    if max_bytes is not None and size > max_bytes:
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    if size > limit:
         raise IngestError(
             name,
-            f"文件过大（{_human(size)}，上限 {_human(max_bytes)}），"
+            f"文件过大（{_human(size)}，上限 {_human(limit)}），"
             "请拆分文件或调大 DRAFTER_MAX_UPLOAD_MB",
         )
     if size == 0:
         raise IngestError(name, "文件是空的（0 字节），请检查是否保存了内容")
+    return size
+
+
+def read_text(path: str | Path, *, max_bytes: int | None = None, name: str | None = None) -> IngestedFile:
+    """Read one .txt/.md/.docx/.doc/.wps/.pdf file into normalised text, in a bounded worker.
+
+    Raises :class:`IngestError` (naming the file, or ``name`` if given) if the file
+    is missing, of an unsupported type, larger than ``max_bytes`` (default
+    :data:`~drafter.text.limits.MAX_FILE_BYTES`), empty, binary, undecodable, a
+    corrupt .docx — or over a parsing limit: the parser runs in a separate process
+    with a memory and a time limit (:mod:`.worker`), never in this one.
+    """
+    from .worker import parse_file
+
+    path = Path(path)
+    _checked_path(path, max_bytes, name or str(path))
+    return parse_file(path, max_bytes=max_bytes, name=name)
+
+
+def read_here(path: str | Path, *, max_bytes: int | None = None, name: str | None = None) -> IngestedFile:
+    """What :func:`read_text` does, in this process: only the worker (:mod:`.worker`) calls it."""
+    from ..text.limits import MAX_FILE_CHARS
+
+    path = Path(path)
+    name = name or str(path)
+    suffix = path.suffix.lower()
+    size = _checked_path(path, max_bytes, name)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # no more than was measured: a file growing meanwhile is cut
+            data = fh.read(size)
     except OSError as err:
         raise IngestError(name, f"无法读取文件：{err.strerror or err}") from err
     notes: tuple[str, ...] = ()
     if suffix == ".docx" or (suffix in (".doc", ".wps") and data[:4] == b"PK\x03\x04"):
         # a .docx saved under an old name still opens as one
-        text, encoding = _read_docx(path, data), "docx"
+        text, encoding = _read_docx(name, data), "docx"
     elif suffix == ".doc":
         text, encoding = office.read_doc(path, data), "doc"
     elif suffix == ".wps":
@@ -310,6 +336,8 @@ def read_text(path: str | Path, *, max_bytes: int | None = None) -> IngestedFile
     text = join_wrapped_title(text)  # “江源市水务局党组2025年度干部选拔任用\n工作报告”
     if not text.strip():
         raise IngestError(name, "文件中没有文字内容，请检查是否保存了正文")
+    if len(text) > MAX_FILE_CHARS:
+        raise IngestError(name, f"文件有 {len(text):,} 字，超过上限 {MAX_FILE_CHARS:,} 字，远超一份报告；请拆分后再处理")
     return IngestedFile(path=path, text=text, encoding=encoding, notes=notes)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import logging
+import zlib
 from dataclasses import dataclass
 
 from ..errors import IngestError
@@ -58,7 +59,8 @@ def _page_lines(chars: list[_Glyph]) -> list[tuple[str, float, float, float]]:
     rows: list[tuple[float, float, list[_Glyph]]] = []
     for ch in sorted(chars, key=lambda c: -(c[1] + c[3] / 2)):
         centre = ch[1] + ch[3] / 2
-        for i, (y, size, items) in enumerate(rows):
+        first = max(0, len(rows) - 8)  # sorted top to bottom: only the last rows can be near
+        for i, (y, size, items) in enumerate(rows[first:], start=first):
             if abs(y - centre) <= 0.45 * max(size, ch[3]):
                 items.append(ch)
                 rows[i] = (y, max(size, ch[3]), items)
@@ -110,10 +112,173 @@ def _paragraphs(lines: list[tuple[str, float, float, float]]) -> str:
     return "\n".join(out)
 
 
+class _OverBudget(BaseException):
+    """The PDF needs more work than :mod:`drafter.text.limits` allows (a reason in Chinese).
+
+    A ``BaseException``: pdfminer catches ``Exception`` in places to repair damaged
+    files, and must not repair its way past a budget.
+    """
+
+
+class _BoundedZlib:
+    """``zlib`` as pdfminer's stream decoder uses it, stopping a stream at :data:`MAX_PDF_STREAM`.
+
+    A 1 MB stream of zeros inflates to 1 GB: refused at the limit, not after.
+    """
+
+    error = zlib.error
+
+    @staticmethod
+    def _check(size: int) -> None:
+        from ..text.limits import MAX_PDF_STREAM
+
+        if size > MAX_PDF_STREAM:
+            raise _OverBudget(f"PDF 中有数据流解压后超过 {MAX_PDF_STREAM // 1048576} MB（疑似“压缩炸弹”）")
+
+    @classmethod
+    def decompress(cls, data: bytes) -> bytes:
+        from ..text.limits import MAX_PDF_STREAM
+
+        inflater = zlib.decompressobj()
+        out = inflater.decompress(data, MAX_PDF_STREAM + 1)
+        cls._check(len(out))
+        if inflater.unconsumed_tail:
+            cls._check(MAX_PDF_STREAM + 1)
+        if not inflater.eof:
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return out
+
+    @classmethod
+    def decompressobj(cls, *args: object) -> object:
+        inner = zlib.decompressobj(*args)  # type: ignore[arg-type]
+
+        class Counting:
+            total = 0
+
+            def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+                from ..text.limits import MAX_PDF_STREAM
+
+                out = inner.decompress(data, MAX_PDF_STREAM + 1 - self.total)
+                self.total += len(out)
+                cls._check(self.total + (1 if inner.unconsumed_tail else 0))
+                return out
+
+            def flush(self, *a: int) -> bytes:
+                return inner.flush(*a)
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(inner, name)
+
+        return Counting()
+
+
+def _guard_references(ref_class: type) -> None:
+    """Stop a chain of references that never reaches an object (``6 0 obj 6 0 R``).
+
+    pdfminer follows a reference to a reference for as long as there is one; a
+    ``/Length`` pointing at an object that refers to itself would loop forever.
+    """
+    if getattr(ref_class, "_drafter_guarded", False):
+        return
+    original = ref_class.resolve
+    chain = [0]
+
+    def resolve(self, default=None):  # type: ignore[no-untyped-def]
+        got = original(self, default=default)
+        if isinstance(got, ref_class):
+            chain[0] += 1
+            if chain[0] > 64:
+                chain[0] = 0
+                raise _OverBudget("PDF 中有对象引用自身或循环引用（文件结构异常）")
+        else:
+            chain[0] = 0
+        return got
+
+    ref_class.resolve = resolve  # type: ignore[attr-defined]
+    ref_class._drafter_guarded = True  # type: ignore[attr-defined]
+
+
+def _bounded_parts():  # type: ignore[no-untyped-def]
+    """pdfminer's aggregator and interpreter, counting glyphs and form XObjects as they run.
+
+    A PDF can make pdfminer do unbounded work from a few kilobytes: form XObjects that
+    each draw the next twice (2**40 drawings from 40 objects), or a content stream
+    repeating one glyph a million times. The counts are checked where the work is
+    done, so the parse stops at the budget instead of after it.
+    """
+    from pdfminer import pdftypes
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfinterp import PDFPageInterpreter
+
+    pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
+    _guard_references(pdftypes.PDFObjRef)
+
+    from ..text.limits import MAX_PDF_FORMS, MAX_PDF_GLYPHS, MAX_PDF_PAGE_GLYPHS
+
+    class Aggregator(PDFPageAggregator):
+        glyphs = 0
+        page_glyphs = 0
+        forms = 0
+        depth = 0
+
+        def begin_page(self, page, ctm):  # type: ignore[no-untyped-def]
+            self.page_glyphs = 0
+            super().begin_page(page, ctm)
+
+        def render_char(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.glyphs += 1
+            self.page_glyphs += 1
+            if self.page_glyphs > MAX_PDF_PAGE_GLYPHS:
+                raise _OverBudget(f"PDF 的一页上有超过 {MAX_PDF_PAGE_GLYPHS:,} 个字形，远超正常公文")
+            if self.glyphs > MAX_PDF_GLYPHS:
+                raise _OverBudget(f"PDF 中的字形超过 {MAX_PDF_GLYPHS:,} 个，远超一份报告")
+            return super().render_char(*args, **kwargs)
+
+    class Interpreter(PDFPageInterpreter):
+        def do_Do(self, xobjid_arg):  # type: ignore[no-untyped-def]
+            device = self.device
+            device.forms += 1  # type: ignore[attr-defined]
+            if device.forms > MAX_PDF_FORMS:  # type: ignore[attr-defined]
+                raise _OverBudget(f"PDF 调用嵌入对象超过 {MAX_PDF_FORMS:,} 次（疑似嵌套“炸弹”）")
+            device.depth += 1  # type: ignore[attr-defined]
+            try:
+                if device.depth > 12:  # type: ignore[attr-defined]
+                    raise _OverBudget("PDF 的嵌入对象嵌套超过 12 层（疑似嵌套“炸弹”）")
+                super().do_Do(xobjid_arg)
+            finally:
+                device.depth -= 1  # type: ignore[attr-defined]
+
+    return Aggregator, Interpreter
+
+
+def _pages(data: bytes):  # type: ignore[no-untyped-def]
+    """Each page's layout (glyphs only: no layout analysis, the lines are rebuilt here)."""
+    from pdfminer.pdfinterp import PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    from ..text.limits import MAX_PDF_PAGES
+
+    aggregator, interpreter_cls = _bounded_parts()
+    manager = PDFResourceManager(caching=True)
+    device = aggregator(manager, laparams=None)
+    interpreter = interpreter_cls(manager, device)
+    for number, page in enumerate(PDFPage.get_pages(io.BytesIO(data)), start=1):
+        if number > MAX_PDF_PAGES:
+            raise _OverBudget(f"PDF 超过 {MAX_PDF_PAGES:,} 页")
+        interpreter.process_page(page)
+        yield device.get_result()
+
+
 def read_pdf(name: str, data: bytes) -> PdfText:
-    """Text of every page of the PDF in ``data``; ``name`` is used in error messages."""
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTChar, LTComponent
+    """Text of every page of the PDF in ``data``; ``name`` is used in error messages.
+
+    Pages, glyphs and form XObjects are counted while pdfminer works and the file
+    refused past :data:`~drafter.text.limits.MAX_PDF_PAGES`,
+    :data:`~drafter.text.limits.MAX_PDF_GLYPHS` or
+    :data:`~drafter.text.limits.MAX_PDF_FORMS`; time and memory are bounded by the
+    worker process this runs in (:mod:`drafter.kb.worker`).
+    """
+    from pdfminer.layout import LTChar, LTComponent
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise IngestError(name, "不是有效的 PDF 文件（文件头不对，可能已损坏或实为其他格式），请重新导出 PDF 或改传 Word 文件")
@@ -121,27 +286,36 @@ def read_pdf(name: str, data: bytes) -> PdfText:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     def glyphs(node: LTComponent) -> list[_Glyph]:
-        if isinstance(node, LTChar):
-            return [(node.x0, node.y0, node.x1, node.size or (node.y1 - node.y0), node.get_text())]
         out: list[_Glyph] = []
-        for child in getattr(node, "_objs", ()) or ():
-            out += glyphs(child)
+        stack = [node]
+        while stack:  # iterative: nested figures cannot exhaust the stack
+            item = stack.pop()
+            if isinstance(item, LTChar):
+                out.append((item.x0, item.y0, item.x1, item.size or (item.y1 - item.y0), item.get_text()))
+            else:
+                stack.extend(reversed(list(getattr(item, "_objs", ()) or ())))
         return out
 
     texts: list[str] = []
     empty: list[int] = []
     pages = 0
     try:
-        for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), start=1):
+        for number, page in enumerate(_pages(data), start=1):
             pages = number
             text = _paragraphs(_page_lines(glyphs(page)))
             if sum(1 for c in text if not c.isspace()) < _MIN_PAGE_CHARS:
                 empty.append(number)
             else:
                 texts.append(text)
+    except _OverBudget as err:
+        raise IngestError(name, f"{err}，疑似恶意或异常文件，已拒绝读取；请重新导出 PDF 或改传 Word 文件") from None
+    except MemoryError:
+        raise
+    except RecursionError as err:
+        raise IngestError(name, "PDF 结构嵌套过深（疑似恶意文件），已拒绝读取") from err
     except Exception as err:  # noqa: BLE001 - pdfminer raises many unrelated types on bad input
         kind = type(err).__name__
-        if "Password" in kind or "Encrypt" in kind:
+        if "Password" in kind or "Encrypt" in kind or "Extraction" in kind:
             raise IngestError(name, "PDF 文件已加密（设有打开密码或禁止提取文字），请解除密码后另存一份再上传") from err
         raise IngestError(name, f"PDF 文件已损坏，无法读取（{kind}），请重新导出 PDF 或改传 Word 文件") from err
     if pages == 0:

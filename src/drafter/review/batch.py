@@ -21,8 +21,11 @@ a callback ``progress(done, total, file)``; nothing here knows about the app.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import shutil
 import tempfile
 import time
 import zipfile
@@ -200,8 +203,91 @@ def _ignored(rel: str) -> bool:
     return rel.startswith("__MACOSX/") or name.startswith(".") or name in _IGNORED or name.startswith("~$")
 
 
+_WORKDIR_PREFIX = "drafter-review-"
+
+
+def _sweep_leftovers(base: Path) -> None:
+    """Remove work folders of review runs that ended without cleaning up (kill -9, a time-out).
+
+    A folder is named ``drafter-review-<pid>-…``; it is left over when that process
+    no longer runs (or, for an older name without a pid, after a day).
+    """
+    try:
+        entries = list(base.glob(_WORKDIR_PREFIX + "*"))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_symlink() or not entry.is_dir() or entry.stat().st_uid != os.getuid():
+                continue
+            pid_part = entry.name[len(_WORKDIR_PREFIX):].split("-", 1)[0]
+            if pid_part.isdigit():
+                try:
+                    os.kill(int(pid_part), 0)
+                    continue  # its process still runs
+                except ProcessLookupError:
+                    pass
+                except PermissionError:
+                    continue
+            elif time.time() - entry.stat().st_mtime < 86400:
+                continue
+            shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue
+
+
+@contextlib.contextmanager
+def review_workdir() -> Any:
+    """A temporary folder for one review run; leftovers of killed runs are swept first."""
+    base = Path(tempfile.gettempdir())
+    _sweep_leftovers(base)
+    with tempfile.TemporaryDirectory(prefix=f"{_WORKDIR_PREFIX}{os.getpid()}-", dir=base) as tmp:
+        yield Path(tmp)
+
+
+def _member_target(dest: Path, i: int, rel: PurePosixPath) -> Path:
+    """Where member ``i`` is written: under its own name (a unit or year in a file name
+    still counts) unless that is too long for the file system, then a short one; the
+    file is shown by ``rel``, never by this path."""
+    if len(os.fsencode(rel.name)) <= 200:
+        return dest / f"{i:04d}" / rel.name
+    suffix = rel.suffix.lower() if len(rel.suffix) <= 8 else ""
+    return dest / f"{i:04d}" / f"file{suffix}"
+
+
+def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> str | None:
+    """Write one member, counting: the reason it was refused, or None."""
+    from ..text.limits import MAX_FILE_BYTES
+
+    if info.file_size > MAX_FILE_BYTES:
+        return (f"文件解压后有 {info.file_size / 1048576:.1f} MB，超过单个文件上限 {MAX_FILE_BYTES // 1048576} MB，"
+                "已跳过")
+    limit = info.file_size
+    written = 0
+    try:
+        with zf.open(info) as src, target.open("wb") as out:
+            while chunk := src.read(256 * 1024):
+                written += len(chunk)
+                if written > limit:
+                    raise ValueError("lying header")
+                out.write(chunk)
+    except ValueError:
+        target.unlink(missing_ok=True)
+        return "压缩包内的文件解压后超过其声明的大小（文件头不实，疑似恶意文件），已跳过"
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as err:
+        target.unlink(missing_ok=True)
+        kind = "校验失败" if isinstance(err, zipfile.BadZipFile) else type(err).__name__
+        return f"压缩包内的文件已损坏，无法解压（{kind}），已跳过"
+    return None
+
+
 def extract_zip(path: Path, dest: Path) -> tuple[list[tuple[str, Path]], list[dict[str, str]]]:
-    """Extract a .zip into ``dest``: ``(name, path)`` of each file and the members refused."""
+    """Extract a .zip into ``dest``: ``(name, path)`` of each file and the members refused.
+
+    Each member is written under a short name of drafter's own, counted as it
+    inflates: one larger than a file may be, or inflating past what its header
+    declares, is skipped with the reason.
+    """
     files: list[tuple[str, Path]] = []
     skipped: list[dict[str, str]] = []
     try:
@@ -225,12 +311,11 @@ def extract_zip(path: Path, dest: Path) -> tuple[list[tuple[str, Path]], list[di
             if info.flag_bits & 0x1:
                 skipped.append({"file": str(rel), "reason": "文件已加密，无法读取，请去掉密码后重新打包"})
                 continue
-            target = dest / f"{i:04d}" / rel.name
+            target = _member_target(dest, i, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                target.write_bytes(zf.read(info))
-            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as err:
-                skipped.append({"file": str(rel), "reason": f"压缩包内的文件已损坏，无法解压（{err}）"})
+            reason = _extract_member(zf, info, target)
+            if reason is not None:
+                skipped.append({"file": str(rel), "reason": reason})
                 continue
             files.append((str(rel), target))
     return files, skipped
@@ -256,7 +341,7 @@ def inputs_from_uploads(
             name = f"{stem}({k}){dot}{suffix}" if dot else f"{suffix}({k})"
             k += 1
         used.add(name)
-        target = workdir / f"{i:04d}" / name
+        target = _member_target(workdir, i, PurePosixPath(name))  # a short name on disk, whatever the upload's
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         if name.lower().endswith(".zip"):
@@ -391,12 +476,13 @@ def _analyse(
     from ..kb.ingest import read_text
     from ..similarity.cache import VERSION, _load, _save
     from ..similarity.shingles import canonical_phrases
+    from ..text.limits import MAX_FILE_BYTES
     from .numbers import number_contradictions
 
     key = None
     if cache_dir is not None:
-        try:
-            data = path.read_bytes()
+        try:  # an oversized file is refused by the reader below, never read whole here
+            data = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
         except OSError:
             data = None
         if data is not None:
@@ -413,7 +499,7 @@ def _analyse(
                         return info, prep
                 except (OSError, ValueError):
                     pass
-    text = read_text(path).text
+    text = read_text(path, max_bytes=MAX_FILE_BYTES, name=name).text
     prep = source_from_text(text, filename=name, key=name)
     prep.meta["file"] = None  # batch names are relative, not paths on disk
     lists, items = extras(prep.unit) if extras else ((), ())
@@ -666,7 +752,7 @@ def review_path(
     from ..checks.dup import kb_sources
     from ..checks.formulations import lists_for_unit
 
-    with tempfile.TemporaryDirectory(prefix="drafter-review-") as tmp:
+    with review_workdir() as tmp:
         inputs, skipped = collect_inputs(path, Path(tmp) / "batch")
         prev_files: list[Path] = []
         if previous is not None:

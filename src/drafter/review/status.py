@@ -13,6 +13,7 @@ so the review table says why. A rule on a metric the report has no value for
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,10 +75,8 @@ class Rule:
         context = {k: ("" if x is None else x) for k, x in values.items() if isinstance(x, (str, int, float))}
         context.update(value=fmt(v), threshold=fmt(self.value))
         context.setdefault("partner", "其他单位")
-        try:
-            return self.reason.format(**context)
-        except (KeyError, IndexError, ValueError):
-            return f"{METRICS[self.metric]}{fmt(v)}"
+        # plain substitution of {name}, never str.format: a rules file is user input ({value:>1999999999})
+        return re.sub(r"\{(\w+)\}", lambda m: str(context.get(m.group(1), m.group(0))), self.reason)
 
 
 @dataclass(frozen=True)
@@ -112,6 +111,19 @@ class StatusRules:
         return worst, reasons
 
 
+def _check_reason(reason: str, where: str) -> None:
+    """A reason is short text with at most ``{value}`` and ``{threshold}`` in it, as written."""
+    import re
+
+    if len(reason) > 200:
+        raise ConfigError(f"{where}：reason 过长（{len(reason)} 字，上限 200 字）")
+    for field in re.findall(r"\{[^{}]*\}", reason):
+        if field not in ("{value}", "{threshold}"):
+            raise ConfigError(f"{where}：reason 中只能使用 {{value}} 和 {{threshold}}，不能用“{field[:40]}”")
+    if any(ord(c) < 32 for c in reason):
+        raise ConfigError(f"{where}：reason 中有控制字符")
+
+
 def _default_path() -> Path:
     from ..settings import get_settings
 
@@ -122,11 +134,20 @@ def load_rules(path: str | Path | None = None) -> StatusRules:
     """Read and validate the status rules; a bad file is a :class:`ConfigError` naming it."""
     import yaml
 
+    from ..errors import FactSheetError
+    from ..text.safe_yaml import load_yaml
+
     p = Path(path) if path is not None else _default_path()
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        with p.open("rb") as fh:
+            raw = fh.read(1024 * 1024 + 1)  # a rules file is a few hundred bytes: read no more than 1 MB
+        if len(raw) > 1024 * 1024:
+            raise ConfigError(f"审核状态规则文件 {p} 超过 1 MB，请检查是否选错了文件")
+        data = load_yaml(raw.decode("utf-8"), what="审核状态规则文件")  # bounded: aliases, depth, digits
     except FileNotFoundError:
         raise ConfigError(f"找不到审核状态规则文件 {p}") from None
+    except FactSheetError as err:
+        raise ConfigError(f"审核状态规则文件 {p} 无法解析：{err}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise ConfigError(f"审核状态规则文件 {p} 无法解析：{err}") from None
     if not isinstance(data, dict):
@@ -151,5 +172,6 @@ def load_rules(path: str | Path | None = None) -> StatusRules:
         except (TypeError, ValueError):
             raise ConfigError(f"{where}：value 应为数字") from None
         reason = str(item.get("reason") or f"{METRICS[metric]}{{value}}")
+        _check_reason(reason, where)
         rules.append(Rule(str(status), str(metric), op, value, reason))
     return StatusRules(tuple(statuses), tuple(rules), str(p))

@@ -17,7 +17,7 @@ from typing import Any
 from .batch import BatchResult
 from .feedback import policy_cell
 
-__all__ = ["SHEETS", "STATUS_FILLS", "write_xlsx", "xlsx_bytes"]
+__all__ = ["SHEETS", "STATUS_FILLS", "safe_cell", "write_xlsx", "xlsx_bytes"]
 
 #: Sheet names in order.
 SHEETS = ("审核表", "问题清单", "相似报告")
@@ -41,6 +41,32 @@ FINDING_COLUMNS = ("文件", "单位", "状态", "类别", "程度", "部分", "
 PAIR_COLUMNS = ("报告A", "单位A", "报告B", "单位B", "相似度", "A取自B", "B取自A", "相同段落", "谁抄谁")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as it may go into a cell: text without the control characters .xlsx cannot
+    hold (a member name with them would fail the whole export); numbers unchanged.
+
+    Whether the text is kept as text (not a formula) is :func:`_as_text`'s part, once
+    the cell exists.
+    """
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
+def _as_text(cell: Any) -> None:
+    """Text that would start a formula (``= + - @``, tab, CR) stays text: a string cell with
+    Excel's quote prefix, so neither opening nor editing it evaluates anything."""
+    value = cell.value
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _width(value: Any) -> int:
     s = "" if value is None else str(value)
     longest = max((sum(2 if ord(c) > 0x2E7F else 1 for c in line) for line in s.split("\n")), default=0)
@@ -54,9 +80,12 @@ def _sheet(wb: Any, title: str, columns: Sequence[str], rows: list[list[Any]], *
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
-    ws.append(list(columns))
-    for row in rows:
-        ws.append(row)
+    ws.append([safe_cell(c) for c in columns])
+    for row in rows:  # every cell written passes safe_cell and _as_text: names come from uploads
+        ws.append([safe_cell(v) for v in row])
+    for sheet_row in ws.iter_rows():
+        for cell in sheet_row:
+            _as_text(cell)
     thin = Side(style="thin", color="BFBFBF")
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:

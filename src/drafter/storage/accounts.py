@@ -28,6 +28,7 @@ from sqlalchemy.orm import sessionmaker
 
 from ..errors import InputError, SignInError
 from .account_models import AuditRow, LoginAttemptRow, ReportOwnerRow, UserRow, UserUnitRow
+from .engine import retry_locked, writer_engine
 from .passwords import hash_password, verify_password
 
 __all__ = ["ACTIONS", "ROLES", "Accounts", "AuditEntry", "Principal", "UserInfo"]
@@ -113,6 +114,8 @@ class Accounts:
     ) -> None:
         self.engine = engine
         self._session = sessionmaker(engine, expire_on_commit=False)
+        # transactions that write begin as writers: fifty sign-ins at once queue, none is refused
+        self._writer = sessionmaker(writer_engine(engine), expire_on_commit=False)
         self.max_attempts = max_attempts
         self.window = window
 
@@ -134,7 +137,12 @@ class Accounts:
             raise InputError(f"角色须为 {'、'.join(ROLES)} 之一，收到“{role}”")
         hashed = hash_password(password) if password is not None else None
         try:
-            with self._session.begin() as s:
+            with self._writer.begin() as s:
+                # “ADMIN” beside “admin” would be two accounts a person cannot tell apart
+                twin = s.scalar(select(UserRow.username).where(func.lower(UserRow.username) == username.lower()))
+                if twin is not None:
+                    raise InputError(f"账号“{username}”已存在（与“{twin}”只差大小写）"
+                                     if twin != username else f"账号“{username}”已存在")
                 row = UserRow(username=username, display_name=display_name.strip(), role=role, password_hash=hashed)
                 s.add(row)
                 s.flush()
@@ -148,13 +156,13 @@ class Accounts:
 
     def set_password(self, username: str, password: str) -> None:
         hashed = hash_password(password)
-        with self._session.begin() as s:
+        with self._writer.begin() as s:
             row = self._user(s, username)
             row.password_hash = hashed
             s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.username == username))
 
     def set_units(self, username: str, units: Iterable[str]) -> None:
-        with self._session.begin() as s:
+        with self._writer.begin() as s:
             row = self._user(s, username)
             s.execute(delete(UserUnitRow).where(UserUnitRow.user_id == row.id))
             for unit in _clean_units(units):
@@ -163,11 +171,11 @@ class Accounts:
     def set_role(self, username: str, role: str) -> None:
         if role not in ROLES:
             raise InputError(f"角色须为 {'、'.join(ROLES)} 之一，收到“{role}”")
-        with self._session.begin() as s:
+        with self._writer.begin() as s:
             self._user(s, username).role = role
 
     def set_active(self, username: str, active: bool) -> None:
-        with self._session.begin() as s:
+        with self._writer.begin() as s:
             self._user(s, username).active = active
 
     def list_users(self) -> list[UserInfo]:
@@ -212,30 +220,38 @@ class Accounts:
 
         now = now or utcnow()
         username = username.strip()
-        refusal = ""
-        # the attempt is recorded in its own transaction, then refused (raising inside
-        # the transaction would roll the record back and defeat the limit)
-        with self._session.begin() as s:
-            since = now - self.window
-            failures = s.scalar(
-                select(func.count(LoginAttemptRow.id)).where(
-                    LoginAttemptRow.username == username, LoginAttemptRow.at >= since
-                )
-            )
-            if (failures or 0) >= self.max_attempts:
-                minutes = max(1, int(self.window.total_seconds() // 60))
-                s.add(AuditRow(username=username, action="sign_in_locked", at=now))
-                refusal = f"登录失败次数过多，该账号已暂时锁定，请 {minutes} 分钟后再试"
-            else:
-                row = s.scalar(select(UserRow).where(UserRow.username == username))
-                ok = verify_password(row.password_hash if row else None, password)
-                if not ok or row is None or not row.active:
+        since = now - self.window
+        minutes = max(1, int(self.window.total_seconds() // 60))
+        locked = f"登录失败次数过多，该账号已暂时锁定，请 {minutes} 分钟后再试"
+
+        def failures(s) -> int:  # type: ignore[no-untyped-def]
+            return s.scalar(select(func.count(LoginAttemptRow.id)).where(
+                LoginAttemptRow.username == username, LoginAttemptRow.at >= since)) or 0
+
+        # the password is checked (argon2, ~0.1 s) outside any transaction, then the attempt is
+        # recorded in a writer transaction of its own (raising inside it would roll the record
+        # back and defeat the limit); the count is taken again there, so parallel guesses
+        # cannot pass the limit between the two
+        with self._session() as s:
+            over = failures(s) >= self.max_attempts
+            row = None if over else s.scalar(select(UserRow).where(UserRow.username == username))
+            stored, active = (row.password_hash, row.active) if row is not None else (None, False)
+        ok = False if over else verify_password(stored, password) and active
+
+        def record() -> str:
+            with self._writer.begin() as s:
+                if failures(s) >= self.max_attempts:
+                    s.add(AuditRow(username=username, action="sign_in_locked", at=now))
+                    return locked
+                if not ok:
                     s.add(LoginAttemptRow(username=username, at=now))
                     s.add(AuditRow(username=username, action="sign_in_failed", at=now))
-                    refusal = "账号或密码不正确"
-                else:
-                    s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.username == username))
-                    s.add(AuditRow(username=username, action="sign_in", at=now))
+                    return "账号或密码不正确"
+                s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.username == username))
+                s.add(AuditRow(username=username, action="sign_in", at=now))
+                return ""
+
+        refusal = retry_locked(record)
         if refusal:
             raise SignInError(refusal)
         principal = self.principal(username)
@@ -245,7 +261,7 @@ class Accounts:
 
     # ---- report owners ------------------------------------------------------
     def set_owner(self, report_id: int, username: str) -> None:
-        with self._session.begin() as s:
+        with self._writer.begin() as s:
             if s.get(ReportOwnerRow, report_id) is None:
                 s.add(ReportOwnerRow(report_id=report_id, username=username))
 
@@ -261,7 +277,7 @@ class Accounts:
     # ---- audit log ------------------------------------------------------
     def audit(self, username: str, action: str, report_id: int | None = None, detail: str = "") -> None:
         """Append one entry to the audit log."""
-        with self._session.begin() as s:
+        with self._writer.begin() as s:
             s.add(AuditRow(username=username, action=action, report_id=report_id, detail=detail[:500]))
 
     def read_audit(

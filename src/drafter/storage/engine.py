@@ -2,7 +2,12 @@
 
 SQLite (the default, ``drafter.db`` in ``DRAFTER_HOME``) runs in WAL mode with a
 busy timeout, and write transactions begin IMMEDIATE, so several app sessions
-queue for the one write lock instead of racing.
+queue for the one write lock instead of racing. (A deferred transaction that reads
+and then writes cannot wait: SQLite answers “database is locked” at once when
+another connection wrote since its read began; so every transaction that writes
+is begun as a writer — ``writer_sessions`` —, the tables are created in one, and
+:func:`retry_locked` repeats the few operations fifty sign-ins at once could still
+collide on.)
 
 ``DRAFTER_DATABASE_URL`` may point at PostgreSQL for a team
 (``postgresql+psycopg://user@host/db``; a bare ``postgresql://`` or ``postgres://``
@@ -16,8 +21,12 @@ opened (:mod:`.migrations`).
 
 from __future__ import annotations
 
+import random
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -29,7 +38,9 @@ from . import review_store as _review_store  # noqa: F401  (registers the review
 from .migrations import SCHEMA_LOCK, upgrade
 from .models import Base
 
-__all__ = ["dispose_engines", "get_engine"]
+__all__ = ["dispose_engines", "get_engine", "is_locked", "retry_locked", "writer_engine"]
+
+_T = TypeVar("_T")
 
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
@@ -39,10 +50,40 @@ _SCHEMA_LOCK = SCHEMA_LOCK
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     dbapi_conn.isolation_level = None  # transactions are begun by _sqlite_begin below
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may have to wait for others
+    for attempt in range(20):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except Exception as err:  # noqa: BLE001 - sqlite3.OperationalError, from the DB-API
+            if "locked" not in str(err) or attempt == 19:
+                raise
+            time.sleep(0.05 + random.random() * 0.1)
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def is_locked(err: BaseException) -> bool:
+    """Whether ``err`` is SQLite's “database is locked” / “busy” (worth trying again)."""
+    text = str(getattr(err, "orig", err)).lower()
+    return isinstance(err, OperationalError) and ("database is locked" in text or "busy" in text)
+
+
+def retry_locked(fn: Callable[[], _T], *, attempts: int = 8) -> _T:
+    """``fn()``, tried again (with a short random pause) while SQLite says the database is locked."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except OperationalError as err:
+            if not is_locked(err) or attempt == attempts - 1:
+                raise
+            time.sleep(min(1.0, 0.02 * 2**attempt) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """``engine`` whose transactions begin as writers (BEGIN IMMEDIATE on SQLite)."""
+    return engine.execution_options(drafter_write=True)
 
 
 def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
@@ -60,7 +101,8 @@ def _normalise(parsed: URL) -> URL:
 
 
 def _create_tables(engine: Engine) -> None:
-    with engine.begin() as conn:
+    # a writer from the start: four processes opening a fresh home must queue, not collide
+    with writer_engine(engine).begin() as conn:
         if engine.dialect.name == "postgresql":
             # two app processes starting on an empty database would both CREATE TABLE
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
@@ -92,7 +134,7 @@ def _create(url: str) -> Engine:
                 f"无法连接数据库（{parsed.drivername}）：缺少数据库驱动（{err}）；请运行 {hint}"
             ) from None
     try:
-        _create_tables(engine)
+        retry_locked(lambda: _create_tables(engine))
     except OperationalError as err:
         engine.dispose()
         raise ConfigError(

@@ -7,10 +7,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import InputError
 
-__all__ = ["MIN_LENGTH", "hash_password", "verify_password"]
+__all__ = ["MAX_LENGTH", "MIN_LENGTH", "hash_password", "verify_password"]
 
 #: Shortest password accepted.
 MIN_LENGTH = 8
+#: Longest password accepted: what the sign-in form takes (a longer one could never sign in).
+MAX_LENGTH = 1000
 
 _HASHER = PasswordHasher()
 _DUMMY: list[str] = []  # hashed on first use (0.15 s), not when the CLI starts
@@ -27,6 +29,9 @@ def hash_password(password: str) -> str:
     """The argon2id hash of *password* (refuses one shorter than :data:`MIN_LENGTH`)."""
     if len(password) < MIN_LENGTH:
         raise InputError(f"密码至少需要 {MIN_LENGTH} 个字符")
+    if len(password) > MAX_LENGTH:
+        raise InputError(f"密码最多 {MAX_LENGTH} 个字符（登录页只接受这么长），收到 {len(password)} 个"
+                         f" (password too long: limit {MAX_LENGTH})")
     return _HASHER.hash(password)
 
 

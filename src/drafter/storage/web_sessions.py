@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from .account_models import WebSessionRow
 from .accounts import Accounts, Principal
+from .engine import retry_locked, writer_engine
 from .models import utcnow
 
 __all__ = ["WebSessions"]
@@ -36,7 +37,8 @@ class WebSessions:
     """Sign-in sessions of browsers, on the accounts' database."""
 
     def __init__(self, engine: Engine, accounts: Accounts, *, idle: timedelta, max_age: timedelta) -> None:
-        self._session = sessionmaker(engine, expire_on_commit=False)
+        # every transaction here writes (or may): begun as a writer, so concurrent sign-ins queue
+        self._session = sessionmaker(writer_engine(engine), expire_on_commit=False)
         self.accounts = accounts
         self.idle = idle
         self.max_age = max_age
@@ -45,9 +47,12 @@ class WebSessions:
         """A new session for *username*; returns the token for the cookie (kept nowhere else)."""
         now = now or utcnow()
         token = secrets.token_urlsafe(32)
-        with self._session.begin() as s:
-            s.execute(delete(WebSessionRow).where(WebSessionRow.created_at < now - self.max_age))
-            s.add(WebSessionRow(token_hash=_hash(token), username=username, created_at=now, seen_at=now))
+        def store() -> None:
+            with self._session.begin() as s:
+                s.execute(delete(WebSessionRow).where(WebSessionRow.created_at < now - self.max_age))
+                s.add(WebSessionRow(token_hash=_hash(token), username=username, created_at=now, seen_at=now))
+
+        retry_locked(store)
         return token
 
     def who(self, token: str | None, *, now: datetime | None = None) -> tuple[Principal | None, str]:
