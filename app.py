@@ -46,6 +46,7 @@ if who is not None and who.role == "reviewer":
     st.info("你以审核人身份登录：可以查看所负责单位的报告，不能修改。")
 if st.session_state.get("start"):
     state.drawing("start")
+    st.query_params.pop("tab", None)  # the tab to come back to belongs to an open report
     start_page.render(ctx)
     if who is not None:
         auth_gate.sidebar_badge(who)
@@ -65,10 +66,13 @@ PAGES = {
 if who is not None and who.is_admin:
     PAGES["管理"] = lambda c: admin_page.render(c, who)
 
+state.restore_tab(list(PAGES))  # a reload comes back to the tab the writer was on (?tab=)
 tabs = st.tabs(list(PAGES), key="nav", on_change="rerun")
 for (name, render), tab in zip(PAGES.items(), tabs):
     if tab.open:
+        state.remember_tab(name, first=name == next(iter(PAGES)))
         if name != "数据填报":  # that page notes itself, after giving its widgets the form
+            facts_page.keep_typed(ctx)  # a tab clicked straight from a box: what was typed is kept
             state.drawing(name)
         with tab:
             try:

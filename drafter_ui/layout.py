@@ -109,7 +109,16 @@ I18N_JS = """
     for (const [re, to] of P) { if (re.test(t)) return t.replace(re, to).replace(/\\s+$/, ""); }
     return null;
   }
+  // help icons (「?」 beside a label) are not a stop on the way from field to field: Tab
+  // goes box to box, and words typed after Tab never land in the box just left (issue 20)
+  function untab(root) {
+    if (!root.querySelectorAll) return;
+    for (const b of root.querySelectorAll('[data-testid="stTooltipIcon"] button, [data-testid="stTooltipHoverTarget"] button')) {
+      if (b.getAttribute("tabindex") !== "-1") b.setAttribute("tabindex", "-1");
+    }
+  }
   function fix(node) {
+    if (node.nodeType === 1) untab(node);
     if (node.nodeType === 3) {
       const v = tr(node.nodeValue);
       if (v !== null && v !== node.nodeValue) node.nodeValue = v;

@@ -42,6 +42,8 @@ __all__ = [
     "reset_figures",
     "drawing",
     "form_widgets_dropped",
+    "remember_tab",
+    "restore_tab",
 ]
 
 #: Text widgets of the fact form: form field → widget key.
@@ -135,6 +137,26 @@ def push_text_widgets(f: dict[str, Any]) -> None:
     # a level the app does not list (副厅级, 县处级、乡科级 …) is kept and shown, never blanked
     for field, key in LIST_FIELDS.items():
         st.session_state[key] = "\n".join(f.get(field) or [])
+
+
+def restore_tab(names: list[str]) -> None:
+    """On a session's first tab bar, open the tab named in the page address (``?tab=起草``)."""
+    ss = st.session_state
+    if ss.get("tab_restored"):
+        return
+    ss["tab_restored"] = True
+    wanted = str(st.query_params.get("tab") or "")
+    if wanted in names and ss.get("nav") is None:
+        ss["nav"] = wanted
+
+
+def remember_tab(name: str, *, first: bool) -> None:
+    """The open tab in the page address, so a reload returns to it (the first tab needs none)."""
+    if first:
+        if "tab" in st.query_params:
+            st.query_params.pop("tab", None)
+    elif st.query_params.get("tab") != name:
+        st.query_params["tab"] = name
 
 
 def drawing(page: str) -> None:

@@ -37,7 +37,7 @@ from ..safe_text import md, say
 from ..state import FORM_WIDGETS, LIST_FIELDS, Ctx
 from ..widgets import history
 
-__all__ = ["current_check", "has_content", "render", "save_form"]
+__all__ = ["current_check", "has_content", "keep_typed", "render", "save_form"]
 
 _LABELS = FIELD_LABELS
 _HELP = {
@@ -359,6 +359,52 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
     ss["facts_rev"] = result.revision
     ss["name_taken"] = result.name_taken
     return result
+
+
+def _typed_figures(f: dict[str, Any]) -> None:
+    """The table's cell edits not yet read by a run of this page (a tab clicked straight from a cell)."""
+    delta = st.session_state.get(state.figures_key())
+    base = st.session_state.get("fig_base")
+    if not isinstance(delta, dict) or base is None:
+        return
+    rows = [{"label": _cell_text(r.get("label")), "value": _cell_text(r.get("value")),
+             "unit": _cell_text(r.get("unit")) or "人"} for r in base]
+    for i, cells in (delta.get("edited_rows") or {}).items():
+        if 0 <= int(i) < len(rows) and isinstance(cells, dict):
+            rows[int(i)].update({k: v for k, v in cells.items() if k in ("label", "value", "unit")})
+    rows += [{"label": "", "value": "", "unit": "人", **r} for r in delta.get("added_rows") or [] if isinstance(r, dict)]
+    gone = {int(i) for i in delta.get("deleted_rows") or []}
+    f["figures"] = _rows_from_editor(pd.DataFrame([r for i, r in enumerate(rows) if i not in gone],
+                                                  columns=["label", "value", "unit"]))
+
+
+def keep_typed(ctx: Ctx) -> None:
+    """What was typed in 数据填报 and not yet read there, read and saved before another tab is drawn.
+
+    A box's value reaches the server when it loses focus; clicking a tab straight from
+    the box sends that value with the tab change, so the run that draws the other tab
+    is the only one that sees it (the box is then off screen and Streamlit forgets it).
+    """
+    ss = st.session_state
+    if state.form_widgets_dropped() or "form" not in ss:  # 数据填报 was not the page last drawn
+        return
+    f = state.form()
+    for field, key in FORM_WIDGETS.items():
+        if key in ss and ss[key] is not None:
+            f[field] = ss[key]
+    for field, key in LIST_FIELDS.items():
+        if key in ss and ss[key] is not None:
+            f[field] = lines(ss[key])
+    for item in f.get("practices") or []:
+        if isinstance(item, dict) and item.get("id"):
+            v, n = practice_key("v", item["id"]), practice_key("n", item["id"])
+            if v in ss and "value" in item:
+                item["value"] = cell_value(ss.get(v)) if item.get("value") is not None or ss.get(v) else None
+            if n in ss:
+                item["note"] = str(ss.get(n) or "").strip() or None
+    _typed_figures(f)
+    if ctx.may_write and (ctx.report_id is not None or has_content(f)):
+        save_form(ctx, current_check())
 
 
 def render(ctx: Ctx) -> None:
