@@ -39,6 +39,7 @@ __all__ = [
     "new_form",
     "open_report",
     "push_text_widgets",
+    "read_only",
     "reset_figures",
     "drawing",
     "form_widgets_dropped",
@@ -159,6 +160,12 @@ def remember_tab(name: str, *, first: bool) -> None:
         st.query_params["tab"] = name
 
 
+def read_only() -> bool:
+    """Whether this session may only read reports (a reviewer on the team server): every
+    field and button that would change a report is drawn disabled."""
+    return bool(st.session_state.get("read_only"))
+
+
 def drawing(page: str) -> None:
     """Note that *page* is what this run draws (a tab, the start page, the sign-in page).
 
@@ -191,6 +198,8 @@ def new_form() -> None:
     f["year"] = str(_dt.date.today().year - 1)
     f["level"] = LEVELS[0]
     f["figures"] = blank_figures(LEVELS[0])
+    if st.session_state.get("prefilled_unit"):  # a writer of one unit: 单位名称 filled in
+        f["unit"] = st.session_state["prefilled_unit"]
     st.session_state["form"] = f
     st.session_state["report_id"] = None
     st.session_state["facts_rev"] = None
@@ -247,6 +256,9 @@ def init(who: Principal | None = None) -> Ctx:
     if who is not None:
         repo = ScopedRepository(repo, open_accounts(s), who)
     ss = st.session_state
+    ss["read_only"] = who is not None and who.role not in ("writer", "admin")
+    only = sorted(who.units) if who is not None and who.role == "writer" else []
+    ss["prefilled_unit"] = only[0] if len(only) == 1 else None
     if not ss.get("ui_ready"):
         # the 署名 typed earlier in this browser comes back with the page address
         if who is None:

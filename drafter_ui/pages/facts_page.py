@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from drafter.errors import FactSheetError, InputError
+from drafter.errors import AccessDenied, FactSheetError, InputError
 from drafter.facts.form import (
     FormCheck,
     cell_value,
@@ -143,10 +143,10 @@ def _import_yaml(uploaded: Any) -> None:
         data, _shape = normalise_shape(data)  # figures: abc, problems: 5 … never reach the form
         new = form_from_sheet(data)
         msg = ("warning", f"已导入 {uploaded.name}，但数据表有误，请在下方逐项修正：{err}")
-    current = state.form()
-    if st.session_state.get("report_id") is not None and has_content(current) and not _same_report(current, new):
+    saved = json.loads(st.session_state.get("saved_json") or "{}")  # the open report as saved, not as typed
+    if st.session_state.get("report_id") is not None and has_content(saved) and not _same_report(saved, new):
         # another unit or year: a report of its own, never written over the open one
-        old_label = f"{current.get('unit') or '未命名'} · {current.get('year') or ''}年度"
+        old_label = f"{saved.get('unit') or '未命名'} · {saved.get('year') or ''}年度"
         state.new_form()
         kind, text = msg
         msg = (kind, f"{text}。单位或年度与当前报告不同，已另建为新报告；原报告“{old_label}”仍可在左侧“已保存的报告”中打开")
@@ -158,7 +158,8 @@ def _import_yaml(uploaded: Any) -> None:
 def _import_export(ctx: Ctx) -> None:
     with st.expander("导入 / 导出数据表（YAML，与命令行通用）", key="exp_yaml"):
         uploaded = st.file_uploader(
-            "导入数据表文件", type=["yaml", "yml"], key=f"yaml_upload_{st.session_state.get('fig_nonce', 0)}"
+            "导入数据表文件", type=["yaml", "yml"], key=f"yaml_upload_{st.session_state.get('fig_nonce', 0)}",
+            disabled=state.read_only(),
         )
         if uploaded is not None and uploaded.file_id not in st.session_state.setdefault("imported", set()):
             st.session_state["imported"].add(uploaded.file_id)
@@ -204,17 +205,18 @@ def _text_inputs(f: dict[str, Any]) -> dict[str, Any]:
         if key not in ss:
             ss[key] = "" if f.get(field) is None else str(f.get(field))
     c1, c2, c3 = st.columns([3, 2, 1])
-    c1.text_input("单位名称 *", key="f_unit", help=_HELP["unit"], placeholder=_HELP["unit"])
-    c2.text_input("报告主体 *", key="f_org", help=_HELP["org"], placeholder=_HELP["org"])
-    c3.text_input("年度 *", key="f_year", help=_HELP["year"], placeholder="四位年份")
+    ro = state.read_only()
+    c1.text_input("单位名称 *", key="f_unit", help=_HELP["unit"], placeholder=_HELP["unit"], disabled=ro)
+    c2.text_input("报告主体 *", key="f_org", help=_HELP["org"], placeholder=_HELP["org"], disabled=ro)
+    c3.text_input("年度 *", key="f_year", help=_HELP["year"], placeholder="四位年份", disabled=ro)
     row = st.empty()
     slots.update(unit=row, org=row, year=row)
     _unit_type_field(f)
     c1, c2, c3 = st.columns([1, 2, 2])
     with c1:
         _level_field(f)
-    c2.text_input("上级组织部门", key="f_superior", help=_HELP["superior"], placeholder=_HELP["superior"])
-    c3.text_input("所在地区", key="f_region", help=_HELP["region"], placeholder=_HELP["region"])
+    c2.text_input("上级组织部门", key="f_superior", help=_HELP["superior"], placeholder=_HELP["superior"], disabled=ro)
+    c3.text_input("所在地区", key="f_region", help=_HELP["region"], placeholder=_HELP["region"], disabled=ro)
     row = st.empty()
     slots.update(level=row, superior=row, region=row, unit_type=row)
     for field, key in FORM_WIDGETS.items():
@@ -244,6 +246,7 @@ def _figures_editor(f: dict[str, Any]) -> Any:
         # tall enough to show every row (plus a few added ones) without a scrollbar inside the table
         height=35 * (max(len(rows), 1) + 3) + 3,
         placeholder="",
+        disabled=state.read_only(),
         column_config={
             # no fixed width: sized to the labels, so 数值 and 单位 stay on screen at 1024 px
             "label": st.column_config.TextColumn("名称", default=""),
@@ -257,7 +260,7 @@ def _figures_editor(f: dict[str, Any]) -> Any:
     f["figures"] = _rows_from_editor(edited)
     _compact_figures(f)
     c1, c2 = st.columns([1, 3], vertical_alignment="center")
-    c1.button("补齐本层级常用行", on_click=_add_template_rows, help="按所选干部层级补上表中缺少的常用数据行")
+    c1.button("补齐本层级常用行", on_click=_add_template_rows, disabled=state.read_only(), help="按所选干部层级补上表中缺少的常用数据行")
     c2.caption("要添加表中没有的数据（如某项占比），点表格右上角的 ＋ 或表格最后一行；选中行后按 Delete 可删除。")
     return st.empty()
 
@@ -278,7 +281,7 @@ def _compact_figures(f: dict[str, Any]) -> None:
             key = f"figc_{nonce}_{i}"
             st.session_state[key] = _cell_text(row.get("value"))  # always the form's value (the table may have changed it)
             st.text_input(f"{row.get('label') or f'第{i + 1}行'}（{row.get('unit') or '人'}）", key=key,
-                          placeholder="（未填写）", on_change=_compact_edit, args=(i, key))
+                          placeholder="（未填写）", on_change=_compact_edit, args=(i, key), disabled=state.read_only())
         st.caption("添加、删除数据行请在较宽的屏幕上操作。")
 
 
@@ -290,16 +293,18 @@ def _lists(f: dict[str, Any]) -> dict[str, Any]:
         if key not in ss:
             ss[key] = "\n".join(f.get(field) or [])
         with cols[i % 2]:
-            st.text_area(_LABELS[field], key=key, help=_LIST_HELP[field], placeholder=_LIST_HELP[field], height=130)
+            st.text_area(_LABELS[field], key=key, help=_LIST_HELP[field], placeholder=_LIST_HELP[field], height=130,
+                         disabled=state.read_only())
             slots[field] = st.empty()
         f[field] = lines(ss.get(key, ""))
     return slots
 
 
 def has_content(f: dict[str, Any]) -> bool:
-    """Whether the writer has typed anything worth saving."""
+    """Whether the writer has typed anything worth saving (a unit the app filled in does not count)."""
+    prefilled = st.session_state.get("prefilled_unit")
     return bool(
-        f.get("unit") or f.get("org") or any(r.get("value") is not None for r in f.get("figures") or [])
+        (f.get("unit") and f.get("unit") != prefilled) or f.get("org") or any(r.get("value") is not None for r in f.get("figures") or [])
         or any(f.get(k) for k in LIST_FIELDS)
     )
 
@@ -334,9 +339,21 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
     current = json.dumps(f, ensure_ascii=False, sort_keys=True)
     if current == ss.get("saved_json"):
         return None
+    refused = ss.get("refused")
+    if refused and refused[0] == current:  # refused already (and logged once): say it again, ask nothing
+        say("error", refused[1])
+        return None
     if ctx.report_id is None:
         if not has_content(f):
             return None
+        check_unit = getattr(ctx.repo, "check_unit", None)  # team server: a refused unit creates nothing
+        if check_unit is not None:
+            try:
+                check_unit(str(f.get("unit") or ""))
+            except AccessDenied as err:
+                ss["refused"] = (current, str(err))
+                say("error", str(err))
+                return None
         ss["report_id"] = _create_report(ctx)
         st.query_params["report"] = str(ss["report_id"])
     yaml_text = check.sheet.to_yaml() if check.sheet is not None else None
@@ -351,6 +368,10 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
             base_revision=ss.get("facts_rev"),
             replace_revision=history.sitting_revision(ss["report_id"]),
         )
+    except AccessDenied as err:
+        ss["refused"] = (current, f"未保存：{err}")
+        say("error", f"未保存：{err}")
+        return None
     except InputError as err:
         say("error", f"保存失败：{err}")
         return None
@@ -490,6 +511,7 @@ def _unit_type_field(f: dict[str, Any]) -> None:
         key="f_unit_type",
         format_func=lambda x: types[x].name if x else f"自动判断（{types[guess.unit_type].name}）",
         on_change=_on_level_change,
+        disabled=state.read_only(),
         help="决定报告的自称、会议名称、依据的规定、预填的数据行和做法清单",
     )
     chosen = ss.get("f_unit_type") or ""
@@ -528,6 +550,7 @@ def _level_field(f: dict[str, Any]) -> None:
         format_func=lambda x: x or "（不填）",
         on_change=_on_level_change,
         accept_new_options=True,
+        disabled=state.read_only(),
         help="可选多个层级的组合，也可直接输入；决定表格中预填的常用数据行",
     )
 
@@ -562,19 +585,20 @@ def _practice_checklist(f: dict[str, Any]) -> None:
                     ss[key] = p.id in entered
                     ss[practice_key("v", p.id)] = _cell_text(entered.get(p.id, {}).get("value"))
                     ss[practice_key("n", p.id)] = str(entered.get(p.id, {}).get("note") or "")
+                ro = state.read_only()
                 if not ss.get(key):  # unticked: the box alone (no empty columns on a narrow screen)
-                    st.checkbox(p.label_for(type_id), key=key)
+                    st.checkbox(p.label_for(type_id), key=key, disabled=ro)
                     continue
                 c1, c2, c3 = st.columns([3, 1, 3], vertical_alignment="center")
-                c1.checkbox(p.label_for(type_id), key=key)
+                c1.checkbox(p.label_for(type_id), key=key, disabled=ro)
                 if p.count is not None:
                     c2.text_input(
                         f"数量（{p.count.unit}）", key=practice_key("v", p.id), placeholder=p.count.unit,
-                        help=f"{p.count.label or p.label}的数量，可不填", label_visibility="collapsed",
+                        help=f"{p.count.label or p.label}的数量，可不填", label_visibility="collapsed", disabled=ro,
                     )
                 c3.text_input(
                     "说明", key=practice_key("n", p.id), placeholder="补充说明（可不填）",
-                    label_visibility="collapsed",
+                    label_visibility="collapsed", disabled=ro,
                 )
                 ticked.append({
                     "id": p.id,
@@ -599,9 +623,10 @@ def _signature_fields(f: dict[str, Any]) -> dict[str, Any]:
         derived = profile_for(ut, str(f.get("unit") or ""), str(f.get("org") or "")).signer if f.get("unit") else ""
     except Exception:  # noqa: BLE001 - a hint only
         derived = ""
-    c1.text_input("落款", key="f_signer", placeholder=derived or "如：中共某某局党组",
+    ro = state.read_only()
+    c1.text_input("落款", key="f_signer", placeholder=derived or "如：中共某某局党组", disabled=ro,
                   help="报告末尾的署名；不填则按单位名称和报告主体生成" + (f"：{derived}" if derived else ""))
-    c2.text_input("成文日期", key="f_date", placeholder="如：2026-01-10", help="报告末尾的日期，格式 2026-01-10；可不填")
+    c2.text_input("成文日期", key="f_date", placeholder="如：2026-01-10", disabled=ro, help="报告末尾的日期，格式 2026-01-10；可不填")
     f["signer"] = ss.get("f_signer", "")
     f["date"] = ss.get("f_date", "")
     row = st.empty()
