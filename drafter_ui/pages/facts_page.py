@@ -275,11 +275,14 @@ def _compact_edit(i: int, key: str) -> None:
 
 def _compact_figures(f: dict[str, Any]) -> None:
     """On narrow screens (CSS in drafter_ui.layout): one field per figure, its unit in the label."""
-    nonce = st.session_state.get("fig_nonce", 0)
     with st.container(key="figs_compact"):
         for i, row in enumerate(f.get("figures") or []):
-            key = f"figc_{nonce}_{i}"
-            st.session_state[key] = _cell_text(row.get("value"))  # always the form's value (the table may have changed it)
+            # one key per row for good: a fresh key would draw a new box and drop the focus of a
+            # writer tabbing on to the next row while this run goes on (the next value typed into nothing)
+            key = f"figc_{i}"
+            want = _cell_text(row.get("value"))
+            if st.session_state.get(key) != want:  # the form's value (the table may have changed it)
+                st.session_state[key] = want
             st.text_input(f"{row.get('label') or f'第{i + 1}行'}（{row.get('unit') or '人'}）", key=key,
                           placeholder="（未填写）", on_change=_compact_edit, args=(i, key), disabled=state.read_only())
         st.caption("添加、删除数据行请在较宽的屏幕上操作。")
