@@ -34,6 +34,8 @@ layout.inject()  # Chinese for Streamlit's own words, narrow-screen layout
 resources.start_knowledge_base(resources.settings())
 who = auth_gate.require(state.resources.settings())  # stops here until signed in (team server)
 ctx = state.init(who)
+if who is not None:
+    auth_gate.narrow_badge(who)  # at 390 px the sidebar is collapsed: who and 退出登录 stay on screen
 st.markdown("### 干部选拔任用工作报告 · 起草助手")
 st.caption(
     "① 数据填报：填单位、年度和本年度数据（自动保存）→ ② 起草：生成全文，逐节修改 → "

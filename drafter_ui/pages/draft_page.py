@@ -318,18 +318,28 @@ def _stale_banner(ctx: Ctx, slot: Any, draft: StoredDraft, sheet: FactSheet | No
         return
     new = {sec.section_id: new_mismatches(sec.findings, live.get(sec.section_id, [])) for sec in draft.sections}
     new = {sid: v for sid, v in new.items() if v}
-    if not new:
+    added = _added_since(draft, sheet)
+    if not new and not added:
         return
-    n = sum(len(v) for v in new.values())
     names = {sec.section_id: sec.heading or "开头" for sec in draft.sections}
     with slot.container(border=True, key="stale_box"):
+        if added:  # entered after drafting: the draft's outline has no place for them
+            st.warning("数据已修改：起草后数据表新增了以下内容，草稿中还没有：")
+            st.markdown("\n".join(f"- {md_escape(a)}" for a in added))
+            st.caption("请展开上方“提纲”，点击“按数据表重新生成提纲”，再点击“重新生成全文”（可保留已修改的各节）；"
+                       "或在相应一节中手工写入。")
+        if not new:
+            return
+        n = sum(len(v) for v in new.values())
         st.warning(
             f"数据已修改：{n}处与草稿不一致（{'、'.join(names[s] for s in new)}）。"
             "起草后数据表又改过，下列数字与当前数据表不符："
         )
-        items = [f for v in new.values() for f in v]
-        st.markdown("\n".join(f"- {md_escape(str(f.get('message', '')))}" for f in items[:6])
-                    + ("\n- ……" if len(items) > 6 else ""))
+        # one bullet per section and message, named by its section (a number stated twice in a
+        # section is one thing to fix)
+        items = list(dict.fromkeys((names[sid], str(f.get("message", ""))) for sid, v in new.items() for f in v))
+        st.markdown("\n".join(f"- {md_escape(sec)}：{md_escape(msg)}" for sec, msg in items[:8])
+                    + ("\n- ……" if len(items) > 8 else ""))
         if not ctx.may_write:  # a reviewer on the team server reads only
             return
         c1, c2, _ = st.columns([1, 1, 2])
@@ -339,6 +349,16 @@ def _stale_banner(ctx: Ctx, slot: Any, draft: StoredDraft, sheet: FactSheet | No
         c2.button(f"重新生成这{len(new)}节", key="stale_regen", on_click=_start,
                   args=({"kind": "sections", "sids": list(new)},),
                   help="按当前数据表重新起草这几节；旧版本保留在各节的“历史版本”中")
+
+
+def _added_since(draft: StoredDraft, sheet: FactSheet) -> list[str]:
+    """What the sheet holds that the outline the draft was written from has no place for."""
+    if not getattr(draft, "outline", None):
+        return []
+    try:
+        return outline_gaps(Outline.from_dict(draft.outline), sheet)
+    except (DrafterError, KeyError, TypeError, ValueError):
+        return []
 
 
 def _run(ctx: Ctx, job: dict[str, Any], draft: StoredDraft | None, sheet: FactSheet) -> None:

@@ -56,8 +56,18 @@ def server(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def _idle(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)
+    """Until no run has been going for 1.5 s: no status, no element left stale by a run (the status
+    appears only a moment after a run starts; on a busy machine the runs each blur asked for queue up)."""
+    quiet = 0
+    for _ in range(600):
+        page.wait_for_timeout(250)
+        busy = page.evaluate(
+            "() => !!document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')"
+        )
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 6:
+            return
+    raise AssertionError("the app kept running for 150 s")
 
 
 def _shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -90,6 +100,9 @@ def test_the_whole_sheet_typed_with_the_keyboard_only(server: str) -> None:
             page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=60_000)
             first = page.get_by_role("textbox", name="单位名称 *")
             expect(first).to_be_visible(timeout=60_000)
+            # the whole form drawn (the first run draws it top to bottom for a second or two)
+            expect(page.get_by_role("textbox", name="成文日期", exact=True)).to_be_attached(timeout=60_000)
+            expect(page.locator("[data-testid=stMain] canvas").first).to_be_attached(timeout=60_000)
             _idle(page)
             first.focus()
             kb = page.keyboard
