@@ -34,6 +34,8 @@ layout.inject()  # Chinese for Streamlit's own words, narrow-screen layout
 resources.start_knowledge_base(resources.settings())
 who = auth_gate.require(state.resources.settings())  # stops here until signed in (team server)
 ctx = state.init(who)
+if who is not None:
+    auth_gate.narrow_badge(who)  # at 390 px the sidebar is collapsed: who and 退出登录 stay on screen
 st.markdown("### 干部选拔任用工作报告 · 起草助手")
 st.caption(
     "① 数据填报：填单位、年度和本年度数据（自动保存）→ ② 起草：生成全文，逐节修改 → "
@@ -46,6 +48,7 @@ if who is not None and who.role == "reviewer":
     st.info("你以审核人身份登录：可以查看所负责单位的报告，不能修改。")
 if st.session_state.get("start"):
     state.drawing("start")
+    st.query_params.pop("tab", None)  # the tab to come back to belongs to an open report
     start_page.render(ctx)
     if who is not None:
         auth_gate.sidebar_badge(who)
@@ -65,10 +68,13 @@ PAGES = {
 if who is not None and who.is_admin:
     PAGES["管理"] = lambda c: admin_page.render(c, who)
 
+state.restore_tab(list(PAGES))  # a reload comes back to the tab the writer was on (?tab=)
 tabs = st.tabs(list(PAGES), key="nav", on_change="rerun")
 for (name, render), tab in zip(PAGES.items(), tabs):
     if tab.open:
+        state.remember_tab(name, first=name == next(iter(PAGES)))
         if name != "数据填报":  # that page notes itself, after giving its widgets the form
+            facts_page.keep_typed(ctx)  # a tab clicked straight from a box: what was typed is kept
             state.drawing(name)
         with tab:
             try:

@@ -30,7 +30,7 @@ from drafter.storage.team import open_accounts, open_web_sessions
 
 from . import web_auth
 
-__all__ = ["current", "is_loopback", "require", "sign_out"]
+__all__ = ["current", "is_loopback", "narrow_badge", "require", "sidebar_badge", "sign_out"]
 
 _KEY = "signed_in"
 
@@ -165,6 +165,17 @@ def require(s: Settings) -> Principal | None:
         return current()
     _sign_in_form(s)
     return None  # not reached: the form stops the page
+
+
+def narrow_badge(who: Principal) -> None:
+    """Who is signed in and 退出登录 on the page itself, for narrow screens, where the
+    sidebar is collapsed (shown only ≤ 640 px: ``st-key-who_narrow`` in drafter_ui.layout)."""
+    with st.container(key="who_narrow", horizontal=True, vertical_alignment="center"):
+        st.caption(f"{who.label}（{ROLES.get(who.role, who.role)}）")
+        if web_auth.active():
+            st.markdown(f'<a href="{web_auth.SIGNOUT}" target="_self">退出登录</a>', unsafe_allow_html=True)
+        else:
+            st.button("退出登录", key="sign_out_narrow", on_click=sign_out, type="tertiary")
 
 
 def sidebar_badge(who: Principal) -> None:

@@ -72,6 +72,13 @@ TRANSLATIONS: dict[str, str] = {
     "Clear selection": "清除选择",
     # selects and misc
     "Choose an option": "请选择",
+    "Choose or add an option": "请选择或输入",
+    "Choose options": "请选择",
+    "Clear all": "全部清除",
+    "Selected values": "已选项",
+    "Select all": "全选",
+    "Open menu": "展开选项",
+    "Close menu": "收起选项",
     "No results": "没有符合的选项",
     "Copy to clipboard": "复制",
     "Link to heading": "本标题的链接",
@@ -91,6 +98,8 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Limit (\S+) per file(?: • (.*))?$", "单个文件不超过 $1 $2"),
     (r"^(\S+) per file(?: • (.*))?$", "单个文件不超过 $1 $2"),
     (r"^Help for (.+)$", "“$1”的说明"),
+    (r"^Add: (.+)$", "添加：$1"),
+    (r"^Remove (.+)$", "移除“$1”"),
     (r"^Cannot connect to Streamlit \(HTTP status: (\d+)\)\.?$", "无法连接起草助手的服务（HTTP $1）。"),
     (r"^Connection failed with status (\d+).*$", "连接失败（HTTP $1）。"),
 ]
@@ -109,7 +118,16 @@ I18N_JS = """
     for (const [re, to] of P) { if (re.test(t)) return t.replace(re, to).replace(/\\s+$/, ""); }
     return null;
   }
+  // help icons (「?」 beside a label) are not a stop on the way from field to field: Tab
+  // goes box to box, and words typed after Tab never land in the box just left (issue 20)
+  function untab(root) {
+    if (!root.querySelectorAll) return;
+    for (const b of root.querySelectorAll('[data-testid="stTooltipIcon"] button, [data-testid="stTooltipHoverTarget"] button')) {
+      if (b.getAttribute("tabindex") !== "-1") b.setAttribute("tabindex", "-1");
+    }
+  }
   function fix(node) {
+    if (node.nodeType === 1) untab(node);
     if (node.nodeType === 3) {
       const v = tr(node.nodeValue);
       if (v !== null && v !== node.nodeValue) node.nodeValue = v;
@@ -157,11 +175,12 @@ input::placeholder, textarea::placeholder { color: #a0a4ab !important; font-styl
 .st-key-drafter_i18n { display: none !important; }
 /* buttons wrap their text rather than being cut */
 .stButton button p, .stDownloadButton button p { white-space: normal; word-break: keep-all; overflow-wrap: anywhere; }
-/* the compact figure editor is for narrow screens only */
-.st-key-figs_compact { display: none; }
+/* the compact figure editor, and who is signed in on the page, are for narrow screens only */
+.st-key-figs_compact, .st-key-who_narrow { display: none !important; }
 @media (max-width: 640px) {
   .st-key-figs_table { display: none; }
-  .st-key-figs_compact { display: block; }
+  .st-key-figs_compact { display: block !important; }
+  .st-key-who_narrow { display: flex !important; }
   /* 对照: the two columns of the diff stacked, each labelled */
   table.drafter-diff, table.drafter-diff thead, table.drafter-diff tbody,
   table.drafter-diff tr, table.drafter-diff td, table.drafter-diff th { display: block; width: 100% !important; box-sizing: border-box; }

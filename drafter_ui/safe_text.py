@@ -26,7 +26,7 @@ from typing import Any
 from drafter.text.redact import redact
 from drafter.text.textsafe import clean_control
 
-__all__ = ["CSP", "install_csp", "md", "say"]
+__all__ = ["CSP", "csp_for", "install_csp", "md", "say"]
 
 #: Characters that start Markdown or HTML anywhere in a line.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|>~<$&])")
@@ -34,12 +34,21 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|>~<$&])")
 _MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.M)
 
 #: What the page may load: only from the app (plus inline data Streamlit itself uses).
+#: ``{ws}`` is the app's own WebSocket origin (``ws://host:port``, ``wss://`` behind HTTPS),
+#: filled in from the page's address: connections go to this origin only, never to any host.
 CSP = (
     "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
     "img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; "
-    "connect-src 'self' ws: wss:; frame-src 'self' data: blob:; object-src 'none'; "
+    "connect-src 'self' {ws}; frame-src 'self' data: blob:; object-src 'none'; "
     "form-action 'self'; base-uri 'self'"
 )
+
+
+def csp_for(host: str, secure: bool) -> str:
+    """:data:`CSP` for the app served at ``host`` (``127.0.0.1:8501``), over HTTPS or not
+    (a host that is not a plain name or address gets no WebSocket source beyond ``'self'``)."""
+    ws = f"{'wss' if secure else 'ws'}://{host}" if re.fullmatch(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?", host) else ""
+    return CSP.replace(" {ws}", f" {ws}" if ws else "")
 
 
 def md(text: Any) -> str:
@@ -66,9 +75,11 @@ _CSP_SCRIPT = """
 (function () {
   var head = document.head || (window.parent && window.parent.document.head);
   if (!head || head.querySelector('meta[http-equiv="Content-Security-Policy"]')) return;
+  var loc = (window.parent && window.parent.location) || window.location;
+  var ws = (loc.protocol === 'https:' ? 'wss://' : 'ws://') + loc.host;
   var meta = document.createElement('meta');
   meta.httpEquiv = 'Content-Security-Policy';
-  meta.content = %r;
+  meta.content = %r.replace('{ws}', ws);
   head.insertBefore(meta, head.firstChild);
 })();
 </script>

@@ -39,9 +39,12 @@ __all__ = [
     "new_form",
     "open_report",
     "push_text_widgets",
+    "read_only",
     "reset_figures",
     "drawing",
     "form_widgets_dropped",
+    "remember_tab",
+    "restore_tab",
 ]
 
 #: Text widgets of the fact form: form field → widget key.
@@ -137,6 +140,32 @@ def push_text_widgets(f: dict[str, Any]) -> None:
         st.session_state[key] = "\n".join(f.get(field) or [])
 
 
+def restore_tab(names: list[str]) -> None:
+    """On a session's first tab bar, open the tab named in the page address (``?tab=起草``)."""
+    ss = st.session_state
+    if ss.get("tab_restored"):
+        return
+    ss["tab_restored"] = True
+    wanted = str(st.query_params.get("tab") or "")
+    if wanted in names and ss.get("nav") is None:
+        ss["nav"] = wanted
+
+
+def remember_tab(name: str, *, first: bool) -> None:
+    """The open tab in the page address, so a reload returns to it (the first tab needs none)."""
+    if first:
+        if "tab" in st.query_params:
+            st.query_params.pop("tab", None)
+    elif st.query_params.get("tab") != name:
+        st.query_params["tab"] = name
+
+
+def read_only() -> bool:
+    """Whether this session may only read reports (a reviewer on the team server): every
+    field and button that would change a report is drawn disabled."""
+    return bool(st.session_state.get("read_only"))
+
+
 def drawing(page: str) -> None:
     """Note that *page* is what this run draws (a tab, the start page, the sign-in page).
 
@@ -169,6 +198,8 @@ def new_form() -> None:
     f["year"] = str(_dt.date.today().year - 1)
     f["level"] = LEVELS[0]
     f["figures"] = blank_figures(LEVELS[0])
+    if st.session_state.get("prefilled_unit"):  # a writer of one unit: 单位名称 filled in
+        f["unit"] = st.session_state["prefilled_unit"]
     st.session_state["form"] = f
     st.session_state["report_id"] = None
     st.session_state["facts_rev"] = None
@@ -225,6 +256,9 @@ def init(who: Principal | None = None) -> Ctx:
     if who is not None:
         repo = ScopedRepository(repo, open_accounts(s), who)
     ss = st.session_state
+    ss["read_only"] = who is not None and who.role not in ("writer", "admin")
+    only = sorted(who.units) if who is not None and who.role == "writer" else []
+    ss["prefilled_unit"] = only[0] if len(only) == 1 else None
     if not ss.get("ui_ready"):
         # the 署名 typed earlier in this browser comes back with the page address
         if who is None:

@@ -34,6 +34,8 @@ from drafter.settings import get_settings
 from drafter.storage.passwords import MAX_LENGTH
 from drafter.storage.team import open_accounts, open_web_sessions
 
+from .safe_text import csp_for
+
 __all__ = ["COOKIE", "SIGNIN", "SIGNOUT", "active", "middleware", "routes"]
 
 COOKIE = "drafter_session"
@@ -41,6 +43,11 @@ _FORM_COOKIE = "drafter_signin_form"
 SIGNIN = "/auth/signin"
 SIGNOUT = "/auth/signout"
 _active = False
+#: The sign-in page loads nothing and posts only to itself.
+SIGNIN_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
 
 #: Form tokens handed out and not yet used: token → when it stops being accepted.
 _ISSUED: dict[str, float] = {}
@@ -99,7 +106,8 @@ button{{margin-top:20px;width:100%;padding:10px;font-size:16px;background:#c0392
 </form>
 <p class="note">账号由管理员开通；忘记密码请联系管理员重置。</p>
 </main></body></html>"""
-    response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    response = HTMLResponse(body, status_code=status,
+                            headers={"Cache-Control": "no-store", "Content-Security-Policy": SIGNIN_CSP})
     response.set_cookie(_FORM_COOKIE, form_token, httponly=True, samesite="strict", path=SIGNIN)
     return response
 
@@ -153,7 +161,9 @@ async def _signout(request: Any) -> Any:
 
 
 class _RequireSignIn:
-    """Send a browser without a valid session from the app's page to the sign-in page."""
+    """Send a browser without a valid session from the app's page to the sign-in page; the
+    app's page itself goes out with the Content-Security-Policy as a header (connections to
+    this server's own origin only)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -170,6 +180,17 @@ class _RequireSignIn:
                 if who is None:
                     await RedirectResponse(SIGNIN, status_code=303)(scope, receive, send)
                     return
+            request = Request(scope)
+            policy = csp_for(request.headers.get("host") or "", _secure(request)).encode("latin-1", "replace")
+
+            async def with_csp(message: Any) -> None:
+                if message["type"] == "http.response.start":
+                    headers = [h for h in message.get("headers", []) if h[0].lower() != b"content-security-policy"]
+                    message = {**message, "headers": [*headers, (b"content-security-policy", policy)]}
+                await send(message)
+
+            await self.app(scope, receive, with_csp)
+            return
         await self.app(scope, receive, send)
 
 

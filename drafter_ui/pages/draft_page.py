@@ -56,7 +56,8 @@ def _outline(ctx: Ctx, sheet: FactSheet | None) -> None:
             st.caption("数据表完整后可生成提纲。")
             return
         outline = _outline_obj(ctx, sheet)
-        if st.button("按数据表生成提纲" if outline is None else "按数据表重新生成提纲", key="make_outline",
+        ro = not ctx.may_write
+        if st.button("按数据表生成提纲" if outline is None else "按数据表重新生成提纲", key="make_outline", disabled=ro,
                      help="根据数据表和往年报告拟定各部分标题；重新生成会替换当前提纲"):
             try:
                 engine = resources.engine_for(backend.session_settings(ctx.settings), ctx.who)
@@ -75,6 +76,7 @@ def _outline(ctx: Ctx, sheet: FactSheet | None) -> None:
         st.text_area(
             "提纲",
             key=key,
+            disabled=ro,
             height=max(200, min(560, 24 * (ss[key].count("\n") + 2))),
             help=(
                 "每行一个标题：顶格的“- 标题 [部分]”为一级标题，方括号里是它属于报告的哪一部分"
@@ -82,7 +84,7 @@ def _outline(ctx: Ctx, sheet: FactSheet | None) -> None:
                 "“+ ”开头的行是该处要写入的亮点。可增删、改写、调换顺序。"
             ),
         )
-        if st.button("保存提纲", key="save_outline"):
+        if st.button("保存提纲", key="save_outline", disabled=ro):
             try:
                 edited = Outline.from_text(from_chinese(ss[key], outline.genre), genre=outline.genre, base=outline)
             except DrafterError as err:
@@ -316,18 +318,28 @@ def _stale_banner(ctx: Ctx, slot: Any, draft: StoredDraft, sheet: FactSheet | No
         return
     new = {sec.section_id: new_mismatches(sec.findings, live.get(sec.section_id, [])) for sec in draft.sections}
     new = {sid: v for sid, v in new.items() if v}
-    if not new:
+    added = _added_since(draft, sheet)
+    if not new and not added:
         return
-    n = sum(len(v) for v in new.values())
     names = {sec.section_id: sec.heading or "开头" for sec in draft.sections}
     with slot.container(border=True, key="stale_box"):
+        if added:  # entered after drafting: the draft's outline has no place for them
+            st.warning("数据已修改：起草后数据表新增了以下内容，草稿中还没有：")
+            st.markdown("\n".join(f"- {md_escape(a)}" for a in added))
+            st.caption("请展开上方“提纲”，点击“按数据表重新生成提纲”，再点击“重新生成全文”（可保留已修改的各节）；"
+                       "或在相应一节中手工写入。")
+        if not new:
+            return
+        n = sum(len(v) for v in new.values())
         st.warning(
             f"数据已修改：{n}处与草稿不一致（{'、'.join(names[s] for s in new)}）。"
             "起草后数据表又改过，下列数字与当前数据表不符："
         )
-        items = [f for v in new.values() for f in v]
-        st.markdown("\n".join(f"- {md_escape(str(f.get('message', '')))}" for f in items[:6])
-                    + ("\n- ……" if len(items) > 6 else ""))
+        # one bullet per section and message, named by its section (a number stated twice in a
+        # section is one thing to fix)
+        items = list(dict.fromkeys((names[sid], str(f.get("message", ""))) for sid, v in new.items() for f in v))
+        st.markdown("\n".join(f"- {md_escape(sec)}：{md_escape(msg)}" for sec, msg in items[:8])
+                    + ("\n- ……" if len(items) > 8 else ""))
         if not ctx.may_write:  # a reviewer on the team server reads only
             return
         c1, c2, _ = st.columns([1, 1, 2])
@@ -337,6 +349,16 @@ def _stale_banner(ctx: Ctx, slot: Any, draft: StoredDraft, sheet: FactSheet | No
         c2.button(f"重新生成这{len(new)}节", key="stale_regen", on_click=_start,
                   args=({"kind": "sections", "sids": list(new)},),
                   help="按当前数据表重新起草这几节；旧版本保留在各节的“历史版本”中")
+
+
+def _added_since(draft: StoredDraft, sheet: FactSheet) -> list[str]:
+    """What the sheet holds that the outline the draft was written from has no place for."""
+    if not getattr(draft, "outline", None):
+        return []
+    try:
+        return outline_gaps(Outline.from_dict(draft.outline), sheet)
+    except (DrafterError, KeyError, TypeError, ValueError):
+        return []
 
 
 def _run(ctx: Ctx, job: dict[str, Any], draft: StoredDraft | None, sheet: FactSheet) -> None:
@@ -352,7 +374,8 @@ def _run(ctx: Ctx, job: dict[str, Any], draft: StoredDraft | None, sheet: FactSh
 
 def render(ctx: Ctx) -> None:
     """The 起草 tab."""
-    backend.render(ctx)
+    if ctx.may_write:  # a reviewer drafts nothing: no model choice to make
+        backend.render(ctx)
     if ctx.report_id is None:
         st.info("请先在“数据填报”页填写单位、年度等数据，再来起草。")
         return
@@ -378,16 +401,16 @@ def render(ctx: Ctx) -> None:
     failed = [sec for sec in draft.sections if sec.status != "ok"] if draft is not None else []
     c1, c2 = st.columns([1, 3], vertical_alignment="center")
     if draft is None:
-        c1.button("生成全文", type="primary", key="generate", disabled=sheet is None or running,
+        c1.button("生成全文", type="primary", key="generate", disabled=sheet is None or running or not ctx.may_write,
                   on_click=_start, args=({"kind": "all", "keep": []},), help="按提纲逐节起草")
     else:
-        c1.button("重新生成全文", type="primary", key="generate", disabled=sheet is None or running,
+        c1.button("重新生成全文", type="primary", key="generate", disabled=sheet is None or running or not ctx.may_write,
                   on_click=_ask_regen_all, help="先确认；默认保留您修改过的各节。新的一稿另存，旧稿仍可在“对照”页查看")
     with c2:
         if running:
             st.caption("正在生成，请稍候；完成前请不要离开本页。")
         elif failed:
-            st.button(f"重试失败的部分（{len(failed)}节）", key="retry_failed", disabled=sheet is None,
+            st.button(f"重试失败的部分（{len(failed)}节）", key="retry_failed", disabled=sheet is None or not ctx.may_write,
                       on_click=_start, args=({"kind": "retry"},))
         elif draft is None:
             st.caption(f"还没有草稿：点击“生成全文”，按提纲逐节起草，进度显示在下方（{resources.draft_time_hint(ctx.settings)}）。")

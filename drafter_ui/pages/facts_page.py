@@ -11,7 +11,7 @@ import streamlit as st
 import yaml
 
 from drafter.drafting.composer import practice_preview
-from drafter.errors import FactSheetError, InputError
+from drafter.errors import AccessDenied, FactSheetError, InputError
 from drafter.facts.form import (
     FormCheck,
     cell_value,
@@ -39,7 +39,7 @@ from ..state import FORM_WIDGETS, LIST_FIELDS, Ctx
 from ..widgets import history
 from ..widgets.feedback_panel import feedback_panel
 
-__all__ = ["current_check", "has_content", "render", "save_form"]
+__all__ = ["current_check", "has_content", "keep_typed", "render", "save_form"]
 
 _LABELS = FIELD_LABELS
 _HELP = {
@@ -145,10 +145,10 @@ def _import_yaml(uploaded: Any) -> None:
         data, _shape = normalise_shape(data)  # figures: abc, problems: 5 … never reach the form
         new = form_from_sheet(data)
         msg = ("warning", f"已导入 {uploaded.name}，但数据表有误，请在下方逐项修正：{err}")
-    current = state.form()
-    if st.session_state.get("report_id") is not None and has_content(current) and not _same_report(current, new):
+    saved = json.loads(st.session_state.get("saved_json") or "{}")  # the open report as saved, not as typed
+    if st.session_state.get("report_id") is not None and has_content(saved) and not _same_report(saved, new):
         # another unit or year: a report of its own, never written over the open one
-        old_label = f"{current.get('unit') or '未命名'} · {current.get('year') or ''}年度"
+        old_label = f"{saved.get('unit') or '未命名'} · {saved.get('year') or ''}年度"
         state.new_form()
         kind, text = msg
         msg = (kind, f"{text}。单位或年度与当前报告不同，已另建为新报告；原报告“{old_label}”仍可在左侧“已保存的报告”中打开")
@@ -160,7 +160,8 @@ def _import_yaml(uploaded: Any) -> None:
 def _import_export(ctx: Ctx) -> None:
     with st.expander("导入 / 导出数据表（YAML，与命令行通用）", key="exp_yaml"):
         uploaded = st.file_uploader(
-            "导入数据表文件", type=["yaml", "yml"], key=f"yaml_upload_{st.session_state.get('fig_nonce', 0)}"
+            "导入数据表文件", type=["yaml", "yml"], key=f"yaml_upload_{st.session_state.get('fig_nonce', 0)}",
+            disabled=state.read_only(),
         )
         if uploaded is not None and uploaded.file_id not in st.session_state.setdefault("imported", set()):
             st.session_state["imported"].add(uploaded.file_id)
@@ -206,17 +207,18 @@ def _text_inputs(f: dict[str, Any]) -> dict[str, Any]:
         if key not in ss:
             ss[key] = "" if f.get(field) is None else str(f.get(field))
     c1, c2, c3 = st.columns([3, 2, 1])
-    c1.text_input("单位名称 *", key="f_unit", help=_HELP["unit"], placeholder=_HELP["unit"])
-    c2.text_input("报告主体 *", key="f_org", help=_HELP["org"], placeholder=_HELP["org"])
-    c3.text_input("年度 *", key="f_year", help=_HELP["year"], placeholder="四位年份")
+    ro = state.read_only()
+    c1.text_input("单位名称 *", key="f_unit", help=_HELP["unit"], placeholder=_HELP["unit"], disabled=ro)
+    c2.text_input("报告主体 *", key="f_org", help=_HELP["org"], placeholder=_HELP["org"], disabled=ro)
+    c3.text_input("年度 *", key="f_year", help=_HELP["year"], placeholder="四位年份", disabled=ro)
     row = st.empty()
     slots.update(unit=row, org=row, year=row)
     _unit_type_field(f)
     c1, c2, c3 = st.columns([1, 2, 2])
     with c1:
         _level_field(f)
-    c2.text_input("上级组织部门", key="f_superior", help=_HELP["superior"], placeholder=_HELP["superior"])
-    c3.text_input("所在地区", key="f_region", help=_HELP["region"], placeholder=_HELP["region"])
+    c2.text_input("上级组织部门", key="f_superior", help=_HELP["superior"], placeholder=_HELP["superior"], disabled=ro)
+    c3.text_input("所在地区", key="f_region", help=_HELP["region"], placeholder=_HELP["region"], disabled=ro)
     row = st.empty()
     slots.update(level=row, superior=row, region=row, unit_type=row)
     for field, key in FORM_WIDGETS.items():
@@ -246,6 +248,7 @@ def _figures_editor(f: dict[str, Any]) -> Any:
         # tall enough to show every row (plus a few added ones) without a scrollbar inside the table
         height=35 * (max(len(rows), 1) + 3) + 3,
         placeholder="",
+        disabled=state.read_only(),
         column_config={
             # no fixed width: sized to the labels, so 数值 and 单位 stay on screen at 1024 px
             "label": st.column_config.TextColumn("名称", default=""),
@@ -259,7 +262,7 @@ def _figures_editor(f: dict[str, Any]) -> Any:
     f["figures"] = _rows_from_editor(edited)
     _compact_figures(f)
     c1, c2 = st.columns([1, 3], vertical_alignment="center")
-    c1.button("补齐本层级常用行", on_click=_add_template_rows, help="按所选干部层级补上表中缺少的常用数据行")
+    c1.button("补齐本层级常用行", on_click=_add_template_rows, disabled=state.read_only(), help="按所选干部层级补上表中缺少的常用数据行")
     c2.caption("要添加表中没有的数据（如某项占比），点表格右上角的 ＋ 或表格最后一行；选中行后按 Delete 可删除。")
     return st.empty()
 
@@ -274,13 +277,16 @@ def _compact_edit(i: int, key: str) -> None:
 
 def _compact_figures(f: dict[str, Any]) -> None:
     """On narrow screens (CSS in drafter_ui.layout): one field per figure, its unit in the label."""
-    nonce = st.session_state.get("fig_nonce", 0)
     with st.container(key="figs_compact"):
         for i, row in enumerate(f.get("figures") or []):
-            key = f"figc_{nonce}_{i}"
-            st.session_state[key] = _cell_text(row.get("value"))  # always the form's value (the table may have changed it)
+            # one key per row for good: a fresh key would draw a new box and drop the focus of a
+            # writer tabbing on to the next row while this run goes on (the next value typed into nothing)
+            key = f"figc_{i}"
+            want = _cell_text(row.get("value"))
+            if st.session_state.get(key) != want:  # the form's value (the table may have changed it)
+                st.session_state[key] = want
             st.text_input(f"{row.get('label') or f'第{i + 1}行'}（{row.get('unit') or '人'}）", key=key,
-                          placeholder="（未填写）", on_change=_compact_edit, args=(i, key))
+                          placeholder="（未填写）", on_change=_compact_edit, args=(i, key), disabled=state.read_only())
         st.caption("添加、删除数据行请在较宽的屏幕上操作。")
 
 
@@ -292,16 +298,18 @@ def _lists(f: dict[str, Any]) -> dict[str, Any]:
         if key not in ss:
             ss[key] = "\n".join(f.get(field) or [])
         with cols[i % 2]:
-            st.text_area(_LABELS[field], key=key, help=_LIST_HELP[field], placeholder=_LIST_HELP[field], height=130)
+            st.text_area(_LABELS[field], key=key, help=_LIST_HELP[field], placeholder=_LIST_HELP[field], height=130,
+                         disabled=state.read_only())
             slots[field] = st.empty()
         f[field] = lines(ss.get(key, ""))
     return slots
 
 
 def has_content(f: dict[str, Any]) -> bool:
-    """Whether the writer has typed anything worth saving."""
+    """Whether the writer has typed anything worth saving (a unit the app filled in does not count)."""
+    prefilled = st.session_state.get("prefilled_unit")
     return bool(
-        f.get("unit") or f.get("org") or any(r.get("value") is not None for r in f.get("figures") or [])
+        (f.get("unit") and f.get("unit") != prefilled) or f.get("org") or any(r.get("value") is not None for r in f.get("figures") or [])
         or any(f.get(k) for k in LIST_FIELDS)
     )
 
@@ -336,9 +344,21 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
     current = json.dumps(f, ensure_ascii=False, sort_keys=True)
     if current == ss.get("saved_json"):
         return None
+    refused = ss.get("refused")
+    if refused and refused[0] == current:  # refused already (and logged once): say it again, ask nothing
+        say("error", refused[1])
+        return None
     if ctx.report_id is None:
         if not has_content(f):
             return None
+        check_unit = getattr(ctx.repo, "check_unit", None)  # team server: a refused unit creates nothing
+        if check_unit is not None:
+            try:
+                check_unit(str(f.get("unit") or ""))
+            except AccessDenied as err:
+                ss["refused"] = (current, str(err))
+                say("error", str(err))
+                return None
         ss["report_id"] = _create_report(ctx)
         st.query_params["report"] = str(ss["report_id"])
     yaml_text = check.sheet.to_yaml() if check.sheet is not None else None
@@ -353,6 +373,10 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
             base_revision=ss.get("facts_rev"),
             replace_revision=history.sitting_revision(ss["report_id"]),
         )
+    except AccessDenied as err:
+        ss["refused"] = (current, f"未保存：{err}")
+        say("error", f"未保存：{err}")
+        return None
     except InputError as err:
         say("error", f"保存失败：{err}")
         return None
@@ -361,6 +385,52 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
     ss["facts_rev"] = result.revision
     ss["name_taken"] = result.name_taken
     return result
+
+
+def _typed_figures(f: dict[str, Any]) -> None:
+    """The table's cell edits not yet read by a run of this page (a tab clicked straight from a cell)."""
+    delta = st.session_state.get(state.figures_key())
+    base = st.session_state.get("fig_base")
+    if not isinstance(delta, dict) or base is None:
+        return
+    rows = [{"label": _cell_text(r.get("label")), "value": _cell_text(r.get("value")),
+             "unit": _cell_text(r.get("unit")) or "人"} for r in base]
+    for i, cells in (delta.get("edited_rows") or {}).items():
+        if 0 <= int(i) < len(rows) and isinstance(cells, dict):
+            rows[int(i)].update({k: v for k, v in cells.items() if k in ("label", "value", "unit")})
+    rows += [{"label": "", "value": "", "unit": "人", **r} for r in delta.get("added_rows") or [] if isinstance(r, dict)]
+    gone = {int(i) for i in delta.get("deleted_rows") or []}
+    f["figures"] = _rows_from_editor(pd.DataFrame([r for i, r in enumerate(rows) if i not in gone],
+                                                  columns=["label", "value", "unit"]))
+
+
+def keep_typed(ctx: Ctx) -> None:
+    """What was typed in 数据填报 and not yet read there, read and saved before another tab is drawn.
+
+    A box's value reaches the server when it loses focus; clicking a tab straight from
+    the box sends that value with the tab change, so the run that draws the other tab
+    is the only one that sees it (the box is then off screen and Streamlit forgets it).
+    """
+    ss = st.session_state
+    if state.form_widgets_dropped() or "form" not in ss:  # 数据填报 was not the page last drawn
+        return
+    f = state.form()
+    for field, key in FORM_WIDGETS.items():
+        if key in ss and ss[key] is not None:
+            f[field] = ss[key]
+    for field, key in LIST_FIELDS.items():
+        if key in ss and ss[key] is not None:
+            f[field] = lines(ss[key])
+    for item in f.get("practices") or []:
+        if isinstance(item, dict) and item.get("id"):
+            v, n = practice_key("v", item["id"]), practice_key("n", item["id"])
+            if v in ss and "value" in item:
+                item["value"] = cell_value(ss.get(v)) if item.get("value") is not None or ss.get(v) else None
+            if n in ss:
+                item["note"] = str(ss.get(n) or "").strip() or None
+    _typed_figures(f)
+    if ctx.may_write and (ctx.report_id is not None or has_content(f)):
+        save_form(ctx, current_check())
 
 
 def render(ctx: Ctx) -> None:
@@ -447,6 +517,7 @@ def _unit_type_field(f: dict[str, Any]) -> None:
         key="f_unit_type",
         format_func=lambda x: types[x].name if x else f"自动判断（{types[guess.unit_type].name}）",
         on_change=_on_level_change,
+        disabled=state.read_only(),
         help="决定报告的自称、会议名称、依据的规定、预填的数据行和做法清单",
     )
     chosen = ss.get("f_unit_type") or ""
@@ -485,6 +556,7 @@ def _level_field(f: dict[str, Any]) -> None:
         format_func=lambda x: x or "（不填）",
         on_change=_on_level_change,
         accept_new_options=True,
+        disabled=state.read_only(),
         help="可选多个层级的组合，也可直接输入；决定表格中预填的常用数据行",
     )
 
@@ -519,19 +591,20 @@ def _practice_checklist(f: dict[str, Any]) -> None:
                     ss[key] = p.id in entered
                     ss[practice_key("v", p.id)] = _cell_text(entered.get(p.id, {}).get("value"))
                     ss[practice_key("n", p.id)] = str(entered.get(p.id, {}).get("note") or "")
+                ro = state.read_only()
                 if not ss.get(key):  # unticked: the box alone (no empty columns on a narrow screen)
-                    st.checkbox(p.label_for(type_id), key=key)
+                    st.checkbox(p.label_for(type_id), key=key, disabled=ro)
                     continue
                 c1, c2, c3 = st.columns([3, 1, 3], vertical_alignment="center")
-                c1.checkbox(p.label_for(type_id), key=key)
+                c1.checkbox(p.label_for(type_id), key=key, disabled=ro)
                 if p.count is not None:
                     c2.text_input(
                         f"数量（{p.count.unit}）", key=practice_key("v", p.id), placeholder=p.count.unit,
-                        help=f"{p.count.label or p.label}的数量，可不填", label_visibility="collapsed",
+                        help=f"{p.count.label or p.label}的数量，可不填", label_visibility="collapsed", disabled=ro,
                     )
                 c3.text_input(
                     "说明", key=practice_key("n", p.id), placeholder="补充说明（可不填）",
-                    label_visibility="collapsed",
+                    label_visibility="collapsed", disabled=ro,
                 )
                 entry = {
                     "id": p.id,
@@ -570,9 +643,10 @@ def _signature_fields(f: dict[str, Any]) -> dict[str, Any]:
         derived = profile_for(ut, str(f.get("unit") or ""), str(f.get("org") or "")).signer if f.get("unit") else ""
     except Exception:  # noqa: BLE001 - a hint only
         derived = ""
-    c1.text_input("落款", key="f_signer", placeholder=derived or "如：中共某某局党组",
+    ro = state.read_only()
+    c1.text_input("落款", key="f_signer", placeholder=derived or "如：中共某某局党组", disabled=ro,
                   help="报告末尾的署名；不填则按单位名称和报告主体生成" + (f"：{derived}" if derived else ""))
-    c2.text_input("成文日期", key="f_date", placeholder="如：2026-01-10", help="报告末尾的日期，格式 2026-01-10；可不填")
+    c2.text_input("成文日期", key="f_date", placeholder="如：2026-01-10", disabled=ro, help="报告末尾的日期，格式 2026-01-10；可不填")
     f["signer"] = ss.get("f_signer", "")
     f["date"] = ss.get("f_date", "")
     row = st.empty()

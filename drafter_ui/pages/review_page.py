@@ -19,14 +19,20 @@ from typing import Any
 import streamlit as st
 
 from drafter.errors import DrafterError
-from drafter.review.batch import BatchResult, ReviewedReport, inputs_from_uploads, review_batch, review_workdir
+from drafter.review.batch import (
+    BatchResult,
+    ReviewedReport,
+    inputs_from_uploads,
+    review_batch,
+    review_workdir,
+)
 from drafter.review.xlsx import xlsx_bytes
 from drafter.storage.review_access import ScopedReviewStore
 from drafter.storage.review_store import ReviewStore
 
 from ..state import Ctx
 from ..widgets.dup_view import seen_units
-from ..widgets.highlight import md_escape
+from ..widgets.highlight import local_time, md_escape
 
 __all__ = ["render", "review_store"]
 
@@ -76,7 +82,7 @@ def _pick_batch(ctx: Ctx, store: ReviewStore | ScopedReviewStore) -> int | None:
     batches = store.list_batches()
     ss = st.session_state
     options = [b.id for b in batches] + [_NEW]
-    names = {b.id: f"{b.name}（{b.author + '，' if b.author else ''}{b.created_at:%Y-%m-%d}建）" for b in batches}
+    names = {b.id: f"{b.name}（{b.author + '，' if b.author else ''}{local_time(b.created_at, '%Y-%m-%d')}建）" for b in batches}
     names[_NEW] = "＋ 新建一批"
     if ss.get("review_batch") not in options:
         ss["review_batch"] = options[0]
@@ -164,7 +170,7 @@ def _rows(result: BatchResult, marks: dict[str, Any], changes: dict[str, Any]) -
         rows.append({
             "状态": _STATUS_ICON.get(r.status, r.status),
             "单位": r.unit or "（未识别）",
-            "年度": r.year,
+            "年度": str(r.year) if r.year else "—",  # never 「None」
             "原因": "；".join(r.reasons) or "—",
             "缺少部分": "、".join(r.missing_names) or "—",
             "占位符": r.placeholders,
@@ -249,9 +255,9 @@ def _detail(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, res
             st.session_state["review_notice"] = f"已保存：{r.unit or r.file}{'已复核' if done else '未复核'}。"
             st.rerun()
     if mark is not None:
-        when = mark.created_at.strftime("%Y-%m-%d %H:%M")
+        when = local_time(mark.created_at)
         stale = mark.reviewed and mark.text_hash and mark.text_hash != r.text_hash
-        st.caption(f"上次复核：{'已复核' if mark.reviewed else '未复核'}（{mark.author or '—'}，{when} UTC）"
+        st.caption(f"上次复核：{'已复核' if mark.reviewed else '未复核'}（{mark.author or '—'}，{when}）"
                    + ("；复核后报告已重新提交，请再看一遍" if stale else ""))
 
     if r.package:  # a 送审包: each sentence with its basis (issue 22)
@@ -341,8 +347,8 @@ def render(ctx: Ctx) -> None:
     for col, status in zip(cols[1:4], ("通过", "需修改", "退回"), strict=True):
         col.metric(status, counts.get(status, 0))
     cols[4].metric("已复核", sum(1 for r in result.reports if marks.get(r.file) and marks[r.file].reviewed))
-    when = run.created_at.strftime("%Y-%m-%d %H:%M")
-    st.caption(f"第{run.run_no}次审核（{when} UTC）。点击表格中的一行查看该报告；表头可排序。")
+    when = local_time(run.created_at)  # DRAFTER_TIMEZONE, as every time in the app
+    st.caption(f"第{run.run_no}次审核（{when}）。点击表格中的一行查看该报告；表头可排序。")
     if result.skipped:
         with st.expander(f"未能读取的文件（{len(result.skipped)}）"):
             for s in result.skipped:
@@ -357,8 +363,14 @@ def render(ctx: Ctx) -> None:
     event = st.dataframe(
         shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"review_table_{batch_id}_{run.run_no}",
-        column_config={
-            "年度": st.column_config.NumberColumn("年度", format="%d"),
+        column_config={  # narrow text columns: 状态 through 最相似单位 on screen at 1024 px
+            "状态": st.column_config.TextColumn("状态", width="small"),
+            "单位": st.column_config.TextColumn("单位", width="medium", pinned=True),
+            "年度": st.column_config.TextColumn("年度", width="small"),
+            "原因": st.column_config.TextColumn("原因", width="medium"),
+            "缺少部分": st.column_config.TextColumn("缺少部分", width="small"),
+            "占位符": st.column_config.NumberColumn("占位符", width="small"),
+            "数字矛盾": st.column_config.NumberColumn("数字矛盾", width="small"),
             "与上年重复率": st.column_config.TextColumn("与上年重复率", alignment="right"),
             "相似度": st.column_config.TextColumn("相似度", alignment="right"),
         },

@@ -2,7 +2,8 @@
 
 The .docx gets the 主送机关 line under the title and the signature block (落款单位,
 成文日期) from three fields prefilled from the fact sheet (the CLI's ``--unit`` and
-``--date``).
+``--date``). A 成文日期 the writer did not give is exported as a 〔待补：成文日期〕 marker,
+never as the server's date.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ from .highlight import md_escape
 __all__ = ["build_docx", "render"]
 
 
+def _signature(unit: str, date: str) -> Signature:
+    """The signature block of the export fields (``date`` already checked, or blank)."""
+    if not date.strip():  # no date yet: 〔待补：成文日期〕, as the draft shows
+        return Signature(unit=unit.strip() or None, date_placeholder=DATE_MISSING)
+    return Signature(unit=unit.strip() or None, date=parse_date(date))
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def build_docx(text: str, addressee: str = "", unit: str = "", date: str = "") -> bytes:
     """The .docx of ``text`` with the 主送机关 line and the signature block (``date`` as YYYY-MM-DD)."""
@@ -29,9 +37,7 @@ def build_docx(text: str, addressee: str = "", unit: str = "", date: str = "") -
     addressee = addressee.strip().rstrip("：:")
     if addressee:
         doc.salutation = Paragraph(addressee + "：", 0, 0)
-    signature = Signature(unit=unit.strip() or None, date=parse_date(date) if date.strip() else None,
-                          date_placeholder=DATE_MISSING)  # no date yet: 〔待补：成文日期〕, as the draft shows
-    return docx_bytes(doc, signature=signature or None)
+    return docx_bytes(doc, signature=_signature(unit, date))
 
 
 def _defaults(draft: Any, signature: Signature | None = None) -> dict[str, str]:
@@ -46,8 +52,14 @@ def _defaults(draft: Any, signature: Signature | None = None) -> dict[str, str]:
     salutation = str(getattr(draft, "salutation", "") or "").strip().rstrip("：:")
     if signature is not None and signature.unit:
         signer = signature.unit
-    # the sheet's 成文日期; none: left empty, and the file says 〔待补：成文日期〕 as the draft does
-    date = signature.date.isoformat() if signature is not None and signature.date else ""
+    date = ""  # the sheet's 成文日期; never today's date (a date not given is a marker)
+    if signature is not None and signature.date:
+        date = signature.date.isoformat()
+    elif str(f.get("date") or "").strip():
+        try:
+            date = parse_date(str(f["date"])).isoformat()
+        except InputError:
+            date = str(f["date"]).strip()  # shown as typed, with the message below the field
     return {
         "exp_addressee": salutation or str(f.get("superior") or "").strip(),
         "exp_unit": signer,
@@ -67,8 +79,15 @@ def _fields(draft: Any, signature: Signature | None = None) -> tuple[str, str, s
     ss = st.session_state
     report = ss.get("report_id")
     kept = ss.get("export_fields")
-    if not kept or kept.get("report") != report:  # prefilled once per report; the writer's changes then stay
-        kept = ss["export_fields"] = {"report": report, **_defaults(draft, signature)}
+    defaults = _defaults(draft, signature)
+    if not kept or kept.get("report") != report:  # prefilled from the sheet; the writer's changes then stay
+        kept = ss["export_fields"] = {"report": report, **defaults, "defaults": defaults}
+    else:  # the sheet changed since (a 成文日期 entered later): fields the writer did not change follow it
+        old = kept.get("defaults") or {}
+        for key in _FIELDS:
+            if kept.get(key) == old.get(key) and defaults[key] != old.get(key):
+                kept[key] = defaults[key]
+        kept["defaults"] = defaults
     for key in _FIELDS:  # the kept values are current (kept by on_change), so always safe to show
         ss[key] = kept[key]
     c1, c2, c3 = st.columns([2, 2, 1])
@@ -77,7 +96,7 @@ def _fields(draft: Any, signature: Signature | None = None) -> tuple[str, str, s
     c2.text_input("落款单位", key="exp_unit", on_change=_keep, args=("exp_unit",),
                   help="正文后的署名单位；默认取数据表的单位名称")
     c3.text_input("成文日期", key="exp_date", on_change=_keep, args=("exp_date",),
-                  help="按 YYYY-MM-DD 填写，如 2026-01-05；Word 中写作“2026年1月5日”")
+                  placeholder="未填：导出为〔待补〕", help="按 YYYY-MM-DD 填写，如 2026-01-05；Word 中写作“2026年1月5日”")
     return ss["exp_addressee"], ss["exp_unit"], ss["exp_date"]
 
 
@@ -95,7 +114,7 @@ def render(ctx: Ctx, draft: Any, text: str, errors: list[str], signature: Signat
                 + "\n".join(f"- {md_escape(e)}" for e in errors[:10])
                 + ("\n- ……" if len(errors) > 10 else "")
             )
-        addressee, unit, date = _fields(draft)
+        addressee, unit, date = _fields(draft, signature)
         name = draft.title or "草稿"
         date_ok = True
         if date.strip():
@@ -117,8 +136,7 @@ def render(ctx: Ctx, draft: Any, text: str, errors: list[str], signature: Signat
                 on_click=ctx.audit,  # the team server's audit log
                 args=("export", f"{name}.docx"),
             )
-        chosen = Signature(unit=unit.strip() or None, date=parse_date(date) if date.strip() and date_ok else None,
-                           date_placeholder=DATE_MISSING)
+        chosen = _signature(unit, date if date_ok else "")
         c2.download_button("下载 .md", data=to_markdown(parse(text), signature=chosen or None).encode("utf-8"),
                            file_name=f"{name}.md", mime="text/markdown", key="dl_md",
                            on_click=ctx.audit, args=("export", f"{name}.md"))

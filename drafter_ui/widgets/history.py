@@ -131,4 +131,4 @@ def render(ctx: Ctx) -> None:
             st.markdown(f"**第{item.revision}版 → 当前填写**（{len(changes)}处不同）")
             st.text("\n".join(changes[:40]) + ("\n……" if len(changes) > 40 else ""))
         st.button(f"恢复第{item.revision}版", key="hist_restore", on_click=_restore, args=(item,),
-                  disabled=not changes, help="用这一版替换当前填写的内容；当前内容仍保留在历史中")
+                  disabled=not changes or not ctx.may_write, help="用这一版替换当前填写的内容；当前内容仍保留在历史中")

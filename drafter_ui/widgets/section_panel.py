@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from drafter.drafting.composer import style_for
 from drafter.drafting.outline import build_outline
 from drafter.drafting.signature import closing_for, signature_lines, split_signature
 from drafter.drafting.types import Draft, SectionDraft
@@ -33,6 +34,45 @@ from .highlight import (
 __all__ = ["findings_now", "pull_in", "references", "render_draft", "section_findings"]
 
 _KIND_ZH = {"generated": "生成", "edited": "修改", "restored": "恢复", "word": "Word修改稿"}
+
+
+def _origin(ctx: Ctx, v: SectionVersion) -> str:
+    """How a version came about: 「生成 · 离线组合」, or 「本人修改」 for a hand edit (no backend wrote it)."""
+    if v.kind == "edited":
+        return "本人修改" if (v.author or "") == ctx.author else "修改"
+    return f"{_KIND_ZH.get(v.kind, v.kind)} · {backend_zh(v.backend)}"
+
+
+def _requirements(instruction: str) -> list[str]:
+    """A regeneration instruction as its separate requirements (「突出年轻干部培养，更精炼」 → two)."""
+    import re
+
+    return [p.strip() for p in re.split(r"[，,；;。\n]+|(?<=[精炼简洁详细])、", instruction) if p.strip()]
+
+
+def instruction_outcome(instruction: str | None, backend_name: str, new_text: str) -> str:
+    """What became of each requirement: applied, handed to the model, or not applied (offline)."""
+    if not instruction:
+        return "本节已重新生成。"
+    parts = _requirements(instruction)
+    if backend_name != "composer":
+        return f"本节已重新生成，要求已交给模型：{'；'.join(parts)}。模型未必全部照办，请核对本节内容。"
+    done, not_done = [], []
+    for part in parts:
+        style = style_for(part)
+        if style.add:
+            (done if all(item in new_text for item in style.add) else not_done).append(part)
+        elif style.concise or style.detailed:
+            done.append(part)
+        else:
+            not_done.append(part)
+    msg = "本节已重新生成。"
+    if done:
+        msg += f"已按要求：{'；'.join(done)}。"
+    if not_done:
+        msg += (f"未能按要求：{'；'.join(not_done)}——离线组合只能“更精炼”“更详细”或“加入……”（所加内容须来自数据表）；"
+                "请直接修改正文，或改用模型服务。")
+    return msg
 
 
 def section_findings(heading: str, text: str, sheet: FactSheet | None, genre: str = "report") -> list[dict[str, Any]]:
@@ -87,6 +127,10 @@ def _on_restore(ctx: Ctx, draft_id: int, section_id: str, version: int) -> None:
 
 def _regenerate(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet) -> None:
     s = backend.session_settings(ctx.settings)
+    msgs = st.session_state.setdefault("panel_msgs", {})
+    if not ctx.may_write:  # the button is disabled; a forged click saves nothing and says so
+        msgs[sec.section_id] = ("error", "审核人只能查看报告，不能重新生成。本节未改变。")
+        return
     engine = resources.engine_for(s, ctx.who)
     instruction = (st.session_state.get(f"instr_{draft.id}_{sec.section_id}") or "").strip() or None
     current = Draft.from_dict(draft.to_dict())
@@ -94,7 +138,6 @@ def _regenerate(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSh
     current.history[sec.section_id] = [SectionDraft.from_dict(v.to_section_dict()) for v in reversed(older)]
     if draft.outline:
         current.outline = draft.outline  # type: ignore[attr-defined]  # the engine reads it back
-    msgs = st.session_state.setdefault("panel_msgs", {})
 
     author, repo = ctx.author, ctx.repo  # read here: the saver runs on a worker thread, without a session
 
@@ -119,7 +162,11 @@ def _regenerate(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSh
         return
     if new.id not in cb.saved:
         cb._save(new)
-    msgs[sec.section_id] = ("success", "本节已重新生成" + (f"（要求：{instruction}）" if instruction else "") + "。")
+    if cb.save_errors:  # generated but not stored: say so, never 「已重新生成」
+        msgs[sec.section_id] = ("error", f"重新生成的内容未能保存：{'；'.join(cb.save_errors)}。本节保持原样。")
+        return
+    outcome = instruction_outcome(instruction, s.backend, new.text)
+    msgs[sec.section_id] = ("warning" if "未能按要求" in outcome else "success", outcome)
 
 
 def _findings(findings: list[dict[str, Any]]) -> None:
@@ -140,13 +187,13 @@ def _versions(ctx: Ctx, draft_id: int, sec: SectionVersion) -> None:
     with st.expander(f"历史版本（{len(history)}）", key=f"exp_hist_{draft_id}_{sec.section_id}"):
         for v in history:
             line = (
-                f"第{v.version}版 · {_KIND_ZH.get(v.kind, v.kind)} · {backend_zh(v.backend)} · {author_label(v.author)} · "
+                f"第{v.version}版 · {_origin(ctx, v)} · {author_label(v.author)} · "
                 f"{local_time(v.created_at, '%m-%d %H:%M:%S')}" + (f" · 要求：{v.instruction}" if v.instruction else "")
             )
             c1, c2 = st.columns([5, 1])
             c1.caption(("**当前** · " if v.version == sec.version else "") + md(line))
             if v.version != sec.version:
-                c2.button("恢复", key=f"restore_{draft_id}_{sec.section_id}_{v.version}",
+                c2.button("恢复", key=f"restore_{draft_id}_{sec.section_id}_{v.version}", disabled=not ctx.may_write,
                           on_click=_on_restore, args=(ctx, draft_id, sec.section_id, v.version))
                 c1.text(v.text[:200] + ("……" if len(v.text) > 200 else ""))
 
@@ -157,7 +204,7 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
     with st.container(border=True, key=f"panel_{sid}"):
         st.subheader(md(sec.heading or "开头"), anchor=False)
         st.caption(md(
-            f"第{sec.version}版 · {_KIND_ZH.get(sec.kind, sec.kind)} · {backend_zh(sec.backend)} · "
+            f"第{sec.version}版 · {_origin(ctx, sec)} · "
             f"{author_label(sec.author)} · {local_time(sec.created_at)}"
         ))
         kind, msg = st.session_state.setdefault("panel_msgs", {}).pop(sid, (None, None))
@@ -173,6 +220,7 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
             st.text_area(
                 "正文（修改后点击框外即保存为新版本）",
                 key=key,
+                disabled=not ctx.may_write,  # a reviewer reads only
                 height=max(150, min(520, 26 * (len(sec.text) // 30 + sec.text.count("\n") + 2))),
                 on_change=_on_edit,
                 args=(ctx, draft.id, sec, key, sheet),
@@ -195,8 +243,10 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
             "重新生成的要求（可不填）",
             key=f"instr_{draft.id}_{sid}",
             placeholder="例如：更精炼 / 突出年轻干部工作",
+            disabled=not ctx.may_write,
         )
-        if c2.button("重新生成本节", key=f"regen_{draft.id}_{sid}", disabled=sheet is None, width="stretch"):
+        if c2.button("重新生成本节", key=f"regen_{draft.id}_{sid}", disabled=sheet is None or not ctx.may_write,
+                     width="stretch"):
             try:
                 _regenerate(ctx, draft, sec, sheet)  # type: ignore[arg-type]  # disabled without a sheet
             except DrafterError as err:
@@ -285,6 +335,7 @@ def references(ctx: Ctx, draft_id: int, sec: SectionVersion, key: str, sheet: Fa
                 key=f"pull_{draft_id}_{sec.section_id}_{sec.version}_{i}",
                 on_click=pull_in,
                 args=(ctx, draft_id, sec, key, sheet, i),
+                disabled=not ctx.may_write,
                 help="把这段参考写法加到本节正文末尾，保存为新版本",
             )
 

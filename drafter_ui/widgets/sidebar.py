@@ -45,7 +45,8 @@ def render(ctx: Ctx) -> None:
             st.caption("还没有保存的报告。填写数据表后会自动保存。")
         for info in reports[:30]:
             current = info.id == ctx.report_id
-            status = ("已起草" if info.drafts else ("数据完整" if info.valid else "数据待完善"))
+            # 可起草 (valid), never 数据完整: the page may still say 还缺 (no figures, no highlights …)
+            status = ("已起草" if info.drafts else ("可起草" if info.valid else "数据待完善"))
             st.button(
                 f"{'▶ ' if current else ''}{md(info.label)}（{status}）",  # a unit name is user text
                 key=f"open_{info.id}",
@@ -57,8 +58,8 @@ def render(ctx: Ctx) -> None:
             )
         st.divider()
         s = ctx.settings
-        st.caption(
-            "数据保存在本机："
-            + ("外部数据库" if s.database_url else f"{s.home}/drafter.db")
-            + "。API 密钥只保存在当前浏览器会话中，不写入磁盘、数据库或日志。"
-        )
+        if ctx.who is None or ctx.who.is_admin:  # where the database is: this machine's user or an admin only
+            where = "外部数据库" if s.database_url else f"{s.home}/drafter.db"
+            st.caption(f"数据保存在本机：{where}。API 密钥只保存在当前浏览器会话中，不写入磁盘、数据库或日志。")
+        else:
+            st.caption("数据保存在团队服务器上。API 密钥只保存在当前浏览器会话中，不写入磁盘、数据库或日志。")

@@ -177,4 +177,8 @@ def test_audit_log_records_who_did_what(world) -> None:  # type: ignore[no-untyp
     assert ("wang", "open", reports[UNIT_A]) in actions
     assert ("wang", "edit_facts", reports[UNIT_A]) in actions
     assert ("wang", "export", reports[UNIT_A]) in actions
-    assert all(rid != reports[UNIT_B] for _, _, rid in actions)
+    # the refused attempt is logged as a refusal with what was asked, never as something done
+    assert [a for _, a, rid in actions if rid == reports[UNIT_B]] == ["refused"]
+    assert wang.load_report(reports[UNIT_B]) is None
+    refusals = [e.detail for e in accounts.read_audit(username="wang") if e.action == "refused"]
+    assert refusals[:2] == [f"打开 报告{reports[UNIT_B]}", f"导出 报告{reports[UNIT_B]}"]

@@ -12,7 +12,8 @@ guessed ``?report=N``, a stale link), a report the person may not see does not
 exist for them (``get_report`` → None) and a write raises
 :class:`~drafter.errors.AccessDenied`. Methods not listed here are refused, so a
 repository method added later is closed until it is classified. Opening, editing,
-exporting and deleting are written to the audit log.
+exporting and deleting are written to the audit log, and so is every refusal
+(``refused``, with what was asked: ``打开 报告2``, ``修改数据表 报告3：单位“…”``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import sessionmaker
 
 from ..errors import AccessDenied
-from .accounts import Accounts, Principal
+from .accounts import ACTIONS, Accounts, Principal
 from .models import DraftRow, ReportRow
 from .records import ReportInfo
 from .repository import Repository
@@ -51,6 +52,13 @@ _RULES: dict[str, tuple[str, bool, str]] = {
     "delete_report": ("report_id", True, "delete"),
 }
 _DENIED = "无权查看或修改这份报告（它不属于你所在或负责的单位）"
+#: What a refused method asked for, in the audit log's words.
+_ASKED = {
+    "get_report": "查看", "load_report": "打开", "latest_facts": "查看数据表", "facts_history": "查看数据表历史",
+    "latest_draft": "查看草稿", "list_drafts": "查看草稿", "get_draft": "查看草稿", "section_history": "查看历史版本",
+    "save_facts": "修改数据表", "save_outline": "修改提纲", "start_draft": "起草", "save_draft": "起草",
+    "add_section_version": "修改章节", "set_order": "调整顺序", "restore": "恢复版本", "delete_report": "删除报告",
+}
 
 
 class ScopedRepository:
@@ -101,9 +109,20 @@ class ScopedRepository:
             return None
         return found
 
+    def _refuse(self, asked: str, report_id: int | None, message: str) -> AccessDenied:
+        """Note a refusal in the audit log (what was asked, and of which report) and give the error."""
+        self._accounts.audit(self.who.username, "refused", report_id, asked[:300])
+        return AccessDenied(message)
+
+    def check_unit(self, unit: str) -> None:
+        """Refuse (logged) a unit this person may not write, before anything is created for it."""
+        unit = (unit or "").strip()
+        if not self.can_write() or not self._may_write_unit(unit):
+            raise self._refuse(f"填写单位“{unit}”" if unit else "新建报告", None, self._unit_message(unit))
+
     def create_report(self, unit: str = "", year: int | None = None) -> ReportInfo:
         if not self.can_write() or not self._may_write_unit((unit or "").strip()):
-            raise AccessDenied(self._unit_message(unit))
+            raise self._refuse(f"新建报告：单位“{unit}”" if unit else "新建报告", None, self._unit_message(unit))
         info = self._repo.create_report(unit, year)
         owner = self._accounts.owner(info.id)
         if owner is None:  # a new report (or one created before sign-in existed)
@@ -111,14 +130,14 @@ class ScopedRepository:
             owner = self.who.username
         if not self._may_see(info.unit, owner):
             # an existing report of that unit and year that this person may not see
-            raise AccessDenied(_DENIED)
+            raise self._refuse(f"新建报告：单位“{unit}”（已有他人的报告）", info.id, _DENIED)
         self._accounts.audit(self.who.username, "create", info.id, info.title)
         return info
 
     def record(self, action: str, report_id: int | None, detail: str = "") -> None:
         """Write an action the pages perform themselves (such as an export) to the audit log."""
         if report_id is not None and not self._allowed(self._report_of("report_id", report_id)):
-            raise AccessDenied(_DENIED)
+            raise self._refuse(f"{ACTIONS.get(action, action)} 报告{report_id}", report_id, _DENIED)
         self._accounts.audit(self.who.username, action, report_id, detail)
 
     def _unit_message(self, unit: str) -> str:
@@ -140,18 +159,21 @@ class ScopedRepository:
             bound = signature.bind(*args, **kwargs)
             ident = int(bound.arguments[kind])
             report = self._report_of(kind, ident)
+            rid = report.id if report is not None else (ident if kind == "report_id" else None)
+            asked = f"{_ASKED.get(name, name)} " + (f"报告{rid}" if rid is not None else f"稿件{ident}")
             if not self._allowed(report):
+                refusal = self._refuse(asked, rid, _DENIED)
                 if writes:
-                    raise AccessDenied(_DENIED)
+                    raise refusal
                 return [] if name in ("facts_history", "list_drafts", "section_history") else None
             if writes:
                 if not self.can_write():
-                    raise AccessDenied(self._unit_message(""))
+                    raise self._refuse(asked, rid, self._unit_message(""))
                 data = bound.arguments.get("data")
                 if isinstance(data, Mapping):
                     unit = str(data.get("unit") or "").strip()
                     if unit and not self._may_write_unit(unit):
-                        raise AccessDenied(self._unit_message(unit))
+                        raise self._refuse(f"{asked}：单位“{unit}”", rid, self._unit_message(unit))
             result = method(*args, **kwargs)
             if action:
                 assert report is not None

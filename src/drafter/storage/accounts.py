@@ -59,6 +59,7 @@ ACTIONS = {
     "review_run": "批量审核",
     "review_mark": "复核标记",
     "review_delete": "删除审核批次",
+    "refused": "被拒绝",
 }
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{1,64}$")
 
