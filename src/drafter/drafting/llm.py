@@ -299,7 +299,8 @@ class OpenAIChatModel:
         self.temperature = settings.temperature
         self._backoff = backoff
         self._sleep = sleep
-        self._key = settings.openai_api_key or SecretStr("not-needed")  # local servers ignore it
+        key = settings.openai_api_key or SecretStr("not-needed")  # local servers ignore it
+        self._key = key if isinstance(key, SecretStr) else SecretStr(str(key))
         register_secret(self._key)
         install_log_redaction()
         self._url = self.base_url.rstrip("/") + "/chat/completions"
@@ -311,6 +312,7 @@ class OpenAIChatModel:
         self._counter: Callable[[str], int | None] | None = None
         self._counter_probed = False
         self._lock = threading.Lock()
+        self._probe_lock = threading.Lock()
         self._inflight = 0
         #: answers cut, refused or ended without a reason while another request was running
         self.parallel_trouble = 0
@@ -358,15 +360,15 @@ class OpenAIChatModel:
 
     def context_length(self) -> int | None:
         """The model's context in tokens: DRAFTER_OPENAI_CONTEXT, else what the server says (asked once)."""
-        with self._lock:
-            if self._context_known:
+        with self._probe_lock:  # sections start together: one asks, the others wait for its answer
+            with self._lock:
+                if self._context_known:
+                    return self._context
+            found = self._server_context()
+            with self._lock:
+                if not self._context_known:
+                    self._context, self._context_known = found, True
                 return self._context
-            self._context_known = True
-        found = self._server_context()
-        with self._lock:
-            if self._context is None:
-                self._context = found
-            return self._context
 
     def _server_context(self) -> int | None:
         listed = self._get_json(self.base_url.rstrip("/") + "/models")
@@ -383,9 +385,10 @@ class OpenAIChatModel:
 
     def count_tokens(self, text: str) -> int:
         """Tokens of ``text`` as the server counts them (its tokenizer if it has one), else an estimate."""
-        if not self._counter_probed:
-            self._counter_probed = True
-            self._counter = self._find_counter()
+        with self._probe_lock:
+            if not self._counter_probed:
+                self._counter = self._find_counter()
+                self._counter_probed = True
         if self._counter is not None:
             n = self._counter(text)
             if n is not None:

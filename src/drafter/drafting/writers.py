@@ -136,7 +136,8 @@ def parse_answer(text: str, heading: str) -> str:
     text = _ENTITY_RE.sub("", _HTML_RE.sub("", text))
     text = _URL_RE.sub("", text)
     for raw in text.split("\n"):
-        line = raw.strip().replace("**", "").replace("__", "").replace("`", "")
+        line = raw.strip().replace("***", "\0").replace("**", "").replace("\0", "***")  # *** is a masked key
+        line = line.replace("__", "").replace("`", "")
         if line.startswith("```"):
             continue
         line = _MD_RE.sub("", line).strip()
