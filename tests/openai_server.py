@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -51,6 +52,12 @@ class Reply:
     done: bool = True
     finish_reason: str | None = "stop"
     echo_headers: bool = False
+    #: seconds between bytes of the body: a non-stream JSON answer (or an error body) that trickles
+    trickle: float = 0.0
+    #: answer ``application/json`` even when a stream was asked for
+    as_json: bool = False
+    #: raw JSON text of the content (``"\\ud800"`` sends a lone surrogate escape)
+    raw_content: str | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -89,8 +96,23 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if not self._authorised():
             return
+        owner = self.server.owner
+        if self.path.rstrip("/") == "/props" and owner.n_ctx:
+            self._json(200, {"default_generation_settings": {"n_ctx": owner.n_ctx}})
+            return
+        if self.path.rstrip("/") in ("/v1/models", "/models") and owner.gzip_models_bytes:
+            data = owner.gzip_body()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
         if self.path.rstrip("/") in ("/v1/models", "/models"):
-            owner = self.server.owner
             if not owner.models_endpoint:
                 self._error(404, "Not found")
                 return
@@ -121,19 +143,48 @@ class _Handler(BaseHTTPRequestHandler):
         reply = owner.next_reply(body)
         if reply.delay:
             time.sleep(reply.delay)
+        with owner.lock:
+            owner.arrived += 1
+        slot = owner.slot.acquire() if owner.single_slot else None
+        with owner.lock:
+            owner.arrived -= 1
+            owner.active += 1
+            owner.max_active = max(owner.max_active, owner.active)
         try:
             if reply.status != 200 and reply.echo_headers:
                 items = sorted(self.headers.items(), key=lambda kv: kv[0].lower() != "authorization")
                 headers = "; ".join(f"{k}: {v}" for k, v in items)
                 self._error(reply.status, f"bad request, you sent {headers}", "bad_request")
+            elif reply.status != 200 and reply.trickle:
+                self._trickled(reply.status, b'{"error": {"message": "' + b"x" * 100_000 + b'"}}', reply.trickle)
             elif reply.status != 200:
-                self._error(reply.status, f"scripted failure {reply.status}", "server_error")
-            elif body.get("stream"):
+                self._error(reply.status, reply.text if reply.text != "好的。" else f"scripted failure {reply.status}",
+                            "server_error")
+            elif reply.as_json and reply.trickle:
+                payload = {"choices": [{"message": {"content": reply.text}, "finish_reason": "stop"}]}
+                self._trickled(200, json.dumps(payload, ensure_ascii=False).encode(), reply.trickle)
+            elif body.get("stream") and not reply.as_json:
                 self._stream(body, reply)
             else:
                 self._complete(body, reply)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
             return
+        finally:
+            with owner.lock:
+                owner.active -= 1
+            if slot:
+                owner.slot.release()
+
+    def _trickled(self, status: int, data: bytes, pause: float) -> None:
+        """A body sent one byte at a time, ``pause`` seconds apart (until the client leaves)."""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        for i in range(len(data)):
+            self.wfile.write(data[i : i + 1])
+            self.wfile.flush()
+            time.sleep(pause)
 
     def _complete(self, body: dict[str, Any], reply: Reply) -> None:
         if reply.malformed:
@@ -177,7 +228,13 @@ class _Handler(BaseHTTPRequestHandler):
             return b"data: " + json.dumps(payload, ensure_ascii=False).encode() + b"\n\n"
 
         self._chunk(event({"role": "assistant", "content": ""}))
-        text = reply.text
+        owner = self.server.owner
+        if reply.raw_content is not None:  # JSON written by hand (a lone surrogate escape)
+            self._chunk(
+                b'data: {"choices": [{"index": 0, "delta": {"content": "' + reply.raw_content.encode()
+                + b'"}, "finish_reason": null}]}\n\n'
+            )
+        text = reply.text if reply.raw_content is None else ""
         step = max(1, reply.chunk_chars)
         pieces = [text[i : i + step] for i in range(0, len(text), step)]
         for n, piece in enumerate(pieces):
@@ -191,6 +248,12 @@ class _Handler(BaseHTTPRequestHandler):
             if reply.token_delay:
                 time.sleep(reply.token_delay)
             self._chunk(event({"content": piece}))
+            if owner.single_slot and owner.waiting():
+                # llama.cpp's interrupt_requests: a running answer ends, without a reason, for the next
+                self._chunk(b"data: [DONE]\n\n")
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+                return
         if reply.finish_reason is not None:
             self._chunk(event({}, reply.finish_reason))
         if reply.done:
@@ -215,6 +278,9 @@ class OpenAIServer:
         api_key: str | None = None,
         responder: Callable[[dict[str, Any]], Reply] | None = None,
         models_endpoint: bool = True,
+        n_ctx: int | None = None,
+        single_slot: bool = False,
+        gzip_models_bytes: int = 0,
     ) -> None:
         self.models = list(models)
         self.api_key = api_key
@@ -222,6 +288,17 @@ class OpenAIServer:
         self.models_endpoint = models_endpoint
         self.requests: list[dict[str, Any]] = []
         self.lock = threading.Lock()
+        #: ``/props`` says this context length (llama.cpp's shape) when set
+        self.n_ctx = n_ctx
+        #: one answer at a time, and a running stream is ended without a reason when another waits
+        self.single_slot = single_slot
+        self.slot = threading.Lock()
+        self.arrived = 0
+        self.active = 0
+        self.max_active = 0
+        #: ``/v1/models`` is a gzip body that inflates to this many bytes (a hostile list)
+        self.gzip_models_bytes = gzip_models_bytes
+        self._gzip: bytes | None = None
         self._queue: deque[Reply] = deque()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
@@ -244,6 +321,23 @@ class OpenAIServer:
         if self.responder is not None:
             return self.responder(body)
         return Reply()
+
+    def waiting(self) -> bool:
+        with self.lock:
+            return self.arrived > 0
+
+    def gzip_body(self) -> bytes:
+        """A model list padded with spaces to ``gzip_models_bytes``, gzip-compressed (made once)."""
+        if self._gzip is None:
+            comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+            parts = [comp.compress(b'{"object": "list", "data": [{"id": "' + b"m" * 5000 + b'"}')]
+            block = b" " * (1 << 20)
+            for _ in range(max(0, self.gzip_models_bytes >> 20)):
+                parts.append(comp.compress(block))
+            parts.append(comp.compress(b"]}"))
+            parts.append(comp.flush())
+            self._gzip = b"".join(parts)
+        return self._gzip
 
     def start(self) -> OpenAIServer:
         self._thread.start()

@@ -82,6 +82,17 @@ class Settings(BaseSettings):
         ge=500,
         description="Longest answer accepted for one section, in characters; a longer one is cut there and the section marked failed.",
     )
+    openai_context: int | None = Field(
+        default=None,
+        ge=256,
+        description="The model's context length in tokens, when the server does not say it (/v1/models, /props); prompts are fitted to it.",
+    )
+    openai_concurrency: int = Field(
+        default=3,
+        ge=1,
+        le=32,
+        description="Sections sent to the model server at once; a server that cuts parallel answers is then used one at a time.",
+    )
     openai_max_retries: int = Field(
         default=2, ge=0, le=10, description="Retries of transient failures, with backoff."
     )

@@ -83,8 +83,9 @@ def test_prompt_gets_tokens_not_values_and_sources_are_kept(
     assert overview.sources and overview.sources[0].id == "S1" and overview.sources[0].source
     prompts = [m[-1]["content"] for m in fake_model.history]
     overview_prompt = next(p for p in prompts if "总体情况" in p.split("本部分：")[1][:30])
-    assert "{{F1}}" in overview_prompt and "提拔正科级领导干部（" in overview_prompt
-    assert "156" not in overview_prompt  # the value of F5 never reaches the model
+    # issue 18 item 9: the figures with their values (the answer still writes the tokens)
+    assert "{{F1}}：提拔正科级领导干部，本单位数值 4人" in overview_prompt
+    assert "正文写作“提拔正科级领导干部{{F1}}”" in overview_prompt
     assert str(full_facts.year) in overview_prompt  # rendered per call with this year
 
 
@@ -151,10 +152,13 @@ def test_model_prompt_carries_the_unit_profile_and_only_that_sections_figures(bu
     figures_block = training.split("本部分可用的数据", 1)[1].split("可以原样引用", 1)[0]
     assert "{{F3}}" in figures_block and "管理人员教育培训" in figures_block
     assert "{{F1}}" not in figures_block and "{{F2}}" not in figures_block
-    assert "420" not in training  # values never reach the model
+    assert "本单位数值 420人次" in figures_block  # issue 18 item 9: the value, beside its token
     # a length budget and the 参考 rule
     assert "不超过" in training and "字" in training.split("不超过", 1)[1][:6]
-    assert "其他单位往年的报告" in training and "（其他单位的报告：" in training
+    assert "其他单位往年的报告" in training
+    # the bundled knowledge base has no company report: no 机关 passage, the phrase bank instead
+    assert "知识库中没有国有企业的报告" in training and "（其他单位的报告：" not in training
+    assert "职级晋升" not in training.split("参考写法", 1)[1]
 
     overview = next(v for k, v in prompts.items() if "总体情况" in k)[-1]["content"]
     # the overview states the year's totals; a figure placed in its practice paragraph is stated there only

@@ -71,21 +71,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def summary(findings: Iterable[Any], failed: Iterable[Any] = ()) -> str:
-    """Chinese summary of findings (and failed sections) for stderr."""
+    """Chinese summary for stderr: failed sections first, then the findings.
+
+    Never says 「未发现问题」 while a section failed: the failures are counted first and
+    each names the server's own words where it gave any.
+    """
     findings = list(findings)
+    failed = list(failed)
     lines: list[str] = []
+    if failed:
+        lines.append(f"失败 (failed)：{len(failed)} 个部分未写成或未写完")
     for s in failed:
-        lines.append(f"失败 (failed) {s.heading or '开头'}：{s.error}")
+        lines.append(f"  失败 (failed) {s.heading or '开头'}：{s.error}")
     by = {sev: sum(1 for f in findings if f.severity == sev) for sev in _SEVERITY_ZH}
+    if findings:
+        lines.append(
+            f"检查 (check)：{len(findings)} 处（错误 {by['error']}，警告 {by['warning']}，提示 {by['info']}）"
+        )
+    elif failed:
+        lines.append("检查 (check)：已写出的部分未发现其他问题；失败的部分须重新生成")
+    else:
+        lines.append("检查 (check)：未发现问题")
     for f in findings:
         where = f.section or "开头"
         lines.append(f"  [{_SEVERITY_ZH.get(f.severity, f.severity)}] {where}：{f.message}")
-    head = (
-        f"检查 (check)：{len(findings)} 处（错误 {by['error']}，警告 {by['warning']}，提示 {by['info']}）"
-        if findings
-        else "检查 (check)：未发现问题"
-    )
-    return "\n".join([head, *lines])
+    return "\n".join(lines)
 
 
 def _write(text: str, output: Path | None) -> None:

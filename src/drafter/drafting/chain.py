@@ -219,21 +219,13 @@ class SectionPipeline:
                 if raise_errors:
                     raise
                 message = redact(str(err) if isinstance(err, DrafterError) else f"本部分生成失败：{err}")
-                # an answer that stopped early is kept as a flagged (failed) version, never as a draft
-                partial = parse_answer(err.partial, job.heading) if isinstance(err, BackendIncomplete) else ""
-                if partial:  # the marker keeps it out of an export until the section is redone
-                    partial += "\n" + missing("本节未写完，请重新生成")
-                return SectionDraft(
-                    id=job.node.id,
-                    element=job.node.element,
-                    heading=job.heading,
-                    level=job.node.level,
-                    text=partial,
-                    backend=self.backend,
-                    status="failed",
-                    error=message,
-                    instruction=job.instruction,
-                )
+                section = failed_section(job, self.backend, message, err)
+                if self.section_check is not None:  # a failed section is checked like any other text
+                    try:
+                        section.findings = self.section_check(section.block(), job.facts, self.spec.id)
+                    except Exception:  # noqa: BLE001 - the failure itself is what the writer must see
+                        log.exception("检查未完成的部分时出错")
+                return section
             _emit("drafter.section_done", {"section": section}, config)
             return section
 
@@ -243,6 +235,30 @@ class SectionPipeline:
 def state_sources(section: SectionDraft) -> list[Source]:
     """The passages a section's sentences may rest on (the ones kept beside it)."""
     return list(section.sources)
+
+
+def failed_section(job: SectionJob, backend: str, message: str, err: BaseException) -> SectionDraft:
+    """A section that did not finish: the text so far (if any) ending in a marker, or only the marker.
+
+    An answer cut at the server's length limit keeps its text and 〔待补：本节未写完〕; a
+    section with no text at all gets 〔待补：本节未写成…〕, so the file never shows a bare heading.
+    """
+    partial = parse_answer(redact(err.partial), job.heading) if isinstance(err, BackendIncomplete) else ""
+    if partial:  # the marker keeps it out of an export until the section is redone
+        text = partial + "\n" + missing("本节未写完")
+    else:
+        text = missing("本节未写成，请重新生成")
+    return SectionDraft(
+        id=job.node.id,
+        element=job.node.element,
+        heading=job.heading,
+        level=job.node.level,
+        text=text,
+        backend=backend,
+        status="failed",
+        error=message,
+        instruction=job.instruction,
+    )
 
 
 def _focus_words(instruction: str | None) -> list[str]:

@@ -159,9 +159,16 @@ class DraftEngine:
             self.settings, spec=spec, retriever=self.retriever, writer=self.writer(spec), check=self.section_check
         )
 
-    def _config(self, callbacks: DraftCallbacks | None) -> RunnableConfig:
+    def concurrency(self) -> int:
+        """Sections written at once: DRAFTER_OPENAI_CONCURRENCY on a model server (1 after it cut answers)."""
+        limit = self.settings.max_concurrency
+        if self.model is not None:
+            limit = min(limit, int(getattr(self.model, "concurrency", limit) or 1))
+        return max(1, limit)
+
+    def _config(self, callbacks: DraftCallbacks | None, concurrency: int | None = None) -> RunnableConfig:
         return {
-            "max_concurrency": self.settings.max_concurrency,
+            "max_concurrency": concurrency or self.concurrency(),
             "callbacks": [CallbackBridge(callbacks or NullCallbacks())],
             "run_name": "drafter.draft",
         }
@@ -221,7 +228,7 @@ class DraftEngine:
             salutation=outline.salutation,
             outline=outline.to_dict(),
             exclude_sources=exclude,
-            notices=list(outline.notices),
+            notices=list(outline.notices) + self.model_notices(),
             signature=signature_lines(facts),
             closing=closing_for(outline.genre),
         )
@@ -240,12 +247,43 @@ class DraftEngine:
         config = self._config(callbacks)
         if pipeline.writer.parallel:
             with draft_deadline(self.settings.draft_deadline):  # finished sections are kept
-                return list(runnable.batch(jobs, config=config))
+                before = self._trouble()
+                results = list(runnable.batch(jobs, config=config))
+                if self._trouble() > before and int(config.get("max_concurrency") or 1) > 1:
+                    results = self._one_at_a_time(runnable, jobs, results, callbacks)
+                return results
         out: list[SectionDraft] = []
         for job in jobs:
             job.memory = memory
             out.append(runnable.invoke(job, config=config))
         return out
+
+    def _trouble(self) -> int:
+        return int(getattr(self.model, "parallel_trouble", 0) or 0)
+
+    def _one_at_a_time(
+        self, runnable: Any, jobs: list[SectionJob], results: list[SectionDraft], callbacks: DraftCallbacks | None
+    ) -> list[SectionDraft]:
+        """The server cut or refused answers while several were running: from now on one at a
+        time, and the sections that failed are written again that way (within the draft deadline)."""
+        if self.model is not None:
+            try:
+                self.model.concurrency = 1  # type: ignore[attr-defined]
+            except AttributeError:
+                pass
+            note = getattr(self.model, "notice", None)
+            if callable(note):
+                note("模型服务器在同时处理多个部分时中断或拒绝了回答，已改为逐个撰写（可设置 DRAFTER_OPENAI_CONCURRENCY=1）")
+        config = self._config(callbacks, 1)
+        out = list(results)
+        for i, (job, section) in enumerate(zip(jobs, results, strict=True)):
+            if section.status == "failed":
+                out[i] = runnable.invoke(job, config=config)
+        return out
+
+    def model_notices(self) -> list[str]:
+        """What the model client noticed about the server (prompts shortened, parallel answers cut)."""
+        return list(getattr(self.model, "notices", []) or [])
 
     @staticmethod
     def _memory_without(draft: Draft, section_ids: set[str]) -> DraftMemory:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -57,6 +58,7 @@ from ..text.redact import install_log_redaction, redact, register_secret
 
 __all__ = [
     "ChatModel",
+    "ContextOverflow",
     "Message",
     "OpenAIChatModel",
     "TextCallback",
@@ -171,6 +173,34 @@ class _Transient(Exception):
         self.final = final
 
 
+class ContextOverflow(BackendModelError):
+    """The server said the prompt does not fit its context; ``limit`` is its context length if it named it."""
+
+    def __init__(self, message: str, limit: int | None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+_OVERFLOW_RE = re.compile(
+    r"(?i)(context (?:length|window|size)|n_ctx|maximum context|too many tokens|exceeds? (?:the )?(?:available )?context"
+    r"|prompt is too long|input is too long)"
+)
+_LIMIT_RE = re.compile(
+    r"(?i)(?:maximum context length is|context (?:window|length|size) (?:of|is)?|n_ctx(?:_slot)?\s*[=:]?)\s*(\d{3,7})"
+)
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """A lone surrogate (a server's broken ``\\ud800`` escape) becomes U+FFFD, never a codec error later."""
+    return _SURROGATE_RE.sub("\ufffd", text) if text else text
+
+
+def _overflow_limit(detail: str) -> int | None:
+    m = _LIMIT_RE.search(detail)
+    return int(m.group(1)) if m else None
+
+
 #: The draft-wide deadline (``time.monotonic()`` value) of the sections being written.
 _DRAFT_DEADLINE: ContextVar[float | None] = ContextVar("drafter_draft_deadline", default=None)
 _ERROR_BODY_LIMIT = 64 * 1024
@@ -269,11 +299,26 @@ class OpenAIChatModel:
         self.temperature = settings.temperature
         self._backoff = backoff
         self._sleep = sleep
-        self._key = settings.openai_api_key or SecretStr("not-needed")  # local servers ignore it
+        key = settings.openai_api_key or SecretStr("not-needed")  # local servers ignore it
+        self._key = key if isinstance(key, SecretStr) else SecretStr(str(key))
         register_secret(self._key)
         install_log_redaction()
         self._url = self.base_url.rstrip("/") + "/chat/completions"
         self._client = httpx.Client(timeout=httpx.Timeout(self.timeout), follow_redirects=False)
+        #: the model's context length in tokens (setting, or what the server says; learnt from an overflow)
+        self._context: int | None = settings.openai_context
+        self._context_known = settings.openai_context is not None
+        #: how the server counts tokens: a callable found on first use, or None (estimate)
+        self._counter: Callable[[str], int | None] | None = None
+        self._counter_probed = False
+        self._lock = threading.Lock()
+        self._probe_lock = threading.Lock()
+        self._inflight = 0
+        #: answers cut, refused or ended without a reason while another request was running
+        self.parallel_trouble = 0
+        #: what the writer should know about this server (a prompt shortened to fit …), deduplicated
+        self.notices: list[str] = []
+        self.concurrency = settings.openai_concurrency
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAIChatModel(base_url={self.base_url!r}, model={self.model!r})"
@@ -286,15 +331,116 @@ class OpenAIChatModel:
             return shared, "全稿时限（DRAFTER_DRAFT_DEADLINE）"
         return own, f"本节时限 {self.section_deadline:g} 秒（DRAFTER_SECTION_DEADLINE）"
 
-    def stream(self, messages: Sequence[Message], callbacks: TextCallback | None = None) -> str:
-        """Stream an answer; retry transient failures before any text was shown."""
+    # ---- what the server is -------------------------------------------------
+    @property
+    def root_url(self) -> str:
+        """The server's address without the ``/v1`` API prefix (llama.cpp's ``/props``, ``/tokenize``)."""
+        return re.sub(r"/v\d+/?$", "", self.base_url.rstrip("/"))
+
+    def _get_json(self, url: str, *, post: dict[str, object] | None = None, seconds: float = 10.0) -> object:
+        """A small JSON answer (at most ``_INFO_LIMIT`` bytes, decoded, within ``seconds``); None on any failure."""
+        end = time.monotonic() + min(seconds, self.timeout)
+        headers = {"Authorization": f"Bearer {self._key.get_secret_value()}"}
+        try:
+            with self._client.stream(
+                "POST" if post is not None else "GET", url, json=post, headers=headers,
+                timeout=httpx.Timeout(min(seconds, self.timeout)),
+            ) as resp:
+                if resp.status_code != 200:
+                    return None
+                data = _bounded_body(resp, _INFO_LIMIT, end)
+        except httpx.HTTPError:
+            return None
+        if data is None:
+            return None
+        try:
+            return json.loads(data)
+        except ValueError:
+            return None
+
+    def context_length(self) -> int | None:
+        """The model's context in tokens: DRAFTER_OPENAI_CONTEXT, else what the server says (asked once)."""
+        with self._probe_lock:  # sections start together: one asks, the others wait for its answer
+            with self._lock:
+                if self._context_known:
+                    return self._context
+            found = self._server_context()
+            with self._lock:
+                if not self._context_known:
+                    self._context, self._context_known = found, True
+                return self._context
+
+    def _server_context(self) -> int | None:
+        listed = self._get_json(self.base_url.rstrip("/") + "/models")
+        entries = listed.get("data") if isinstance(listed, dict) else None
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and entry.get("id") == self.model:
+                found = _context_in(entry)
+                if found:
+                    return found
+        props = self._get_json(self.root_url + "/props")
+        if isinstance(props, dict):
+            return _context_in(props)
+        return None
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` as the server counts them (its tokenizer if it has one), else an estimate."""
+        with self._probe_lock:
+            if not self._counter_probed:
+                self._counter = self._find_counter()
+                self._counter_probed = True
+        if self._counter is not None:
+            n = self._counter(text)
+            if n is not None:
+                return n
+        return estimate_tokens(text)
+
+    def _find_counter(self) -> Callable[[str], int | None] | None:
+        def llama_cpp_python(text: str) -> int | None:
+            got = self._get_json(self.root_url + "/extras/tokenize/count", post={"input": text, "model": self.model})
+            count = got.get("count") if isinstance(got, dict) else None
+            return count if isinstance(count, int) else None
+
+        def llama_cpp(text: str) -> int | None:
+            got = self._get_json(self.root_url + "/tokenize", post={"content": text})
+            tokens = got.get("tokens") if isinstance(got, dict) else None
+            return len(tokens) if isinstance(tokens, list) else None
+
+        for counter in (llama_cpp_python, llama_cpp):
+            if counter("好") is not None:
+                return counter
+        return None
+
+    def notice(self, text: str) -> None:
+        with self._lock:
+            if text not in self.notices:
+                self.notices.append(text)
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        callbacks: TextCallback | None = None,
+        *,
+        max_tokens: int | None = None,
+    ) -> str:
+        """Stream an answer; retry transient failures before any text was shown.
+
+        ``max_tokens`` (the section's length budget in tokens) is sent to the server.
+        """
         deadline, limit = self._deadline()
         attempt = 0
         while True:
             answer = _Answer(callbacks, self.max_answer_chars)
+            with self._lock:
+                self._inflight += 1
+                crowded = self._inflight > 1
             try:
-                return self._stream_once(messages, answer, deadline, limit)
+                return self._stream_once(messages, answer, deadline, limit, max_tokens)
+            except BackendIncomplete as err:
+                self._trouble(crowded, str(err))
+                raise
             except _Transient as err:
+                self._trouble(crowded, str(err.final))
                 if answer.partial:  # never retried: the writer has seen this text
                     what = str(err.final).split("。", 1)[0]
                     raise BackendIncomplete(
@@ -307,19 +453,32 @@ class OpenAIChatModel:
                 log.warning("模型服务器暂时失败（%s），%.1f 秒后重试", type(err.final).__name__, delay)
                 self._sleep(delay)
                 attempt += 1
+            finally:
+                with self._lock:
+                    self._inflight -= 1
+
+    def _trouble(self, crowded: bool, message: str) -> None:
+        """Count an answer cut or refused while another request was running (the engine then slows down)."""
+        with self._lock:
+            if (crowded or self._inflight > 1) and _interrupted(message):
+                self.parallel_trouble += 1
 
     # ---- one attempt --------------------------------------------------------
-    def _stream_once(self, messages: Sequence[Message], answer: _Answer, deadline: float, limit: str) -> str:
+    def _stream_once(
+        self, messages: Sequence[Message], answer: _Answer, deadline: float, limit: str, max_tokens: int | None
+    ) -> str:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise self._overdue(answer, limit)
         wait = min(self.timeout, remaining)
-        body = {
+        body: dict[str, object] = {
             "model": self.model,
             "messages": [{"role": m.get("role", "user"), "content": m.get("content", "")} for m in messages],
             "stream": True,
             "temperature": self.temperature,
         }
+        if max_tokens:
+            body["max_tokens"] = int(max_tokens)
         headers = {
             "Authorization": f"Bearer {self._key.get_secret_value()}",
             "Accept": "text/event-stream",
@@ -329,10 +488,13 @@ class OpenAIChatModel:
                 "POST", self._url, json=body, headers=headers, timeout=httpx.Timeout(wait)
             ) as resp:
                 if resp.status_code != 200:
-                    raise self._status_error(resp.status_code, _error_detail(resp))
+                    detail = _error_detail(resp, deadline)
+                    if _OVERFLOW_RE.search(detail):
+                        raise self._overflow(detail)
+                    raise self._status_error(resp.status_code, detail)
                 kind = resp.headers.get("content-type", "")
                 if "json" in kind and "event-stream" not in kind:  # a server that ignores stream=true
-                    self._read_json(resp, answer)
+                    self._read_json(resp, answer, deadline, limit)
                 else:
                     self._read_events(resp, answer, deadline, limit)
         except (_Transient, BackendError):
@@ -392,6 +554,8 @@ class OpenAIChatModel:
             raise self._malformed(answer, "事件不是 JSON 对象")
         if event.get("error"):
             detail = event["error"].get("message") if isinstance(event["error"], dict) else event["error"]
+            if _OVERFLOW_RE.search(str(detail)) and not answer.partial:
+                raise self._overflow(str(detail))
             raise BackendIncomplete(
                 f"模型服务器 {self.base_url} 在输出中报错（{_short(detail)}）。已写出的部分保留为未完成稿，请重新生成本节。",
                 answer.partial,
@@ -407,9 +571,11 @@ class OpenAIChatModel:
                 answer.finish = str(choice["finish_reason"])
         return True
 
-    def _read_json(self, resp: httpx.Response, answer: _Answer) -> None:
+    def _read_json(self, resp: httpx.Response, answer: _Answer, deadline: float, limit: str) -> None:
         data = b""
         for chunk in resp.iter_bytes():
+            if time.monotonic() > deadline:  # a body that trickles in byte by byte
+                raise self._overdue(answer, limit)
             data += chunk
             if len(data) > 8 * self.max_answer_chars + _ERROR_BODY_LIMIT:
                 raise self._too_long(answer)
@@ -420,7 +586,8 @@ class OpenAIChatModel:
             raise self._malformed(answer, "不是聊天补全的 JSON") from None
         if not answer.add(text):
             raise self._too_long(answer)
-        answer.done, answer.finish = True, choice.get("finish_reason") or "stop"
+        finish = choice.get("finish_reason") if isinstance(choice, dict) else None
+        answer.done, answer.finish = True, str(finish) if finish else None
 
     def _accept(self, answer: _Answer) -> str:
         if not answer.done:  # the body ended cleanly but without its terminator
@@ -430,7 +597,15 @@ class OpenAIChatModel:
                 )
             )
         answer.finish_stream()
-        if answer.finish not in (None, "stop"):
+        if answer.finish is None:  # llama.cpp ends an answer it interrupted for another request this way
+            message = (
+                f"模型服务器 {self.base_url} 结束了应答，但没有给出结束原因（finish_reason 应为 stop），"
+                "回答可能被服务器中止（例如服务器同时收到了其他请求）"
+            )
+            if answer.partial:
+                raise BackendIncomplete(message + "。已写出的部分保留为未完成稿，请重新生成本节。", answer.partial)
+            raise _Transient(BackendUnavailable(message + "。请稍后重试" + _OFFLINE_HINT))
+        if answer.finish != "stop":
             why = "达到了服务器的输出长度上限" if answer.finish == "length" else f"被服务器中止（{answer.finish}）"
             raise BackendIncomplete(
                 f"模型的回答{why}（finish_reason={_short(answer.finish, 40)}），内容不完整。"
@@ -458,6 +633,18 @@ class OpenAIChatModel:
             )
         return BackendUnavailable(
             f"模型服务器 {self.base_url} 超过{limit}仍未给出本节。请检查服务器负载，或调大时限后重试" + _OFFLINE_HINT
+        )
+
+    def _overflow(self, detail: str) -> ContextOverflow:
+        limit = _overflow_limit(detail)
+        if limit:
+            with self._lock:
+                self._context, self._context_known = limit, True
+        size = f"（{limit}）" if limit else ""
+        return ContextOverflow(
+            f"提示词超过模型上下文{size}：服务器说“{_short(detail, 160)}”。"
+            "请设置 DRAFTER_OPENAI_CONTEXT 为模型的上下文长度，或换用上下文更长的模型。",
+            limit,
         )
 
     def _too_long(self, answer: _Answer) -> BackendIncomplete:
@@ -526,10 +713,49 @@ class OpenAIChatModel:
         )
 
 
+_INFO_LIMIT = 2 * 1024 * 1024  # a model list or /props: a few KB; a hostile one stops here
+
+
+def _bounded_body(resp: httpx.Response, limit: int, end: float) -> bytes | None:
+    """At most ``limit`` decoded bytes of a body until ``end`` (monotonic); None when over either."""
+    data = b""
+    for chunk in resp.iter_bytes():
+        data += chunk
+        if len(data) > limit or time.monotonic() > end:
+            return None
+    return data
+
+
+def _context_in(info: dict[str, object]) -> int | None:
+    """A context length in a server's model entry or ``/props`` (llama.cpp, vLLM, LM Studio shapes)."""
+    places: list[object] = [info]
+    for key in ("meta", "default_generation_settings", "details"):
+        if isinstance(info.get(key), dict):
+            places.append(info[key])
+    for place in places:
+        assert isinstance(place, dict)
+        for key in ("n_ctx", "max_model_len", "context_length", "context_window", "max_context_length", "n_ctx_train"):
+            value = place.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and 256 <= value <= 10_000_000:
+                return value
+    return None
+
+
+def estimate_tokens(text: str) -> int:
+    """A cautious token count for a server without a tokenizer endpoint (CJK: 1.5 a character)."""
+    wide = sum(1 for ch in text if ord(ch) > 0x7F)
+    return int(wide * 1.5 + (len(text) - wide) / 3.5) + 1
+
+
+def _interrupted(message: str) -> bool:
+    """Whether a failure looks like a server cutting or refusing an answer (not a wrong setting)."""
+    return any(w in message for w in ("中途断开", "finish_reason", "结束标记", "HTTP 429", "HTTP 503", "没有应答"))
+
+
 def _content(value: object) -> str:
     """Text of a ``content`` field: a string or a list of text blocks."""
     if isinstance(value, str):
-        return value
+        return _clean(value)
     if isinstance(value, list):
         parts = []
         for block in value:
@@ -537,21 +763,21 @@ def _content(value: object) -> str:
                 parts.append(block)
             elif isinstance(block, dict) and block.get("type") == "text":
                 parts.append(str(block.get("text", "")))
-        return "".join(parts)
+        return _clean("".join(parts))
     return ""
 
 
-def _error_detail(resp: httpx.Response) -> str:
-    """The server's error message (first 64 KB of the body), for a message."""
+def _error_detail(resp: httpx.Response, deadline: float | None = None) -> str:
+    """The server's error message (first 64 KB of the body, read until ``deadline``), for a message."""
     data = b""
     try:
         for chunk in resp.iter_bytes():
             data += chunk
-            if len(data) >= _ERROR_BODY_LIMIT:
+            if len(data) >= _ERROR_BODY_LIMIT or (deadline is not None and time.monotonic() > deadline):
                 break
     except httpx.HTTPError:
         pass
-    text = data[:_ERROR_BODY_LIMIT].decode("utf-8", "replace")
+    text = _clean(data[:_ERROR_BODY_LIMIT].decode("utf-8", "replace"))
     try:
         err = json.loads(text).get("error")
         if isinstance(err, dict) and err.get("message"):
@@ -565,7 +791,7 @@ def _error_detail(resp: httpx.Response) -> str:
 
 def _short(err: object, limit: int = 120) -> str:
     """A one-line, secret-free excerpt of an error for a user message."""
-    text = redact(" ".join(str(err).split())) or type(err).__name__
+    text = redact(_clean(" ".join(str(err).split()))) or type(err).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -577,35 +803,95 @@ def open_chat_model(settings: Settings) -> OpenAIChatModel:
 def test_connection(settings: Settings) -> str:
     """Ask the server what it offers; return a Chinese report of what it said.
 
-    Lists the models (``GET /models``); if the server has no models endpoint, sends a
-    one-word completion instead. Raises the same errors as drafting would.
+    Lists the models (``GET /models``, read up to 2 MB within the timeout, however
+    the server compresses it); if the server has no models endpoint, sends a one-word
+    completion instead. Then says the model's context length (where the server or
+    DRAFTER_OPENAI_CONTEXT gives it) and whether the server answered two requests at
+    once. Raises the same errors as drafting would.
     """
-    import openai  # drafting reads the stream itself; the SDK is imported only here
-
     model = OpenAIChatModel(settings)
-    client = openai.OpenAI(
-        base_url=model.base_url,
-        api_key=(settings.openai_api_key or SecretStr("not-needed")).get_secret_value(),
-        timeout=model.timeout,
-        max_retries=0,
-    )
-    try:
-        names = [m.id for m in client.models.list()]
-    except openai.NotFoundError:
-        names = None
-    except Exception as err:  # noqa: BLE001
-        mapped = model._map_error(err)
-        raise (mapped.final if isinstance(mapped, _Transient) else mapped) from None
+    names = _list_models(model)
+    parts: list[str] = []
     if names is not None:
-        listed = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
+        shown = [_short(n, 60) for n in names[:10]]
+        listed = "、".join(shown) + ("等" if len(names) > 10 else "")
         if model.model not in names:
             raise BackendModelError(
-                f"已连接 {model.base_url}，但没有模型“{model.model}”。服务器提供：{listed or '（无）'}。"
+                f"已连接 {model.base_url}，但没有模型“{_short(model.model, 60)}”。服务器提供：{listed or '（无）'}。"
                 "请修改 DRAFTER_OPENAI_MODEL。"
             )
-        return f"已连接 {model.base_url}：服务器提供 {len(names)} 个模型（{listed}），“{model.model}”可用。"
-    answer = model.stream([{"role": "user", "content": "请只回答：好"}])
-    return f"已连接 {model.base_url}：模型“{model.model}”回答“{answer[:40]}”。"
+        parts.append(f"已连接 {model.base_url}：服务器提供 {len(names)} 个模型（{listed}），“{model.model}”可用。")
+    else:
+        answer = model.stream([{"role": "user", "content": "请只回答：好"}], max_tokens=16)
+        parts.append(f"已连接 {model.base_url}：模型“{model.model}”回答“{_short(answer, 40)}”。")
+    context = model.context_length()
+    parts.append(
+        f"上下文长度：{context} 个词元。"
+        if context
+        else "上下文长度：服务器未说明（可设置 DRAFTER_OPENAI_CONTEXT，提示词将按它压缩）。"
+    )
+    parts.append(_parallel_probe(model))
+    return "\n".join(parts)
+
+
+def _list_models(model: OpenAIChatModel) -> list[str] | None:
+    """Model ids from ``GET /models`` (None when the server has no such endpoint)."""
+    end = time.monotonic() + model.timeout
+    headers = {"Authorization": f"Bearer {model._key.get_secret_value()}"}
+    try:
+        with model._client.stream("GET", model.base_url.rstrip("/") + "/models", headers=headers) as resp:
+            if resp.status_code == 404:
+                return None
+            if resp.status_code != 200:
+                mapped = model._status_error(resp.status_code, _error_detail(resp, end))
+                raise (mapped.final if isinstance(mapped, _Transient) else mapped)
+            data = _bounded_body(resp, _INFO_LIMIT, end)
+    except httpx.TimeoutException:
+        raise BackendUnavailable(
+            f"模型服务器 {model.base_url} 在 {model.timeout:g} 秒内没有应答。请检查服务器负载，"
+            "调大 DRAFTER_OPENAI_TIMEOUT" + _OFFLINE_HINT
+        ) from None
+    except httpx.TransportError as err:
+        raise BackendUnavailable(
+            f"无法连接模型服务器 {model.base_url}（{_short(err)}）。请检查 DRAFTER_OPENAI_BASE_URL "
+            "和服务器是否已启动" + _OFFLINE_HINT
+        ) from None
+    if data is None:
+        raise BackendModelError(
+            f"模型服务器 {model.base_url} 的模型列表超过 {_INFO_LIMIT // (1024 * 1024)} MB 或未在 "
+            f"{model.timeout:g} 秒内传完，已停止读取。请确认地址指向 OpenAI 兼容接口。"
+        )
+    try:
+        entries = json.loads(data)["data"]
+        return [str(e["id"]) for e in entries if isinstance(e, dict) and "id" in e]
+    except (ValueError, KeyError, TypeError):
+        raise BackendModelError(
+            f"模型服务器 {model.base_url} 的模型列表格式无法识别。请确认它提供 OpenAI 兼容的 /v1/models 接口"
+        ) from None
+
+
+def _parallel_probe(model: OpenAIChatModel) -> str:
+    """Send two short requests at once; say whether the server answered both."""
+    results: list[str | None] = [None, None]
+
+    def ask(i: int) -> None:
+        try:
+            model.stream([{"role": "user", "content": "请只回答：好"}], max_tokens=8)
+            results[i] = "ok"
+        except BackendIncomplete as err:  # a tiny max_tokens may end in "length": it still answered
+            results[i] = "ok" if "输出长度上限" in str(err) else _short(str(err).split("。")[0], 80)
+        except BackendError as err:
+            results[i] = _short(str(err).split("。")[0], 80)
+
+    threads = [threading.Thread(target=ask, args=(i,), daemon=True) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(model.section_deadline + 5)
+    if results == ["ok", "ok"]:
+        return f"同时处理两个请求：可以（撰写时最多同时发送 {model.concurrency} 个部分，DRAFTER_OPENAI_CONCURRENCY）。"
+    why = next((r for r in results if r not in (None, "ok")), "未在时限内应答")
+    return f"同时处理两个请求：不可以（{why}）。撰写时将逐个发送各部分；可设置 DRAFTER_OPENAI_CONCURRENCY=1。"
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -27,22 +27,24 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
         {
             "title", "unit", "org", "year", "outline", "heading", "element_description",
             "subsections", "profile", "canonical", "facts", "practices", "figures", "budget",
-            "passages", "guidance",
+            "passages", "guidance", "stated",
         }
     ),
     "regenerate": frozenset(
         {
             "title", "unit", "org", "year", "heading", "element_description", "subsections",
             "instruction", "previous", "profile", "canonical", "facts", "practices", "figures",
-            "budget", "passages", "guidance",
+            "budget", "passages", "guidance", "stated",
         }
     ),
 }
 #: Variables a template may leave out (the rest are required).
 _OPTIONAL: dict[str, frozenset[str]] = {
     "system": frozenset({"genre_name"}),
-    "section": frozenset({"outline", "subsections", "guidance", "passages", "canonical", "budget"}),
-    "regenerate": frozenset({"subsections", "guidance", "passages", "previous", "canonical", "budget"}),
+    "section": frozenset({"outline", "subsections", "guidance", "passages", "canonical", "budget", "stated"}),
+    "regenerate": frozenset(
+        {"subsections", "guidance", "passages", "previous", "canonical", "budget", "stated"}
+    ),
 }
 
 

@@ -5,7 +5,9 @@ Bearer sk-…``); that text must never reach stderr, the database, a file or the
 :func:`redact` replaces
 
 * every key registered with :func:`register_secret` (the model client registers the
-  key it was given) and the one in ``DRAFTER_OPENAI_API_KEY``;
+  key it was given) and the one in ``DRAFTER_OPENAI_API_KEY`` — of any length, raw,
+  URL-encoded and base64-encoded (at any alignment), so a model that repeats the key
+  in its answer cannot get it into a draft;
 * anything shaped like a token: ``Bearer <token>``, ``sk-…``, ``api_key=…``
 
 with ``***``. :func:`install_log_redaction` makes every log record pass through it.
@@ -16,16 +18,20 @@ with ``***``. :func:`install_log_redaction` makes every log record pass through 
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import re
 import threading
+from functools import lru_cache
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 __all__ = ["MASK", "install_log_redaction", "redact", "register_secret"]
 
 MASK = "***"
-_MIN_SECRET = 6  # shorter values would mask ordinary words
+_SHORT_SECRET = 6  # a shorter key is masked only where it stands alone (not inside a longer word)
+_B64_SHIFTED = 9  # base64 inside a longer encoded text: only keys this long give a stable middle part
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -50,7 +56,7 @@ def register_secret(value: Any) -> None:
         return
     getter = getattr(value, "get_secret_value", None)
     text = str(getter() if callable(getter) else value).strip()
-    if len(text) >= _MIN_SECRET:
+    if text:
         with _lock:
             _secrets.add(text)
 
@@ -59,17 +65,43 @@ def _known() -> list[str]:
     env = os.environ.get("DRAFTER_OPENAI_API_KEY", "").strip()
     with _lock:
         known = set(_secrets)
-    if len(env) >= _MIN_SECRET:
+    if env:
         known.add(env)
-    return sorted(known, key=len, reverse=True)
+    forms: set[str] = set()
+    for secret in known:
+        forms.update(_forms(secret))
+    return sorted(forms, key=len, reverse=True)
+
+
+@lru_cache(maxsize=64)
+def _forms(secret: str) -> tuple[str, ...]:
+    """The key as it may appear in text: raw, URL-encoded, base64 (standard and URL-safe)."""
+    raw = secret.encode("utf-8", "replace")
+    out = {secret, quote(secret, safe=""), quote_plus(secret), quote(secret)}
+    for enc in (base64.b64encode, base64.urlsafe_b64encode):
+        aligned = enc(raw).decode()
+        out.update({aligned, aligned.rstrip("=")})
+        if len(raw) >= _B64_SHIFTED:  # the key inside a longer encoded string, at offset 1 or 2
+            for shift in (1, 2):
+                whole = enc(b"\0" * shift + raw).decode().rstrip("=")
+                start = (shift * 4 + 2) // 3  # characters that also depend on the bytes before
+                stop = len(whole) - (1 if (shift + len(raw)) % 3 else 0)
+                middle = whole[start + 1 : stop]
+                if len(middle) >= 8:
+                    out.add(middle)
+    return tuple(f for f in out if f)
 
 
 def redact(text: Any) -> str:
     """``text`` (any object, as ``str``) with every secret and token-shaped string masked."""
     out = str(text) if text is not None else ""
     for secret in _known():
-        if secret in out:
+        if secret not in out:
+            continue
+        if len(secret) >= _SHORT_SECRET:
             out = out.replace(secret, MASK)
+        else:  # a short key: masked wherever it is not part of a longer ASCII word
+            out = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", MASK, out)
     for pattern, repl in _PATTERNS:
         out = pattern.sub(repl, out)
     return out
