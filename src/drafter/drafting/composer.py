@@ -321,10 +321,17 @@ class _Writer:
         return True
 
 
-def _related(fig: Figure, text: str) -> bool:
-    """Whether a figure belongs with a highlight or practice sentence (its label's words are there)."""
+def _related(fig: Figure, text: str, *, either: bool = False) -> bool:
+    """Whether a figure belongs with a highlight or practice sentence (its label's words are there).
+
+    ``either``: also when most of ``text``'s words are in the label (a practice's short name).
+    """
     label = _bigram_set(re.sub(r"(?:人次|人数|名数|次数|项数|个数)$", "", fig.label))
-    return bool(label) and len(label & _bigram_set(text)) / len(label) >= 0.5
+    other = _bigram_set(text)
+    if not label or not other:
+        return False
+    shared = len(label & other)
+    return shared / len(label) >= 0.5 or (either and shared / len(other) >= 0.6)
 
 
 def _twin(facts: FactSheet, practice_id: str, figs: Sequence[Figure], placed: AbstractSet[str] = frozenset()) -> Figure | None:
@@ -337,7 +344,7 @@ def _twin(facts: FactSheet, practice_id: str, figs: Sequence[Figure], placed: Ab
     words = f"{practice.label}{practice.count.label if practice.count else ''}"
     return next(
         (f for f in figs if f.key not in placed and f.value == item.value and _same_unit(f.unit, unit)
-         and _related(f, words)),
+         and _related(f, words, either=True)),
         None,
     )
 
