@@ -274,3 +274,15 @@ def test_the_phrase_bank_is_in_sync_with_the_catalogue_and_the_composer() -> Non
     _, text = _text("organ.a")
     leads = [bank.get(f"lead.{s.id}.{n}") for part in catalogue().parts for s in part.subs for n in (1, 2, 3)]
     assert any(p is not None and p.text.replace("{org}", "局党组").replace("{cadres}", "干部") in text for p in leads)
+
+
+def test_the_engine_writes_the_same_document_as_the_samples(bundled_index) -> None:  # type: ignore[no-untyped-def]
+    """``drafter draft`` (composer backend, with 参考写法 offered) gives the text compose_draft gives."""
+    from drafter.checks.section import check_section
+    from drafter.drafting import DraftEngine
+
+    settings, retriever = bundled_index
+    for name in ("organ.a", "township.thin"):
+        facts, text = _text(name)
+        draft = DraftEngine(settings, section_check=check_section, retriever=retriever).draft(facts)
+        assert draft.text() == text

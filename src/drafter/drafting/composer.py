@@ -255,12 +255,15 @@ def _practice_text(
         text = profile.fill(template, value)
     else:
         text = profile.fill(practice.writes.get(ut) or practice.write)
-    text = _weave(text, note, value)
+    extra = ""
     if definition and practice.definition is not None:
         extra = _clause(profile.fill(practice.definition.text))
-        if normalise(extra) not in normalise(text):
-            text = f"{_clause(text)}，{extra}"
-    return _clause(text)
+        if note and normalise(extra) in normalise(note):
+            extra = ""
+    if note and _repeats(_clause(note), text):  # the note says the same: the note (with the count), then the rule
+        return _clause("，".join(x for x in (_weave(text, note, value), extra) if x))
+    # the practice, what its rule defines (right after it: 「即……」 refers to it), then the writer's note
+    return _clause("，".join(x for x in (_clause(text), extra, _clause(note or "")) if x))
 
 
 def practice_sentence(
