@@ -344,7 +344,9 @@ def _twin(facts: FactSheet, practice_id: str, figs: Sequence[Figure], placed: Ab
         return None
     practice = item.practice
     unit = practice.count.unit if practice.count else "人"
-    words = f"{practice.label}{practice.count.label if practice.count else ''}"
+    ut = facts.resolved_unit_type
+    words = f"{practice.label_for(ut)}{practice.count.label if practice.count else ''}"
+    words += practice_sentence(facts, practice_id, definition=False)
     return next(
         (f for f in figs if f.key not in placed and f.value == item.value and _same_unit(f.unit, unit)
          and _related(f, words, either=True)),
