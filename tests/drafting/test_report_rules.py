@@ -34,7 +34,8 @@ from drafter.drafting.quality import (
 from drafter.drafting.signature import split_signature
 from drafter.errors import FactSheetError
 from drafter.export import docx_bytes
-from drafter.facts.phrasebank import PHRASEBANK_PATH, phrase_bank, render_bank
+from drafter.facts.phrasebank import PHRASEBANK_PATH, phrase_bank
+from drafter.facts.phrasebank_build import render_bank
 from drafter.facts.sheet import FactSheet, facts_from_data, parse_facts
 from drafter.facts.units import catalogue, unit_types
 from drafter.text.doctree import parse
@@ -266,7 +267,7 @@ def test_two_units_of_a_type_share_at_most_35_percent(ut: str) -> None:
 
 
 def test_the_phrase_bank_is_in_sync_with_the_catalogue_and_the_composer() -> None:
-    assert PHRASEBANK_PATH.read_text(encoding="utf-8") == render_bank()  # python -m drafter.facts.phrasebank
+    assert PHRASEBANK_PATH.read_text(encoding="utf-8") == render_bank()  # python -m drafter.facts.phrasebank_build
     source = (Path(__file__).parents[2] / "src" / "drafter").rglob("*.py")
     used = {m for p in source for m in re.findall(r'"((?:frame|connective)\.[a-z_.0-9]+)"', p.read_text("utf-8"))}
     bank = phrase_bank()
