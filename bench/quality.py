@@ -3,6 +3,7 @@
     python bench/quality.py              # the table for docs/benchmarks.md
     python bench/quality.py --json       # every measure, per draft
     python bench/quality.py --show organ.a   # print one draft
+    python bench/quality.py --samples docs/samples   # one full sheet and its draft per unit type
 
 Fact sheets: tests/drafting/quality_factsheets.py — per unit type two full sheets of
 different units (``a`` richer, ``b`` at the issue's minimum: six figures or more, five
@@ -120,8 +121,19 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", help="print the draft of one sheet, e.g. organ.a")
+    ap.add_argument("--samples", type=Path, help="write <type>.yaml and <type>.txt (the full sheet a) there")
     args = ap.parse_args()
     rows, texts, elapsed = run()
+    if args.samples:
+        import yaml
+
+        args.samples.mkdir(parents=True, exist_ok=True)
+        for ut, pair in FULL_SHEETS.items():
+            data = yaml.safe_dump(pair["a"], allow_unicode=True, sort_keys=False, width=200)
+            (args.samples / f"{ut}.yaml").write_text(data, encoding="utf-8")
+            (args.samples / f"{ut}.txt").write_text(texts[f"{ut}.a"], encoding="utf-8")
+        print(f"wrote {len(FULL_SHEETS)} sheets and drafts to {args.samples}")
+        return 0
     if args.show:
         print(texts[args.show])
         print(json.dumps(rows[args.show], ensure_ascii=False, indent=1))

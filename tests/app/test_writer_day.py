@@ -56,7 +56,8 @@ def test_a_figure_changed_after_drafting_shows_in_the_section_and_can_be_updated
     assert at.session_state["form"]["figures"][0]["value"] == 4
     goto(at, "起草")
     banner = next(w.value for w in at.warning if "数据已修改" in w.value)
-    assert "数据已修改：1处与草稿不一致" in banner and (overview.heading or "开头") in banner
+    # the part and the total the program computed from it (正科级3人 + 副科级5人 = 8人) are both stale
+    assert "数据已修改：2处与草稿不一致" in banner and (overview.heading or "开头") in banner
     # the section's own findings are the current sheet's: the “3人” is now a contradiction
     assert any("finding-error" in m.value and "3人" in m.value for m in at.markdown)
     assert any("数据表中“提拔正科级领导干部”为4人" in m.value for m in at.markdown)
@@ -64,7 +65,7 @@ def test_a_figure_changed_after_drafting_shows_in_the_section_and_can_be_updated
     at.button(key="stale_update").click().run()
     now = repo().latest_draft(report.id).section(overview.section_id)
     assert now.kind == "edited" and now.version == 2
-    assert "4人" in now.text and now.text == overview.text.replace("3人", "4人", 1)
+    assert "4人" in now.text and now.text == overview.text.replace("3人", "4人", 1).replace("8人", "9人", 1)
     assert any("3人→4人" in s.value for s in at.success), texts(at)
     assert not any("数据已修改" in w.value for w in at.warning)
 
@@ -72,7 +73,7 @@ def test_a_figure_changed_after_drafting_shows_in_the_section_and_can_be_updated
     goto(at, "数据填报")
     set_figures(at, {0: 6, 1: 5, 3: 2})
     goto(at, "起草")
-    assert any("数据已修改：1处" in w.value for w in at.warning)
+    assert any("数据已修改：2处" in w.value for w in at.warning)
     at.button(key="stale_regen").click().run()
     regen = repo().latest_draft(report.id).section(overview.section_id)
     assert regen.kind == "generated" and regen.version == 3 and "6人" in regen.text

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..facts.derived import derived_numbers
+from ..facts.derived import derived_numbers, part_names
 from ..facts.sheet import FactSheet, Figure
 from ..text.doctree import chinese_to_int
 from ..text.finding import Finding, Locator
@@ -229,6 +229,8 @@ def fact_numbers(facts: FactSheet) -> list[_FactNumber]:
         for c in find_counts(t):
             nums.append(_FactNumber(c.value, c.unit, t, None))
     # what the program computes from them (totals of parts, merged items) and the rules' own numbers
+    for name, fig in part_names(facts):  # 「其中正科级4人」 names the figure 提拔正科级领导干部
+        nums.append(_FactNumber(fig.value, fig.unit, "其中" + name, fig))
     for n, (value, unit, label) in enumerate(derived_numbers(facts), start=1):
         total = Figure(label=label, value=value, unit=unit, key=f"derived-{n}") if unit != "%" else None
         nums.append(_FactNumber(value, unit, label, total))

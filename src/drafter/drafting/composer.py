@@ -256,12 +256,15 @@ def _practice_text(
         text = profile.fill(template, value)
     else:
         text = profile.fill(practice.writes.get(ut) or practice.write)
-    text = _weave(text, note, value)
+    extra = ""
     if definition and practice.definition is not None:
         extra = _clause(profile.fill(practice.definition.text))
-        if normalise(extra) not in normalise(text):
-            text = f"{_clause(text)}，{extra}"
-    return _clause(text)
+        if note and normalise(extra) in normalise(note):
+            extra = ""
+    if note and _repeats(_clause(note), text):  # the note says the same: the note (with the count), then the rule
+        return _clause("，".join(x for x in (_weave(text, note, value), extra) if x))
+    # the practice, what its rule defines (right after it: 「即……」 refers to it), then the writer's note
+    return _clause("，".join(x for x in (_clause(text), extra, _clause(note or "")) if x))
 
 
 def practice_sentence(
@@ -322,10 +325,17 @@ class _Writer:
         return True
 
 
-def _related(fig: Figure, text: str) -> bool:
-    """Whether a figure belongs with a highlight or practice sentence (its label's words are there)."""
+def _related(fig: Figure, text: str, *, either: bool = False) -> bool:
+    """Whether a figure belongs with a highlight or practice sentence (its label's words are there).
+
+    ``either``: also when most of ``text``'s words are in the label (a practice's short name).
+    """
     label = _bigram_set(re.sub(r"(?:人次|人数|名数|次数|项数|个数)$", "", fig.label))
-    return bool(label) and len(label & _bigram_set(text)) / len(label) >= 0.5
+    other = _bigram_set(text)
+    if not label or not other:
+        return False
+    shared = len(label & other)
+    return shared / len(label) >= 0.5 or (either and shared / len(other) >= 0.6)
 
 
 def _twin(facts: FactSheet, practice_id: str, figs: Sequence[Figure], placed: AbstractSet[str] = frozenset()) -> Figure | None:
@@ -335,10 +345,12 @@ def _twin(facts: FactSheet, practice_id: str, figs: Sequence[Figure], placed: Ab
         return None
     practice = item.practice
     unit = practice.count.unit if practice.count else "人"
-    words = f"{practice.label}{practice.count.label if practice.count else ''}"
+    ut = facts.resolved_unit_type
+    words = f"{practice.label_for(ut)}{practice.count.label if practice.count else ''}"
+    words += practice_sentence(facts, practice_id, definition=False)
     return next(
         (f for f in figs if f.key not in placed and f.value == item.value and _same_unit(f.unit, unit)
-         and _related(f, words)),
+         and _related(f, words, either=True)),
         None,
     )
 

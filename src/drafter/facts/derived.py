@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 from .sheet import FactSheet, Figure, _fmt
 
-__all__ = ["AlikeGroup", "FigureTotal", "alike_groups", "derived_numbers", "figure_totals", "merge_alike"]
+__all__ = [
+    "AlikeGroup", "FigureTotal", "alike_groups", "derived_numbers", "figure_totals", "merge_alike", "part_names",
+]
 
 _VERBS = ("提拔", "选拔任用", "选拔", "任用", "进一步使用", "选任", "晋升", "交流", "调整", "推荐", "考察", "培训")
 
@@ -222,3 +224,8 @@ def _definition_numbers(facts: FactSheet) -> list[tuple[float, str, str]]:
             raw = m.group(1)
             out.append((float(raw) if raw.isdigit() else float(cn[raw]), m.group(2), p.definition.text))
     return out
+
+
+def part_names(facts: FactSheet) -> list[tuple[str, Figure]]:
+    """``("正科级", figure)``: how a total's sentence names each entered part (「其中正科级4人」)."""
+    return [(name, fig) for total in figure_totals(facts.figures) for name, fig in total.parts]

@@ -86,7 +86,9 @@ class Authority(BaseModel):
     appoints: str = Field(min_length=1, description="Cadres it selects and appoints itself; {level} is filled in.")
     recommends: str = Field(default="", description="Cadres it only recommends (candidates).")
     recommends_to: str = Field(default="", description="Who decides on those it recommends.")
-    managed_by_superior: str = Field(default="", description="Its own leaders, managed by the superior.")
+    managed_by_superior: str = Field(
+        default="", description="Its own leaders, managed by the superior; {home} is the self-reference without 我."
+    )
     claims_forbidden: list[str] = Field(default_factory=list)
 
 
@@ -377,7 +379,8 @@ class Profile:
         if a.recommends and a.recommends_to:
             text += phrase_text("frame.authority.recommends", to=a.recommends_to, recommends=a.recommends)
         if a.managed_by_superior:
-            text += phrase_text("frame.authority.superior", managed=a.managed_by_superior)
+            home = self.self_ref.removeprefix("我")  # 我校 → 校, 学院, 集团, 我公司 → 公司
+            text += phrase_text("frame.authority.superior", managed=a.managed_by_superior.replace("{home}", home))
         return text
 
     def fill(self, template: str, value: str | None = None) -> str:
