@@ -102,11 +102,13 @@ def normalise_shape(data: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
             problems.append((_label(key), "应为文字列表，每行一条"))
             out[key] = []
             continue
-        texts = []
+        texts: list[Any] = []
         for i, item in enumerate(items, start=1):
             text = _text_item(item)
             if text is None:
                 problems.append((f"{_label(key)}第{i}项", "应填写文字"))
+            elif isinstance(item, dict) and _scalar(item.get("answers")):  # the feedback item it answers
+                texts.append({"text": text, "answers": item["answers"]})
             else:
                 texts.append(text)
         out[key] = texts
