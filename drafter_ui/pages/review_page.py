@@ -13,11 +13,13 @@ this module only lays them out.
 from __future__ import annotations
 
 import html
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from drafter.checks.formulations import lists_for_unit
 from drafter.errors import DrafterError
 from drafter.review.batch import (
     BatchResult,
@@ -26,6 +28,7 @@ from drafter.review.batch import (
     review_batch,
     review_workdir,
 )
+from drafter.review.feedback import policy_cell, read_feedback_table
 from drafter.review.xlsx import xlsx_bytes
 from drafter.storage.review_access import ScopedReviewStore
 from drafter.storage.review_store import ReviewStore
@@ -114,8 +117,16 @@ def _pick_batch(ctx: Ctx, store: ReviewStore | ScopedReviewStore) -> int | None:
 # --------------------------------------------------------------------------- running
 
 
-def _run(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, files: list[Any], previous: list[Any]) -> None:
-    """Review the uploads with a progress bar per file, save the run."""
+def _run(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, files: list[Any], previous: list[Any],
+         last_table: Any = None) -> None:
+    """Review the uploads with a progress bar per file, save the run (``last_table``: last year's 审核表)."""
+    feedback = None
+    if last_table is not None:  # issue 24: last year's 复核意见 as each unit's feedback
+        try:
+            feedback = read_feedback_table(BytesIO(last_table.getvalue()))
+        except DrafterError as err:
+            st.error(f"上年度审核表：{err}")
+            return
     with review_workdir() as tmp:
         inputs, skipped = inputs_from_uploads([(f.name, f.getvalue()) for f in files], Path(tmp) / "batch")
         prev_inputs, prev_skipped = inputs_from_uploads([(f.name, f.getvalue()) for f in previous],
@@ -135,7 +146,8 @@ def _run(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, files:
             units = seen_units(getattr(ctx, "who", None))
             kb = _kb(str(ctx.settings.knowledge_dir), str(ctx.settings.home), units, ctx.settings)
             result = review_batch(inputs, previous=[p for _, p in prev_inputs], kb=kb, progress=progress,
-                                  skipped=skipped)
+                                  skipped=skipped, feedback=feedback,
+                                  policy_lists=lambda unit: lists_for_unit(ctx.settings, unit))
         except DrafterError as err:
             bar.empty()
             st.error(f"审核失败：{err}")
@@ -176,6 +188,7 @@ def _rows(result: BatchResult, marks: dict[str, Any], changes: dict[str, Any]) -
             "占位符": r.placeholders,
             "数字矛盾": r.contradictions,
             "无依据": str(r.unsupported) if r.package else "—",  # 送审包 (issue 22)
+            "提法": policy_cell(r.findings),
             "与上年重复率": _pct(r.previous_dup),
             "最相似单位": (r.similar or {}).get("unit") or "—",
             "相似度": _pct(r.similar["similarity"] if r.similar else None),
@@ -332,8 +345,10 @@ def render(ctx: Ctx) -> None:
                                  key=f"review_files_{nonce}")
         previous = st.file_uploader("上年度报告（可选，按单位自动匹配；知识库中的往年报告也会用到）",
                                     accept_multiple_files=True, key=f"review_prev_{nonce}")
+        last_table = st.file_uploader("上年度审核表（可选，.xlsx：其中的复核意见作为各单位的上年度反馈，查整改是否逐条回应）",
+                                      type=["xlsx"], key=f"review_feedback_{nonce}")
         if st.button("开始审核", key="review_start", type="primary", disabled=not files):
-            _run(ctx, store, batch_id, list(files or []), list(previous or []))
+            _run(ctx, store, batch_id, list(files or []), list(previous or []), last_table)
     if run is None:
         return
     result = run.result()

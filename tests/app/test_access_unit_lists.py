@@ -125,6 +125,10 @@ def test_lists_are_scoped_like_uploads(home: Path) -> None:
     assert not ok and "坏.yaml" in msg and "格式有误" in msg
     ok, msg = a.store("坏2.yaml", b"terms: [\n")
     assert not ok and "坏2.yaml" in msg
+    evil = {"formulations": [{"id": "x", "name": "慢", "source": {"title": "某文件"},
+                              "clauses": [{"pattern": "(说+)+了", "accept": ["说了"]}]}]}
+    ok, msg = a.store("慢.yaml", yaml.safe_dump(evil, allow_unicode=True).encode())
+    assert not ok and "重复的分组" in msg
     assert len(a.lists()) == 1
     a.delete(a.lists()[0].source)
     assert a.lists() == [] and lists_for_unit(s, UNIT_A) == []

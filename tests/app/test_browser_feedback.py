@@ -126,3 +126,52 @@ def test_feedback_and_unit_list_in_a_real_browser(server: str, tmp_path: Path) -
                 _shoot(page, f"issue24-unit-list-{width}", lists_panel)
         finally:
             browser.close()
+
+
+def test_review_desk_with_last_years_table_in_a_real_browser(server: str, tmp_path: Path) -> None:
+    """审核: this year's reports with last year's 审核表; the 提法 column names the unanswered item."""
+    from playwright.sync_api import expect, sync_playwright
+
+    table = _table(tmp_path)
+    report = tmp_path / "交通局2025.txt"
+    report.write_text(
+        f"{UNIT}党组2025年度干部选拔任用工作报告\n\n一、总体情况\n提拔干部4人。深入学习贯彻党的十九大精神。\n\n"
+        "二、主要做法\n严格执行《推进领导干部能上能下若干规定（试行）》。\n\n"
+        "三、上年度反馈问题整改情况\n针对上年度反馈的“干部交流力度不够”问题，全年交流轮岗干部8人。\n\n"
+        "四、存在问题\n年轻干部培养不够。\n\n五、下一步打算\n加强培养。\n", encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1600})
+            page.goto(server)
+            page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=60_000)
+            expect(page.get_by_role("tab", name="审核")).to_be_visible(timeout=60_000)
+            page.get_by_role("tab", name="审核").click()
+            name = page.get_by_role("textbox", name="批次名称")
+            name.fill("2025年度各单位报告")
+            page.get_by_role("button", name="新建", exact=True).click()
+            _idle(page)
+            inputs = page.locator("[data-testid=stFileUploaderDropzoneInput]")
+            inputs.nth(0).set_input_files(str(report))
+            inputs.nth(2).set_input_files(str(table))
+            _idle(page)
+            page.get_by_role("button", name="开始审核").click()
+            expect(page.get_by_text(re.compile("第1次审核已保存"))).to_be_visible(timeout=120_000)
+            _idle(page)
+            with page.expect_download() as got:
+                page.get_by_role("button", name=re.compile("下载审核表")).click()
+            saved = tmp_path / "审核表.xlsx"
+            got.value.save_as(saved)
+            from openpyxl import load_workbook
+
+            ws = load_workbook(saved)["审核表"]
+            header = [c.value for c in ws[1]]
+            cell = str(ws.cell(row=2, column=header.index("提法") + 1).value)
+            assert cell.startswith("3（") and "上年度反馈未整改" in cell and "会议精神表述过时" in cell, cell
+            assert "《推进领导干部能上能下规定》" in cell
+            for width in (1440, 1024, 390):
+                page.set_viewport_size({"width": width, "height": 1600})
+                _idle(page)
+                _shoot(page, f"issue24-review-{width}")
+        finally:
+            browser.close()

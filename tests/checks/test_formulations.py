@@ -119,6 +119,11 @@ def test_stale_congress_line_by_year() -> None:
     assert found[0].fix == "党的二十大和二十届四中全会精神"
     assert "2022年10月" in found[0].message
     assert _policy(text, year=2021) == []  # then it was current
+    # a plenum of the 19th Central Committee alone, as the current guide
+    found = _policy("认真学习贯彻十九届六中全会精神。", year=2024)
+    assert [(f.code, f.text) for f in found] == [("policy-stale-congress", "十九届六中全会精神")]
+    assert found[0].fix == "党的二十大和二十届三中全会精神"
+    assert _policy("认真学习贯彻十九届六中全会精神。", year=2021) == []
     assert _policy("深入学习贯彻党的二十大精神。", year=2022) == []
 
 

@@ -146,3 +146,24 @@ def test_link_to_a_missing_item_is_an_error() -> None:
                              "rectification": [{"text": "交流轮岗8人", "answers": 3}]})
     found = [f for f in check_text("一、总体情况\n略。", facts=sheet).findings if f.code == "feedback-link"]
     assert len(found) == 1 and "第3项" in found[0].message
+
+
+def test_form_keeps_feedback_links_and_bad_rates_as_typed() -> None:
+    """数据填报: an imported YAML → the form's feedback rows → the same sheet; a bad rate is kept and named."""
+    from drafter.facts.form import check_form, form_from_sheet
+    from drafter.facts.shape import normalise_shape
+
+    data = {"unit": UNIT, "org": "局党组", "year": 2025,
+            "feedback": [{"text": "干部交流力度不够", "source": "2024年度反馈"}, {"text": "年轻干部储备不足"}],
+            "rectification": [{"text": "交流轮岗8人", "answers": 1}, "建立纪实制度"],
+            "appraisal": {"work": {"好": 90, "较好": 10}}}
+    shaped, problems = normalise_shape(data)
+    assert problems == []
+    form = form_from_sheet(shaped)
+    assert [r["answer"] for r in form["feedback"]] == ["交流轮岗8人", ""]
+    assert form["rectification"] == ["建立纪实制度"]
+    assert check_form(form).sheet == facts_from_data(data)
+    form["appraisal"]["work"]["差"] = "很多"
+    check = check_form(form)
+    assert check.sheet is None and check.problems == {"appraisal": ["“很多”不是百分数"]}
+    assert form_from_sheet({**shaped, "appraisal": {"work": {"差": "很多"}}})["appraisal"]["work"]["差"] == "很多"

@@ -201,6 +201,11 @@ _LINE_RE = re.compile(
 )
 
 
+_PLENUM_ONLY_RE = re.compile(
+    rf"(?:学习|贯彻|落实|领会|践行|宣传)[^。；\n]{{0,10}}?(?<![大和])([{_NUM}]{{2,3}})届([{_NUM}、]+)中全会精神"
+)
+
+
 def congress_findings(loc: Locator, lib: FormulationLibrary, year: int | None) -> list[Finding]:
     if year is None or not lib.congress:
         return []
@@ -231,6 +236,17 @@ def congress_findings(loc: Locator, lib: FormulationLibrary, year: int | None) -
                              f"年度报告一般写“{line}”。", s, m.end())
                 f.fix, f.source = line, f"{latest.name}（{latest.date.isoformat()}召开）"
                 out.append(f)
+    taken = [(f.start, f.end) for f in out]
+    for m in _PLENUM_ONLY_RE.finditer(loc.doc.text):
+        n = chinese_to_int(m.group(1))
+        if n is None or n >= current.congress or any(a <= m.start(1) < b for a, b in taken):
+            continue
+        f = loc.make("policy", "policy-stale-congress", "warning",
+                     f"{year}年度的报告仍以“{m.group(1)}届{m.group(2)}中全会精神”为当前指导：{current.name}已于"
+                     f"{current.date.year}年{current.date.month}月召开，应为“深入学习贯彻{line}”。",
+                     m.start(1), m.end())
+        f.fix, f.source = line, f"{current.name}（{current.date.isoformat()}召开）"
+        out.append(f)
     return out
 
 

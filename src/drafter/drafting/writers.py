@@ -32,6 +32,7 @@ from ..text.redact import redact
 from ..text.specs import Spec
 from .composer import ComposeRequest, compose, practice_sentence
 from .echo import strip_echoed_headings
+from .feedback import appraisal_sentence, rectification_items
 from .ledger import TOKEN_RE, NumberLedger
 from .llm import ChatModel, ContextOverflow, Message, estimate_tokens
 from .prompts import PromptSet
@@ -319,7 +320,7 @@ def _facts_count(job: SectionJob) -> int:
         n += len(node.practices) + len(node.highlights) + len(node.figures)
     el = job.node.element
     f = job.facts
-    n += {"problems": len(f.problems), "plans": len(f.plans), "rectification": len(f.rectification)}.get(el, 0)
+    n += {"problems": len(f.problems), "plans": len(f.plans), "rectification": len(rectification_items(f))}.get(el, 0)
     return n
 
 
@@ -348,7 +349,9 @@ def _facts_block(job: SectionJob) -> str:
     elif element == "plans":
         lines.extend(f"下一步打算：{p}" for p in f.plans)
     elif element == "rectification":
-        lines.extend(f"整改情况：{p}" for p in f.rectification)
+        lines.extend(f"整改情况：{p}" for p in rectification_items(f))  # each feedback item answered (issue 24)
+        if appraisal_sentence(f):
+            lines.append(f"民主评议：{appraisal_sentence(f)}")
     return "\n".join(lines) or "（无）"
 
 

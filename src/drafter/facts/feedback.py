@@ -193,7 +193,10 @@ APPRAISAL_PARTS = (("work", "年度干部选拔任用工作"), ("cadres", "新�
 def form_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     """Sheet data → the form's ``feedback`` rows (反馈问题, 来源, 本年度整改情况), the
     rectification lines that answer no item, and the ``appraisal`` cells (text)."""
-    data = take_answers(dict(data))
+    try:
+        data = take_answers(dict(data))
+    except ValueError:  # an unreadable answers: the entries stay as they are, the check says why
+        data = dict(data)
     items = [i if isinstance(i, Mapping) else {"text": str(i)} for i in data.get("feedback") or []]
     links = {int(k): int(v) for k, v in (data.get("rectification_answers") or {}).items()}
     answers: dict[int, list[str]] = {n: [] for n in range(1, len(items) + 1)}
@@ -212,9 +215,17 @@ def form_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         rates = raw.get(part) if isinstance(raw, Mapping) else None
         if isinstance(rates, Mapping):
             by_grade = {**{g: rates.get(k) for g, k in zip(APPRAISAL_GRADES, _FIELDS, strict=True)}, **rates}
-            appraisal[part] = {g: "" if by_grade.get(g) is None else f"{float(by_grade[g]):g}"
-                               for g in APPRAISAL_GRADES}
+            appraisal[part] = {g: _cell(by_grade.get(g)) for g in APPRAISAL_GRADES}
     return {"feedback": rows, "rectification": plain, "appraisal": appraisal}
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    try:
+        return f"{float(v):g}"
+    except (TypeError, ValueError):
+        return str(v)  # kept as typed: the form check says what is wrong with it
 
 
 def sheet_fields(form: Mapping[str, Any], rectification: list[str]) -> dict[str, Any]:

@@ -107,8 +107,15 @@ def normalise_shape(data: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
             text = _text_item(item)
             if text is None:
                 problems.append((f"{_label(key)}第{i}项", "应填写文字"))
-            elif key == "rectification" and isinstance(item, dict) and _scalar(item.get("source")):
-                texts.append({"text": text, "source": str(item["source"])})  # the source is the writer's too
+            elif isinstance(item, dict) and (
+                (key == "rectification" and _scalar(item.get("source"))) or _scalar(item.get("answers"))
+            ):  # the source and the feedback item it answers are the writer's too
+                entry: dict[str, Any] = {"text": text}
+                if key == "rectification" and _scalar(item.get("source")):
+                    entry["source"] = str(item["source"])
+                if _scalar(item.get("answers")):
+                    entry["answers"] = item["answers"]
+                texts.append(entry)
             else:
                 texts.append(text)
         out[key] = texts

@@ -31,6 +31,8 @@ __all__ = ["LISTS_DIR", "ScopedUnitLists", "StoredList", "parse_unit_list", "sto
 
 LISTS_DIR = ".lists"
 _MAX_BYTES = 512 * 1024
+_MAX_PATTERN = 200
+_NESTED_RE = re.compile(r"\)[*+?{]|\\[1-9]|\(\?[<=!]")  # repeated groups, backreferences, lookarounds
 _NAME_RE = re.compile(r"[^\w\u4e00-\u9fff（）()·-]+")
 
 
@@ -64,9 +66,15 @@ def parse_unit_list(name: str, data: bytes) -> FormulationLibrary:
         raise ValueError(f"{name}：{err}") from None
     stem = Path(name).stem
     try:
-        return parse_library(raw, name=stem)
+        lib = parse_library(raw, name=stem)
     except ValueError as err:  # pydantic's ValidationError is a ValueError
         raise ValueError(f"{name}：提法清单格式有误：{err}") from None
+    for f in lib.formulations:  # an uploaded pattern runs on every check of the unit: keep it simple
+        for clause in f.clauses:
+            if len(clause.pattern) > _MAX_PATTERN or _NESTED_RE.search(clause.pattern):
+                raise ValueError(f"{name}：提法“{f.name}”的 pattern 过长或含有重复的分组（如 (…)+），"
+                                 f"请改用 wrong: 列出错误写法")
+    return lib
 
 
 def _read(path: Path, units: tuple[str, ...]) -> StoredList | None:
