@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import IngestError
-from . import office
 from ..text.fold import fold_compat
+from . import office
 from .meta import join_wrapped_title
 from .pdf import ocr_warning, read_pdf
 from .reflow import reflow

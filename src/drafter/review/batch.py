@@ -512,9 +512,12 @@ def review_batch(
     phrases = canonical_phrases()
     pool: list[Prepared] = list(kb)
     for p in previous:
+
+        def make(p: Path = Path(p)) -> Prepared:
+            return prepare_file(p)
+
         try:
-            pool.append(cached_prepare(cache_dir, Path(p), {"name": Path(p).name, "previous": True}, phrases,
-                                       lambda p=p: prepare_file(p)))
+            pool.append(cached_prepare(cache_dir, Path(p), {"name": Path(p).name, "previous": True}, phrases, make))
         except IngestError as err:
             out_skipped.append({"file": f"（上年）{Path(p).name}", "reason": err.reason})
 
@@ -558,7 +561,7 @@ def review_batch(
         i, j = index_of[pair.a], index_of[pair.b]
         a_copier = _direction(prev_of[j], prepared[i], pair.a_spans, prev_of[i])
         b_copier = not a_copier and _direction(prev_of[i], prepared[j], pair.b_spans, prev_of[j])
-        for x, y, spans, copier in ((i, j, pair.a_spans, a_copier), (j, i, pair.b_spans, b_copier)):
+        for x, y, copier in ((i, j, a_copier), (j, i, b_copier)):
             n_pass = max(len(pair.a_spans), len(pair.b_spans))
             cur = (round(pair.similarity, 4), y, n_pass, copier)
             if x not in best or (cur[0], -y) > (best[x][0], -best[x][1]):
