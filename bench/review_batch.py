@@ -229,7 +229,7 @@ def bench_pairs(n: int, seed: int) -> None:
         r = find_copies(p, index)
         found += sum(1 for v in r.matched.values() if r.chars and v / r.chars >= 0.05)
     c3 = time.process_time()
-    print(f"{n} reports: LSH proposed {len(cands)} of {n * (n - 1) // 2} pairs in {c1 - c0:.1f} s CPU; "
+    print(f"{n} reports: rare shared passages proposed {len(cands)} of {n * (n - 1) // 2} pairs in {c1 - c0:.1f} s CPU; "
           f"candidates + exact scoring {c2 - c1:.1f} s CPU → {len(pairs)} pairs")
     print(f"every report against all the others through one index: {c3 - c2:.1f} s CPU "
           f"({found} directed pairs ≥ 5%)")

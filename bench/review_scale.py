@@ -167,9 +167,17 @@ def main() -> None:
         worst = max(abs(a - b) for _, a, b in size_diff)
         print(f"- batch size: {len(size_diff)} planted copies scored alone vs in the batch, largest change "
               f"{worst:.4f}: " + ", ".join(f"{sh:.0%}: {a:.2f}/{b:.2f}" for sh, a, b in size_diff))
-    pairs = len(res.pairs)
-    finds = sum(len(r.findings) for r in res.reports)
-    print(f"- 相似报告 rows (pairs ≥ 5%): {pairs}; findings in 问题清单: {finds}")
+    from collections import Counter
+
+    from drafter.review.xlsx import _acts
+
+    acts = Counter(f.get("code") for r in res.reports for f in _acts(r.findings))
+    print(f"- 审核表: 相似报告 {len(res.pairs)} rows (pairs from the reporting threshold); 问题清单 "
+          f"{sum(acts.values())} rows ({', '.join(f'{k} {v}' for k, v in acts.most_common(8))}); "
+          f"notes left out (statistics sentences and other info): "
+          f"{sum(len(r.findings) for r in res.reports) - sum(acts.values())}")
+    bad = [(r.file, r.chars, len(r.text)) for r in res.reports if r.chars < 0.8 * len("".join(r.text.split()))]
+    print(f"- 字数 below 80% of the file's non-blank characters: {len(bad)}")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -146,7 +146,7 @@ def _run(ctx: Ctx, store: ReviewStore | ScopedReviewStore, batch_id: int, files:
             units = seen_units(getattr(ctx, "who", None))
             kb = _kb(str(ctx.settings.knowledge_dir), str(ctx.settings.home), units, ctx.settings)
             result = review_batch(inputs, previous=[p for _, p in prev_inputs], kb=kb, progress=progress,
-                                  skipped=skipped, feedback=feedback,
+                                  skipped=skipped, feedback=feedback, cache_dir=Path(ctx.settings.home) / "cache" / "review",
                                   policy_lists=lambda unit: lists_for_unit(ctx.settings, unit))
         except DrafterError as err:
             bar.empty()

@@ -152,11 +152,27 @@ def check_dup(
     """The 重复率 of ``text`` against ``sources`` (the identical text itself left out)."""
     query = source_from_text(text, filename=filename, unit=unit, year=year, key="__query__")
     index = sources if isinstance(sources, SourceIndex) else SourceIndex(list(sources))
+    wording = _wording(index)
+    if wording is not None:  # wording many of the knowledge base's units share is 套话
+        query.common = wording.mask(query)
     same = [s.key for s in index.sources if s.meta.get("hash") == query.meta.get("hash")]
     if filename:
         here = str(Path(filename).resolve())
         same += [s.key for s in index.sources if s.meta.get("file") and str(Path(s.meta["file"]).resolve()) == here]
     return find_copies(query, index, exclude=same)
+
+
+def _wording(index: SourceIndex) -> Any:
+    """The knowledge base's common wording (learned once per index), or None when it holds too few units."""
+    from ..similarity.common import MIN_DF, learn, unit_id
+
+    if len({unit_id(s) for s in index.sources}) < MIN_DF:
+        return None
+    got = getattr(index, "_wording", None)
+    if got is None:
+        got = learn(index.sources)
+        index._wording = got  # type: ignore[attr-defined]
+    return got
 
 
 def dup_findings(text: str, result: DupResult) -> list[Finding]:

@@ -160,6 +160,10 @@ def detect_meta(text: str, filename: str | None = None) -> DocMeta:
         if m:
             year = int(m.group(1))
             break
+    if year is None and filename:  # “临川市财政局_2025.docx”: the file names the year
+        base = _NUM_PREFIX.sub("", filename.replace("\\", "/").rsplit("/", 1)[-1])  # 2001_… is a number
+        m = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", base)
+        year = int(m.group(1)) if m else None
     if title and any(w in fold(title) for w in ("通报", "讲话")):
         genre = "speech"
     return DocMeta(unit=unit, year=year, title=title, genre=genre)

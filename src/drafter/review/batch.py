@@ -407,16 +407,29 @@ def _line(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1 if text else 0
 
 
+def _by_part(spans: Sequence[Any]) -> list[list[Any]]:
+    """Spans grouped by the top-level part they sit in (one 问题清单 row per part)."""
+    groups: dict[str, list[Any]] = {}
+    for sp in sorted(spans, key=lambda x: x.start):
+        groups.setdefault(sp.section, []).append(sp)
+    return list(groups.values())
+
+
+def _quote(spans: Sequence[Any], attr: str = "text", limit: int = 160) -> str:
+    q = "……".join(getattr(sp, attr) for sp in spans)
+    return q if len(q) <= limit else q[: limit - 2] + "……"
+
+
 def _own_findings(file: str, dup: DupResult, text: str) -> list[dict[str, Any]]:
-    """Passages taken over from the unit's own last report (spans merged by part)."""
+    """Passages taken over from the unit's own last report, one row per part."""
     out = []
-    for s in dup.spans:
-        if not s.own:
-            continue
+    for group in _by_part([sp for sp in dup.spans if sp.own]):
+        first, last = group[0], group[-1]
+        chars = sum(sp.chars for sp in group)
         out.append({
-            "file": file, "category": "dup", "code": "dup-own", "severity": "warning", "section": s.section,
-            "text": s.text, "line": _line(text, s.start), "start": s.start, "end": s.end,
-            "message": f"与本单位上年报告相同（{s.chars}字）：这一段沿用了上年的文字，请对照本年度实际核改",
+            "file": file, "category": "dup", "code": "dup-own", "severity": "warning", "section": first.section,
+            "text": _quote(group), "line": _line(text, first.start), "start": first.start, "end": last.end,
+            "message": f"{len(group)}处与本单位上年报告相同（共{chars}字）：沿用了上年的文字，请对照本年度实际核改",
         })
     return out
 
@@ -433,14 +446,17 @@ def _stat_findings(file: str, dup: DupResult, text: str) -> list[dict[str, Any]]
 
 
 def _pair_findings(file: str, spans: Sequence[Any], other_unit: str, text: str, *, copier: bool) -> list[dict[str, Any]]:
+    """Passages shared with another unit's report, one row per part."""
     out = []
-    for s in spans:
-        what = "疑似抄自" if copier else "与"
+    for group in _by_part(spans):
+        first, last = group[0], group[-1]
+        chars = sum(sp.chars for sp in group)
+        head = (f"疑似抄自{other_unit}报告：{len(group)}处相同段落（共{chars}字）" if copier
+                else f"与{other_unit}报告有{len(group)}处相同段落（共{chars}字），请核实")
         out.append({
-            "file": file, "category": "dup", "code": "dup-other", "severity": "warning", "section": s.section,
-            "text": s.text, "line": _line(text, s.start), "start": s.start, "end": s.end,
-            "message": (f"{what}{other_unit}报告的相同段落（{s.chars}字）：{s.source_text[:60]}"
-                        if copier else f"与{other_unit}报告有相同段落（{s.chars}字）：{s.source_text[:60]}"),
+            "file": file, "category": "dup", "code": "dup-other", "severity": "warning", "section": first.section,
+            "text": _quote(group), "line": _line(text, first.start), "start": first.start, "end": last.end,
+            "message": f"{head}；对方原文：{_quote(group, 'source_text', 80)}",
         })
     return out
 
@@ -456,7 +472,7 @@ def _body_chars(text: str, title: str | None) -> int:
 
 
 #: Bump when what is cached per file changes.
-CACHE_VERSION = "review-1"
+CACHE_VERSION = "review-2"
 
 
 def _analyse(
@@ -516,6 +532,8 @@ def _analyse(
         cats[finding.category] = cats.get(finding.category, 0) + 1
     for d in found:
         d["file"] = name
+        if d.get("category") == "placeholder":  # said to the reviewer, about the submitting unit
+            d["message"] = f"报告中有未填写的内容“{d.get('text') or ''}”：请该单位补充后重新报送。"
     missing = [e.id for e in result.elements if e.required and e.status == "missing"]
     info = {
         "missing": missing,
@@ -643,9 +661,12 @@ def review_batch(
     phrases = canonical_phrases()
     pool: list[Prepared] = list(kb)
     for p in previous:
+
+        def make(p: Path = Path(p)) -> Prepared:
+            return prepare_file(p)
+
         try:
-            pool.append(cached_prepare(cache_dir, Path(p), {"name": Path(p).name, "previous": True}, phrases,
-                                       lambda p=p: prepare_file(p)))
+            pool.append(cached_prepare(cache_dir, Path(p), {"name": Path(p).name, "previous": True}, phrases, make))
         except IngestError as err:
             out_skipped.append({"file": f"（上年）{Path(p).name}", "reason": err.reason})
 
@@ -689,7 +710,7 @@ def review_batch(
         i, j = index_of[pair.a], index_of[pair.b]
         a_copier = _direction(prev_of[j], prepared[i], pair.a_spans, prev_of[i])
         b_copier = not a_copier and _direction(prev_of[i], prepared[j], pair.b_spans, prev_of[j])
-        for x, y, spans, copier in ((i, j, pair.a_spans, a_copier), (j, i, pair.b_spans, b_copier)):
+        for x, y, copier in ((i, j, a_copier), (j, i, b_copier)):
             n_pass = max(len(pair.a_spans), len(pair.b_spans))
             cur = (round(pair.similarity, 4), y, n_pass, copier)
             if x not in best or (cur[0], -y) > (best[x][0], -best[x][1]):

@@ -382,9 +382,9 @@ def find_copies(query: Prepared, index: SourceIndex, *, exclude: Iterable[str] =
                 chosen[ci] = pick
     result = _result(query, index, chosen, masked, content_of, scored)
     result.matched = {index.sources[i].key: n for i, n in matched.items()}
-    for key, n in result.stat_chars.items():
-        if key in result.matched:
-            result.matched[key] = max(0, result.matched[key] - n)
+    for skey, n in result.stat_chars.items():
+        if skey in result.matched:
+            result.matched[skey] = max(0, result.matched[skey] - n)
     return result
 
 
