@@ -236,3 +236,16 @@ def test_package_opens_in_libreoffice(drafted, tmp_path: Path) -> None:  # type:
         sheet_text = subprocess.run(["pdftotext", str(tmp_path / "事实依据表.pdf"), "-"], capture_output=True,
                                     text=True, check=True).stdout
         assert "有依据" in sheet_text and "句子" in sheet_text
+
+
+def test_a_sentence_taken_from_a_reference_passage_names_it() -> None:
+    """The model path: wording shared with a 参考写法 passage is that passage's, by S-id and name."""
+    from drafter.drafting.types import Source
+
+    facts = facts_from_data(FULL)
+    src = Source("S2", "reports/003.txt", "二、主要做法", "坚持把政治标准挺在前面，严把选人用人政治关，深入了解干部的政治表现。",
+                 "某区局 · 2022 · 干部选拔任用工作报告")
+    rows = BasisMatcher(facts).text("坚持把政治标准挺在前面，严把选人用人政治关。全年提拔正科级领导干部4人。", sources=[src])
+    assert [r.status for r in rows] == ["参考写法", "有依据"]
+    assert rows[0].basis[-1].to_dict() == {"kind": "source", "id": "S2", "label": "某区局 · 2022 · 干部选拔任用工作报告"}
+    assert rows[1].basis[0].kind == "figure" and rows[1].basis[0].id == facts.figures[0].key

@@ -32,7 +32,6 @@ __all__ = [
     "basis_xlsx_bytes",
     "build_package",
     "is_package",
-    "read_package",
 ]
 
 BASIS_COLUMNS = ("部分", "句子", "依据", "来源", "状态")
@@ -131,33 +130,3 @@ def _check_text(check: Any) -> str:
     for f in check.findings:
         lines.append(f"[{sev.get(f.severity, f.severity)}] 第{f.line}行 {f.section or '开头'}：{f.message}")
     return "\n".join(lines) + "\n"
-
-
-def read_package(data: bytes) -> dict[str, Any]:
-    """A 送审包's parts: ``manifest``, ``text``, ``facts_yaml``, ``checks`` (dict), ``basis`` (rows).
-
-    The 事实依据表 is recomputed from the text and the fact sheet inside, so a reviewer
-    sees the basis as the checker sees it, not only as the writer's tool said.
-    """
-    from ..facts.sheet import parse_facts
-
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        by_base = {n.rsplit("/", 1)[-1]: n for n in z.namelist()}
-
-        def get(name: str) -> bytes | None:
-            member = by_base.get(name)
-            if member is None:
-                return None
-            info = z.getinfo(member)
-            if info.file_size > 20_000_000:
-                raise ValueError(f"送审包中的 {name} 过大")
-            return z.read(member)
-
-        manifest = json.loads((get(MANIFEST) or b"{}").decode("utf-8"))
-        text = (get(PACKAGE_FILES["text"]) or b"").decode("utf-8")
-        facts_yaml = (get(PACKAGE_FILES["facts"]) or b"").decode("utf-8")
-        checks = json.loads((get(PACKAGE_FILES["checks_json"]) or b"{}").decode("utf-8") or "{}")
-    facts = parse_facts(facts_yaml) if facts_yaml.strip() else None
-    rows = BasisMatcher(facts).document(text) if facts is not None else []
-    return {"manifest": manifest, "text": text, "facts_yaml": facts_yaml, "facts": facts,
-            "checks": checks, "basis": rows}

@@ -130,6 +130,8 @@ def apply_package(row: Any, package: Package) -> None:
     if package.facts is None:
         row.reasons = list(row.reasons) + ["送审包中的数据表无法读取"]
         return
+    row.unit = row.unit or package.facts.unit  # the sheet names the unit (a .docx title may be split)
+    row.year = row.year or package.facts.year
     text = row.text
     result = check_text(text, facts=package.facts, categories={"figure", "basis"})
     for f in result.findings:
