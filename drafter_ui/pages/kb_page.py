@@ -14,7 +14,6 @@ from typing import Any
 import streamlit as st
 
 from drafter.errors import DrafterError
-from drafter.text.limits import MAX_SEARCH_CHARS, check_query
 from drafter.kb.catalog import GENRES, meta_of, write_meta
 from drafter.kb.filenames import tolerant_name
 from drafter.kb.indexer import IndexStatus, build_lock, discover, index_knowledge
@@ -22,6 +21,7 @@ from drafter.kb.ingest import SUPPORTED_TEXT
 from drafter.kb.meta import DocMeta, display_name
 from drafter.kb.scope import KnowledgeScope, owner_units
 from drafter.kb.uploads import ScopedUploads, delete_upload, store_upload
+from drafter.text.limits import MAX_SEARCH_CHARS, check_query
 
 from .. import resources
 from ..safe_text import md, say

@@ -19,7 +19,13 @@ from typing import Any
 import streamlit as st
 
 from drafter.errors import DrafterError
-from drafter.review.batch import BatchResult, ReviewedReport, inputs_from_uploads, review_batch, review_workdir
+from drafter.review.batch import (
+    BatchResult,
+    ReviewedReport,
+    inputs_from_uploads,
+    review_batch,
+    review_workdir,
+)
 from drafter.review.xlsx import xlsx_bytes
 from drafter.storage.review_access import ScopedReviewStore
 from drafter.storage.review_store import ReviewStore

@@ -15,8 +15,8 @@ from ..checks import CATEGORIES, CheckResult, Finding, check_text
 from ..errors import DrafterError, IngestError
 from ..facts.sheet import load_facts
 from ..text.limits import check_document
-from .output import unit_argument
 from ..text.specs import available_genres
+from .output import unit_argument
 
 __all__ = ["format_text", "read_input", "register", "run"]
 
@@ -51,7 +51,6 @@ def read_input(path: str) -> str:
     """Text of a report file (.txt/.md/.docx, any common encoding) or stdin (``-``)."""
     if path == "-":  # bytes, so GBK is detected and binary refused like a file's
         from ..kb.ingest import decode_bytes, normalize_text
-
         from ..text.limits import MAX_FILE_BYTES
 
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)  # never more than a file may have
