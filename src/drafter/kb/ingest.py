@@ -296,7 +296,8 @@ def read_text(path: str | Path, *, max_bytes: int | None = None, name: str | Non
 
     path = Path(path)
     _checked_path(path, max_bytes, name or str(path))
-    return parse_file(path, max_bytes=max_bytes, name=name)
+    got = parse_file(path, max_bytes=max_bytes, name=name)
+    return IngestedFile(path=path, text=got["text"], encoding=got["encoding"], notes=tuple(got.get("notes", ())))
 
 
 def read_here(path: str | Path, *, max_bytes: int | None = None, name: str | None = None) -> IngestedFile:
