@@ -476,18 +476,19 @@ def render(ctx: Ctx) -> None:
 def _save_status(ctx: Ctx, check: FormCheck, f: dict[str, Any]) -> None:
     """Saved or not, and what the sheet still lacks (never “完整” while a part is empty)."""
     rev = st.session_state.get("facts_rev")
+    saved = f"已自动保存（第{rev}版）" if isinstance(rev, int) else "已自动保存"  # never “第None版”
     if ctx.report_id is None:
         st.caption("填写后自动保存。")
     elif not check.valid:
         n = sum(len(v) for v in check.problems.values())
-        st.info(f"已自动保存（第{rev}版），但还有{n}处需要修正，修正后才能起草。")
+        st.info(f"{saved}，但还有{n}处需要修正，修正后才能起草。")
     elif missing := missing_items(f):
         st.info(
-            f"已自动保存（第{rev}版），可以起草，但还缺：{'、'.join(missing)}。"
+            f"{saved}，可以起草，但还缺：{'、'.join(missing)}。"
             "未填的内容在草稿中会标为“〔待补〕”，导出前需补上。"
         )
     else:
-        st.success(f"数据表完整，已自动保存（第{rev}版）。可以到“起草”页生成全文。")
+        st.success(f"数据表完整，{saved}。可以到“起草”页生成全文。")
 
 
 def _history(ctx: Ctx) -> None:

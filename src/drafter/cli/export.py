@@ -17,7 +17,7 @@ from ..export import FORMATS, Signature, export_bytes, export_file, parse_date
 from ..facts.sheet import load_facts
 from ..kb.ingest import read_text
 from ..text.doctree import parse
-from ..text.limits import check_document
+from ..text.limits import check_document, check_paragraphs
 from .output import check_output, unit_argument, write_output
 
 __all__ = ["blocking_findings", "format_refusal", "register", "run"]
@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         date=parse_date(args.date) if args.date else None,
     )
     text = check_document(read_text(args.draft).text, str(args.draft), command="export")
+    if FORMATS[suffix] == "docx":
+        check_paragraphs(text, str(args.draft))  # before the checker runs
     facts = load_facts(args.facts) if args.facts else None
     errors = blocking_findings(text, facts=facts, genre=args.genre)
     if errors and not args.force:

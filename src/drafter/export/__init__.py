@@ -76,10 +76,17 @@ def export_text(doc: Document, fmt: str, *, signature: Signature | None = None) 
 
 
 def export_bytes(doc: Document, fmt: str, *, signature: Signature | None = None) -> bytes:
-    """The file content for ``fmt`` (``docx``, ``md`` or ``txt``; text is UTF-8)."""
+    """The file content for ``fmt`` (``docx``, ``md`` or ``txt``; text is UTF-8).
+
+    A .docx of more than :data:`~drafter.text.limits.MAX_EXPORT_PARAGRAPHS`
+    paragraphs is refused (an :class:`InputError`): each costs python-docx about
+    half a millisecond, and a report has a few hundred.
+    """
     if fmt == "docx":
+        from ..text.limits import check_paragraphs
         from .docx import docx_bytes
 
+        check_paragraphs(doc.text)
         return docx_bytes(doc, signature=signature)
     return export_text(doc, fmt, signature=signature).encode("utf-8")
 

@@ -129,12 +129,28 @@ def _metadata_for(path: Path, folder_meta: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in meta.items() if v is not None}
 
 
-def _walk(root: Path) -> Iterable[Path]:
+def _linked(root: Path, rel: Path) -> bool:
+    """Whether ``root/rel`` or a folder on the way to it is a symbolic link."""
+    here = root
+    for part in rel.parts:
+        here = here / part
+        if here.is_symlink():
+            return True
+    return False
+
+
+def _walk(root: Path, *, links: list[Path] | None = None) -> Iterable[Path]:
+    """Files under ``root``; with ``links`` given, symbolic links are not followed but listed there
+    (an upload folder: a link could point anywhere on the server)."""
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
         if any(part.startswith(".") for part in rel.parts):
             continue
         if any(part in _SKIP_DIRS for part in rel.parts[:-1]):
+            continue
+        if links is not None and _linked(root, rel):
+            if path.is_symlink():
+                links.append(path)
             continue
         if path.is_file():
             yield path
@@ -146,7 +162,8 @@ def _scan_dir(
     files: list[SourceFile] = []
     skipped: list[tuple[str, str]] = []
     folder_meta: dict[Path, Mapping[str, Any]] = {}
-    for path in _walk(root):
+    links: list[Path] = []
+    for path in _walk(root, links=links if uploads else None):
         rel = tolerant_name(path.relative_to(root).as_posix())  # GBK bytes from a Windows zip
         source = f"{prefix}/{rel}" if prefix else rel
         name = path.name.lower()
@@ -178,6 +195,9 @@ def _scan_dir(
             skipped.append((err.path, err.reason))
             meta = {}
         files.append(SourceFile(source, path, meta=meta))
+    for link in links:
+        rel = tolerant_name(link.relative_to(root).as_posix())
+        skipped.append((f"{prefix}/{rel}" if prefix else rel, "是符号链接，上传文件夹中的链接不予读取或索引"))
     return files, skipped
 
 

@@ -98,7 +98,7 @@ def _looks_utf16(data: bytes) -> str | None:
 
 
 def _cjk_ratio(text: str) -> float:
-    chars = [c for c in text if not c.isspace()]
+    chars = [c for c in text[:65536] if not c.isspace()]  # a sample: a list per character of 20 MB is 0.5 GB
     if not chars:
         return 0.0
     cjk = sum(
@@ -159,10 +159,11 @@ def decode_bytes(data: bytes, name: str = "") -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         ratio = _cjk_ratio(text)
-        if enc != "gb18030" and not any(p in text for p in "，。、"):
+        if enc != "gb18030" and not any(p in text[:65536] for p in "，。、"):
             continue  # byte soup decodes as UTF-16 "CJK"; real Chinese has punctuation
         if best is None or ratio > best[0]:
             best = (ratio, text, enc)
+        del text  # at most two decodings of a large file alive at once
     binary = _is_binary(data)
     if best is not None and best[0] > 0.3 and (best[2] != "gb18030" or not binary):
         return best[1], best[2]
@@ -297,7 +298,8 @@ def read_text(path: str | Path, *, max_bytes: int | None = None, name: str | Non
 
     path = Path(path)
     _checked_path(path, max_bytes, name or str(path))
-    return parse_file(path, max_bytes=max_bytes, name=name)
+    got = parse_file(path, max_bytes=max_bytes, name=name)
+    return IngestedFile(path=path, text=got["text"], encoding=got["encoding"], notes=tuple(got.get("notes", ())))
 
 
 def read_here(path: str | Path, *, max_bytes: int | None = None, name: str | None = None) -> IngestedFile:

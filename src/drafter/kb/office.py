@@ -97,13 +97,29 @@ def libreoffice_text(path: Path) -> str | None:
     return text if text.strip() else None
 
 
+def _expected(c: str) -> bool:
+    """A character a Chinese or English document is written in."""
+    o = ord(c)
+    return (
+        32 <= o < 127 or c in "\t\n\r\f" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+        or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0xA0 <= o <= 0x17F or 0x2100 <= o <= 0x25FF
+    )
+
+
 def _plausible(text: str) -> bool:
-    """Real document text, not bytes shown as characters (LibreOffice imports anything as text)."""
-    sample = text[:4000]
-    if not sample.strip():
+    """Real document text, not bytes shown as characters (LibreOffice imports anything as text).
+
+    Random bytes behind an OLE header come out of LibreOffice as UTF-16 “text”: a
+    third of it CJK, the rest Hangul, private-use and rare blocks; a real document
+    is almost all Chinese, ASCII and punctuation.
+    """
+    sample = "".join(text[:8000].split())
+    if not sample:
         return False
     bad = sum(1 for c in sample if c == "\ufffd" or (ord(c) < 32 and c not in "\t\n\r\f"))
-    return bad <= max(2, len(sample) // 200)
+    if bad > max(2, len(sample) // 200):
+        return False
+    return sum(1 for c in sample if _expected(c)) >= 0.85 * len(sample)
 
 
 def read_doc(path: Path, data: bytes) -> str:
@@ -117,6 +133,9 @@ def read_doc(path: Path, data: bytes) -> str:
             if not (shutil.which("antiword") or _soffice()):
                 raise IngestError(name, "读取 .doc 需要 antiword 或 LibreOffice，本机未安装：请安装后重试，或在 Word 中另存为 .docx")
             raise IngestError(name, "无法读取这个 .doc 文件（可能已损坏或设有密码），请在 Word 中另存为 .docx 后上传")
+        if not _plausible(text):
+            raise IngestError(name, "无法读取这个 .doc 文件：读出的不是文字（文件已损坏或并非 Word 文档），"
+                                    "请在 Word 中另存为 .docx 后上传")
         return text
     # Word also saves RTF or HTML under .doc; LibreOffice reads both
     text = libreoffice_text(path) if data[:5] == b"{\\rtf" or b"<html" in data[:2048].lower() else None

@@ -180,7 +180,7 @@ def _guard_references(ref_class: type) -> None:
     """
     if getattr(ref_class, "_drafter_guarded", False):
         return
-    original = ref_class.resolve
+    original = ref_class.resolve  # type: ignore[attr-defined]
     chain = [0]
 
     def resolve(self, default=None):  # type: ignore[no-untyped-def]

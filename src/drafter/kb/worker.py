@@ -24,9 +24,9 @@ file costs its parse and a pipe round trip (measured in ``bench/hostile.py
 ``DRAFTER_PARSE_TIMEOUT_S`` and ``DRAFTER_PARSE_MEMORY_MB`` override the two
 limits (for a server with unusually large documents, or a test).
 
-The worker is ``python -m drafter.kb.worker``: requests are JSON lines on its
+The worker is ``python -m drafter.kb.worker_child`` (:mod:`.worker_child`): requests are JSON lines on its
 stdin, answers length-prefixed JSON on its stdout. It dies with its parent (an
-end of input, and ``PR_SET_PDEATHSIG`` on Linux).
+end of input, and a watch on its parent's pid).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ import atexit
 import json
 import os
 import select
-import signal
 import struct
 import subprocess
 import sys
@@ -85,7 +84,7 @@ class _Worker:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_SRC, env.get("PYTHONPATH", "")) if p)
         env["DRAFTER_WORKER_MEMORY_MB"] = str(parse_memory_mb())
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "drafter.kb.worker"],
+            [sys.executable, "-m", "drafter.kb.worker_child"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, close_fds=True, start_new_session=True,
         )
@@ -171,14 +170,12 @@ def shutdown_workers() -> None:
 atexit.register(shutdown_workers)
 
 
-def parse_file(path: str | Path, *, max_bytes: int | None = None, name: str | None = None) -> Any:
-    """The :class:`~drafter.kb.ingest.IngestedFile` of ``path``, read by a bounded worker.
+def parse_file(path: str | Path, *, max_bytes: int | None = None, name: str | None = None) -> dict[str, Any]:
+    """``{"text", "encoding", "notes"}`` of ``path``, read by a bounded worker.
 
     Raises :class:`IngestError` for an unreadable file and for one over a limit
     (time, memory or a parsing budget).
     """
-    from .ingest import IngestedFile
-
     global last_peak_kb
     shown = name or str(path)
     timeout = parse_timeout()
@@ -208,82 +205,4 @@ def parse_file(path: str | Path, *, max_bytes: int | None = None, name: str | No
             _give_back(worker)
     if "error" in answer:
         raise IngestError(shown, answer["error"])
-    return IngestedFile(
-        path=Path(path), text=answer["text"], encoding=answer["encoding"], notes=tuple(answer.get("notes", ())),
-    )
-
-
-# --- the worker's side --------------------------------------------------------------------------
-
-
-def _die_with_parent() -> None:
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _cap_memory() -> None:
-    import resource
-
-    mb = _limit("DRAFTER_WORKER_MEMORY_MB", parse_memory_mb())
-    cap = mb * 1024 * 1024
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY and hard < cap:
-        cap = hard
-    # the soft limit only: LibreOffice, started from here for .wps, may raise its own
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-
-
-def _peak_kb() -> int:
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-    except (OSError, StopIteration, ValueError):
-        return 0
-
-
-def _answer(out: Any, payload: dict[str, Any]) -> None:
-    payload["peak_kb"] = _peak_kb()
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    out.write(_HEADER.pack(len(body)) + body)
-    out.flush()
-
-
-def _serve() -> None:
-    _die_with_parent()
-    from . import ingest
-
-    _cap_memory()
-    out = sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing a library prints may corrupt the answers
-    for line in sys.stdin.buffer:
-        fatal = False
-        try:
-            request = json.loads(line)
-            got = ingest.read_here(request["path"], max_bytes=request.get("max_bytes"), name=request.get("name"))
-            payload: dict[str, Any] = {"text": got.text, "encoding": got.encoding, "notes": list(got.notes)}
-        except IngestError as err:
-            payload = {"error": err.reason}
-        except MemoryError:
-            fatal = True
-            payload = {"error": f"读取时超过内存上限 {parse_memory_mb()} MB（文件解压或解析后过于庞大，疑似恶意文件），已拒绝读取；"
-                                "请重新导出或改传 Word/文本文件", "fatal": True}
-        except RecursionError:
-            payload = {"error": "文件结构嵌套过深（疑似恶意文件），已拒绝读取"}
-        except Exception as err:  # noqa: BLE001 - any parser failure is this file's problem
-            payload = {"error": f"读取失败（{type(err).__name__}），文件可能已损坏，请重新导出后再试"}
-        try:
-            _answer(out, payload)
-        except MemoryError:
-            _answer(out, {"error": "读取结果过大，已拒绝", "fatal": True})
-            fatal = True
-        if fatal:
-            return
-
-
-if __name__ == "__main__":
-    _serve()
+    return answer

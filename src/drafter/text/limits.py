@@ -45,7 +45,7 @@ __all__ = [
     "MAX_COMPARE_CHARS", "MAX_DOCUMENT_CHARS", "MAX_DOCX_NODES", "MAX_DOCX_SIDE_XML", "MAX_EXPORT_PARAGRAPHS",
     "MAX_FIGURES", "MAX_FILE_BYTES", "MAX_FILE_CHARS", "MAX_PDF_FORMS", "MAX_PDF_GLYPHS", "MAX_PDF_PAGES",
     "MAX_PDF_PAGE_GLYPHS", "MAX_PDF_STREAM", "MAX_SEARCH_CHARS", "PARSE_MEMORY_MB", "PARSE_TIMEOUT_S", "check_document",
-    "check_query", "check_sheet",
+    "check_paragraphs", "check_query", "check_sheet",
 ]
 
 MAX_DOCUMENT_CHARS = 200_000
@@ -110,3 +110,14 @@ def check_query(query: str) -> str:
             f" (query too long: {len(query):,} characters, limit {MAX_SEARCH_CHARS})"
         )
     return query
+
+
+def check_paragraphs(text: str, name: str = "文档") -> str:
+    """``text`` if it has at most :data:`MAX_EXPORT_PARAGRAPHS` non-empty lines; else a bilingual :class:`InputError`."""
+    n = sum(1 for line in text.split("\n") if line.strip())
+    if n > MAX_EXPORT_PARAGRAPHS:
+        raise InputError(
+            f"{name}有 {n:,} 段，超过导出 Word 的上限 {MAX_EXPORT_PARAGRAPHS:,} 段（一份年度报告通常只有几百段），"
+            f"请检查是否选错了文件 (too many paragraphs to export: {n:,}, limit {MAX_EXPORT_PARAGRAPHS:,})"
+        )
+    return text
