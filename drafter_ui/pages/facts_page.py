@@ -343,7 +343,8 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
     if current == ss.get("saved_json"):
         return None
     refused = ss.get("refused")
-    if refused and refused[0] == current:  # refused already (and logged once): say it again, ask nothing
+    unit = str(f.get("unit") or "").strip()
+    if refused and refused[0] == unit:  # this unit was refused (and logged once): say it again, ask nothing
         say("error", refused[1])
         return None
     if ctx.report_id is None:
@@ -354,7 +355,7 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
             try:
                 check_unit(str(f.get("unit") or ""))
             except AccessDenied as err:
-                ss["refused"] = (current, str(err))
+                ss["refused"] = (unit, str(err))
                 say("error", str(err))
                 return None
         ss["report_id"] = _create_report(ctx)
@@ -372,7 +373,7 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
             replace_revision=history.sitting_revision(ss["report_id"]),
         )
     except AccessDenied as err:
-        ss["refused"] = (current, f"未保存：{err}")
+        ss["refused"] = (unit, f"未保存：{err}")
         say("error", f"未保存：{err}")
         return None
     except InputError as err:
