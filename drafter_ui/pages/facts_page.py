@@ -291,10 +291,12 @@ def _compact_figures(f: dict[str, Any]) -> None:
 def _lists(f: dict[str, Any]) -> dict[str, Any]:
     slots: dict[str, Any] = {}
     ss = st.session_state
-    cols = st.columns(2)
+    cols: list[Any] = []
     for i, (field, key) in enumerate(LIST_FIELDS.items()):
         if key not in ss:
             ss[key] = "\n".join(f.get(field) or [])
+        if i % 2 == 0:  # one row of two boxes at a time: Tab goes in reading order, left then right
+            cols = st.columns(2)
         with cols[i % 2]:
             st.text_area(_LABELS[field], key=key, help=_LIST_HELP[field], placeholder=_LIST_HELP[field], height=130,
                          disabled=state.read_only())

@@ -36,10 +36,10 @@ TYPED = {  # in Tab order (单位类型 and 干部层级 are passed over with Ta
     "上级组织部门": "清河县委组织部",
     "所在地区": "河北省清河县",
 }
-LISTS = {  # the four boxes in Tab order (two columns, each top to bottom)
+LISTS = {  # the four boxes in Tab order: reading order, two to a row
     "工作亮点": "开展墩苗计划，选派6名年轻干部到基层挂职\n建立优秀年轻干部库",
-    "下一步打算": "加强年轻干部培养",
     "存在问题": "年轻干部储备不足",
+    "下一步打算": "加强年轻干部培养",
     "上年度评议整改情况": "已完成干部档案专项审核整改",
 }
 SIGNATURE = {"落款": "中共清河县教育局党组", "成文日期": "2026-01-12"}
