@@ -160,6 +160,13 @@ async def _signout(request: Any) -> Any:
     return response
 
 
+#: Before the app's script loads: Streamlit's English skip link stays out of sight unless focused.
+_EARLY_STYLE = (
+    b"<style>[data-testid=stSkipToContent]:not(:focus){position:absolute;left:-10000px;"
+    b"width:1px;height:1px;overflow:hidden}</style>"
+)
+
+
 class _RequireSignIn:
     """Send a browser without a valid session from the app's page to the sign-in page; the
     app's page itself goes out with the Content-Security-Policy as a header (connections to
@@ -183,11 +190,26 @@ class _RequireSignIn:
             request = Request(scope)
             policy = csp_for(request.headers.get("host") or "", _secure(request)).encode("latin-1", "replace")
 
+            start: dict[str, Any] = {}
+            body: list[bytes] = []
+
             async def with_csp(message: Any) -> None:
+                # the page as one piece: the CSP header, and Streamlit's skip link hidden (and the
+                # page marked Chinese) before its script and the app's own translations load
                 if message["type"] == "http.response.start":
-                    headers = [h for h in message.get("headers", []) if h[0].lower() != b"content-security-policy"]
-                    message = {**message, "headers": [*headers, (b"content-security-policy", policy)]}
-                await send(message)
+                    start.update(message)
+                    return
+                body.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                page = b"".join(body)
+                if b"</head>" in page:
+                    page = page.replace(b"</head>", _EARLY_STYLE + b"</head>", 1).replace(b'<html lang="en"', b'<html lang="zh-CN"', 1)
+                headers = [h for h in start.get("headers", [])
+                           if h[0].lower() not in (b"content-security-policy", b"content-length")]
+                headers += [(b"content-security-policy", policy), (b"content-length", str(len(page)).encode())]
+                await send({**start, "headers": headers})
+                await send({"type": "http.response.body", "body": page})
 
             await self.app(scope, receive, with_csp)
             return

@@ -16,6 +16,7 @@ from drafter.kb.indexer import discover
 from drafter.kb.ingest import SUPPORTED_SUFFIXES, read_text
 from drafter.text.doctree import normalize_newlines
 
+from ..safe_text import md
 from ..state import Ctx
 from ..widgets.highlight import CATEGORY_ZH, COLORS, SEVERITY_ZH, md_escape
 from .facts_page import current_check
@@ -218,7 +219,9 @@ def render(ctx: Ctx) -> None:
         }
         for e in result["elements"]  # type: ignore[union-attr]
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    # a static table: long 对应标题 wrap instead of being cut (at 1440 px as on a phone)
+    # (st.table renders Markdown: the headings are document text, so escaped)
+    st.table([{k: md(v) for k, v in row.items()} for row in rows], hide_index=True, border="horizontal")
     _render_dup(ctx, text)
 
 

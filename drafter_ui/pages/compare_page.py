@@ -114,9 +114,9 @@ def _against_kb(ctx: Ctx, draft: StoredDraft) -> None:
     names = {f.source: _file_name(f) for f in files}
     sources = list(names)
     if default is None:
-        who = f"{sheet.unit}{sheet.org}" if sheet else "本单位"
+        who = sheet.unit if sheet else "本单位"  # 清河县教育局, not 清河县教育局局党组
         when = f"{year - 1}年度" if year else "上一年度"
-        st.info(f"知识库中没有{who}{when}的报告（按识别出的单位和年度查找）。可在下面选一份往年报告对照，"
+        st.info(f"知识库中没有{who} {when}的报告（按识别出的单位和年度查找）。可在下面选一份往年报告对照，"
                 "或到“知识库”页上传并核对其单位、年度。")
     pick = st.selectbox("往年报告（默认为本单位上一年度）", sources,
                         index=sources.index(default.source) if default is not None else None,

@@ -293,10 +293,12 @@ def _compact_figures(f: dict[str, Any]) -> None:
 def _lists(f: dict[str, Any]) -> dict[str, Any]:
     slots: dict[str, Any] = {}
     ss = st.session_state
-    cols = st.columns(2)
+    cols: list[Any] = []
     for i, (field, key) in enumerate(LIST_FIELDS.items()):
         if key not in ss:
             ss[key] = "\n".join(f.get(field) or [])
+        if i % 2 == 0:  # one row of two boxes at a time: Tab goes in reading order, left then right
+            cols = st.columns(2)
         with cols[i % 2]:
             st.text_area(_LABELS[field], key=key, help=_LIST_HELP[field], placeholder=_LIST_HELP[field], height=130,
                          disabled=state.read_only())
@@ -345,7 +347,8 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
     if current == ss.get("saved_json"):
         return None
     refused = ss.get("refused")
-    if refused and refused[0] == current:  # refused already (and logged once): say it again, ask nothing
+    unit = str(f.get("unit") or "").strip()
+    if refused and refused[0] == unit:  # this unit was refused (and logged once): say it again, ask nothing
         say("error", refused[1])
         return None
     if ctx.report_id is None:
@@ -356,7 +359,7 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
             try:
                 check_unit(str(f.get("unit") or ""))
             except AccessDenied as err:
-                ss["refused"] = (current, str(err))
+                ss["refused"] = (unit, str(err))
                 say("error", str(err))
                 return None
         ss["report_id"] = _create_report(ctx)
@@ -374,7 +377,7 @@ def save_form(ctx: Ctx, check: FormCheck) -> Any:
             replace_revision=history.sitting_revision(ss["report_id"]),
         )
     except AccessDenied as err:
-        ss["refused"] = (current, f"未保存：{err}")
+        ss["refused"] = (unit, f"未保存：{err}")
         say("error", f"未保存：{err}")
         return None
     except InputError as err:

@@ -46,6 +46,25 @@ def _names(knowledge_dir: str, uploads_dir: str) -> dict[str, str]:
     return {f.source: f.display_name for f in discover(settings)[0] if not f.policy}
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _policy_title(path: str) -> str:
+    """A policy digest by what it holds (「政策摘编：一报告两评议、报告中的数字等3条」), never its file name."""
+    from drafter.text.safe_yaml import load_yaml
+
+    try:
+        data = load_yaml(Path(path).read_text(encoding="utf-8"))
+    except (OSError, DrafterError, UnicodeDecodeError):
+        return "政策摘编"
+    if isinstance(data, dict) and isinstance(data.get("title"), str):
+        return data["title"]
+    items = data.get("items") if isinstance(data, dict) else None
+    titles = [str(i.get("title")) for i in items or [] if isinstance(i, dict) and i.get("title")]
+    if not titles:
+        return "政策摘编"
+    shown = "、".join(titles[:2])
+    return f"政策摘编：{shown}" + (f"等{len(titles)}条" if len(titles) > 2 else "")
+
+
 def source_names() -> dict[str, str]:
     """“单位 · 年度 · 标题” of every report in the knowledge base, by source (cached briefly)."""
     from drafter.settings import get_settings
@@ -154,7 +173,7 @@ def _listing(ctx: Ctx) -> None:
     for f in bundled:
         m = meta_of(f.meta, f.source)
         rows.append({
-            "报告": f.display_name if not f.policy else f.source,
+            "报告": f.display_name if not f.policy else _policy_title(str(f.path)),
             "类别": "政策摘编" if f.policy else GENRES.get(m.genre, m.genre),
             "单位": "" if f.policy else (m.unit or "未识别"),
             "年度": "" if f.policy else (str(m.year) if m.year else "未识别"),

@@ -17,7 +17,7 @@ from drafter.export import Signature, docx_bytes, parse_date, to_markdown
 from drafter.text.doctree import Paragraph, parse
 from drafter.text.frame import DATE_MISSING
 
-from ..state import Ctx, form
+from ..state import Ctx, form, read_only
 from .highlight import md_escape
 
 __all__ = ["build_docx", "render"]
@@ -91,11 +91,12 @@ def _fields(draft: Any, signature: Signature | None = None) -> tuple[str, str, s
     for key in _FIELDS:  # the kept values are current (kept by on_change), so always safe to show
         ss[key] = kept[key]
     c1, c2, c3 = st.columns([2, 2, 1])
-    c1.text_input("主送机关", key="exp_addressee", on_change=_keep, args=("exp_addressee",),
+    ro = read_only()  # a reviewer exports the report as the sheet gives it
+    c1.text_input("主送机关", key="exp_addressee", on_change=_keep, args=("exp_addressee",), disabled=ro,
                   help="标题下顶格的主送机关，如：市委组织部；可不填")
-    c2.text_input("落款单位", key="exp_unit", on_change=_keep, args=("exp_unit",),
+    c2.text_input("落款单位", key="exp_unit", on_change=_keep, args=("exp_unit",), disabled=ro,
                   help="正文后的署名单位；默认取数据表的单位名称")
-    c3.text_input("成文日期", key="exp_date", on_change=_keep, args=("exp_date",),
+    c3.text_input("成文日期", key="exp_date", on_change=_keep, args=("exp_date",), disabled=ro,
                   placeholder="未填：导出为〔待补〕", help="按 YYYY-MM-DD 填写，如 2026-01-05；Word 中写作“2026年1月5日”")
     return ss["exp_addressee"], ss["exp_unit"], ss["exp_date"]
 

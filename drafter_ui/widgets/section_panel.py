@@ -326,7 +326,9 @@ def references(ctx: Ctx, draft_id: int, sec: SectionVersion, key: str, sheet: Fa
         names = source_names()  # “单位 · 年度 · 标题”, never the stored file name
         for i, src in enumerate(sources):
             source = str(src.get("source") or "")
-            title = str(src.get("title") or names.get(source) or source)
+            # the catalogue's “单位 · 年度 · 标题” first (it knows the year from the file name or
+            # sidecar); the title stored with the draft may say 年度未知
+            title = str(names.get(source) or src.get("title") or source)
             heading = str(src.get("heading") or "")
             st.markdown(md_escape(f"{src.get('id', '')} · {title}" + (f" · {heading}" if heading else "")))
             st.caption(md_escape(str(src.get("text", ""))[:400]))

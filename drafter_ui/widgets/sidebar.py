@@ -37,6 +37,8 @@ def render(ctx: Ctx) -> None:
         c1, c2 = st.columns(2)
         if ctx.may_write:
             c1.button("新建报告", on_click=_open, args=("new",), key="new_report", width="stretch")
+        else:  # a reviewer: the one button on the left, not alone on the right
+            c2 = c1
         c2.button("全部报告", on_click=_open, args=("start",), key="to_start", width="stretch",
                   help="回到开始页：新建报告，或从列表中选择")
         st.subheader("已保存的报告")

@@ -36,10 +36,10 @@ TYPED = {  # in Tab order (单位类型 and 干部层级 are passed over with Ta
     "上级组织部门": "清河县委组织部",
     "所在地区": "河北省清河县",
 }
-LISTS = {  # the four boxes in Tab order (two columns, each top to bottom)
+LISTS = {  # the four boxes in Tab order: reading order, two to a row
     "工作亮点": "开展墩苗计划，选派6名年轻干部到基层挂职\n建立优秀年轻干部库",
-    "下一步打算": "加强年轻干部培养",
     "存在问题": "年轻干部储备不足",
+    "下一步打算": "加强年轻干部培养",
     "上年度评议整改情况": "已完成干部档案专项审核整改",
 }
 SIGNATURE = {"落款": "中共清河县教育局党组", "成文日期": "2026-01-12"}
@@ -84,9 +84,9 @@ def _check_values(page) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     for name, value in {**TYPED, **SIGNATURE}.items():
-        expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=60_000)
+        expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=120_000)
     for name, value in LISTS.items():
-        expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=60_000)
+        expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=120_000)
 
 
 def test_the_whole_sheet_typed_with_the_keyboard_only(server: str) -> None:
@@ -97,12 +97,12 @@ def test_the_whole_sheet_typed_with_the_keyboard_only(server: str) -> None:
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(server)
-            page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=60_000)
+            page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=180_000)
             first = page.get_by_role("textbox", name="单位名称 *")
-            expect(first).to_be_visible(timeout=60_000)
+            expect(first).to_be_visible(timeout=120_000)
             # the whole form drawn (the first run draws it top to bottom for a second or two)
-            expect(page.get_by_role("textbox", name="成文日期", exact=True)).to_be_attached(timeout=60_000)
-            expect(page.locator("[data-testid=stMain] canvas").first).to_be_attached(timeout=60_000)
+            expect(page.get_by_role("textbox", name="成文日期", exact=True)).to_be_attached(timeout=120_000)
+            expect(page.locator("[data-testid=stMain] canvas").first).to_be_attached(timeout=120_000)
             _idle(page)
             first.focus()
             kb = page.keyboard
@@ -137,7 +137,7 @@ def test_the_whole_sheet_typed_with_the_keyboard_only(server: str) -> None:
             assert "report=" in page.url
             _shoot(page, "keyboard-sheet-1440")
             page.reload()  # every value comes back from the database
-            expect(page.get_by_role("textbox", name="单位名称 *")).to_be_visible(timeout=60_000)
+            expect(page.get_by_role("textbox", name="单位名称 *")).to_be_visible(timeout=120_000)
             _check_values(page)
             # narrow screen: the figures one field each, typed with Tab between them
             page.set_viewport_size({"width": 390, "height": 900})
@@ -152,7 +152,7 @@ def test_the_whole_sheet_typed_with_the_keyboard_only(server: str) -> None:
             _idle(page)
             _shoot(page, "keyboard-figures-390")
             page.reload()
-            expect(page.locator(".st-key-figs_compact input").first).to_have_value("3", timeout=60_000)
+            expect(page.locator(".st-key-figs_compact input").first).to_have_value("3", timeout=120_000)
             values = [page.locator(".st-key-figs_compact input").nth(i).input_value() for i in range(4)]
             assert values == ["3", "5", "", "2"], values
             _check_values(page)
@@ -169,8 +169,8 @@ def test_a_tab_clicked_from_a_box_keeps_the_text_and_a_reload_returns_to_it(serv
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(server)
-            page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=60_000)
-            expect(page.get_by_role("textbox", name="单位名称 *")).to_be_visible(timeout=60_000)
+            page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=180_000)
+            expect(page.get_by_role("textbox", name="单位名称 *")).to_be_visible(timeout=120_000)
             _idle(page)
             for name, value in {**TYPED, **SIGNATURE}.items():
                 box = page.get_by_role("textbox", name=name, exact=True)
@@ -192,9 +192,9 @@ def test_a_tab_clicked_from_a_box_keeps_the_text_and_a_reload_returns_to_it(serv
             _idle(page)
             assert "tab=" in page.url
             page.reload()  # back on 检查, not on 数据填报
-            expect(page.get_by_role("tab", name="检查")).to_have_attribute("aria-selected", "true", timeout=60_000)
+            expect(page.get_by_role("tab", name="检查")).to_have_attribute("aria-selected", "true", timeout=120_000)
             page.get_by_role("tab", name="数据填报").click()
-            expect(page.get_by_role("textbox", name="上级组织部门")).to_have_value("清河县委组织部干部科", timeout=60_000)
+            expect(page.get_by_role("textbox", name="上级组织部门")).to_have_value("清河县委组织部干部科", timeout=120_000)
             for name, value in LISTS.items():
                 expect(page.get_by_role("textbox", name=name, exact=True)).to_have_value(value, timeout=30_000)
 
@@ -207,8 +207,8 @@ def test_a_tab_clicked_from_a_box_keeps_the_text_and_a_reload_returns_to_it(serv
             expect(page.get_by_role("textbox", name="成文日期", exact=True).last).to_have_value("2026-01-12", timeout=30_000)
             page.get_by_role("button", name="生成 Word 文件（GB/T 9704 版式）").click()
             download = page.get_by_role("button", name=re.compile(r"下载 \.docx"))
-            expect(download).to_be_visible(timeout=60_000)
-            with page.expect_download(timeout=60_000) as dl:
+            expect(download).to_be_visible(timeout=120_000)
+            with page.expect_download(timeout=120_000) as dl:
                 download.click()
             saved = tmp_path / "report.docx"
             dl.value.save_as(saved)
@@ -259,7 +259,7 @@ def test_a_reviewer_finds_no_enabled_field(bundled_index, tmp_path: Path) -> Non
                 page.get_by_role("textbox", name="账号").fill("zhao")
                 page.get_by_role("textbox", name="密码").fill("password-r")
                 page.get_by_role("button", name="登录").click()
-                expect(page.get_by_role("textbox", name="单位名称 *")).to_have_value(UNIT_B, timeout=60_000)
+                expect(page.get_by_role("textbox", name="单位名称 *")).to_have_value(UNIT_B, timeout=120_000)
                 _idle(page)
                 enabled = (
                     "() => Array.from(document.querySelectorAll('[data-testid=stMain] input, [data-testid=stMain] textarea'))"
@@ -270,7 +270,7 @@ def test_a_reviewer_finds_no_enabled_field(bundled_index, tmp_path: Path) -> Non
                 assert page.evaluate(enabled) == []
                 _shoot(page, "reviewer-facts-1440")
                 page.get_by_role("tab", name="起草").click()
-                expect(page.get_by_role("button", name="重新生成本节").first).to_be_visible(timeout=60_000)
+                expect(page.get_by_role("button", name="重新生成本节").first).to_be_visible(timeout=120_000)
                 _idle(page)
                 assert page.evaluate(enabled) == []
                 for name in ("重新生成本节", "重新生成全文", "按数据表重新生成提纲", "按数据表生成提纲"):
