@@ -313,6 +313,7 @@ class OpenAIChatModel:
         self._counter_probed = False
         self._lock = threading.Lock()
         self._probe_lock = threading.Lock()
+        self._diagnosed = False
         self._inflight = 0
         #: answers cut, refused or ended without a reason while another request was running
         self.parallel_trouble = 0
@@ -441,6 +442,8 @@ class OpenAIChatModel:
                 raise
             except _Transient as err:
                 self._trouble(crowded, str(err.final))
+                if not answer.partial and _cut(str(err.final)):
+                    self._diagnose(messages, deadline)  # raises ContextOverflow when that is the cause
                 if answer.partial:  # never retried: the writer has seen this text
                     what = str(err.final).split("。", 1)[0]
                     raise BackendIncomplete(
@@ -456,6 +459,31 @@ class OpenAIChatModel:
             finally:
                 with self._lock:
                     self._inflight -= 1
+
+    def _diagnose(self, messages: Sequence[Message], deadline: float) -> None:
+        """A stream cut before any text: ask once without streaming, where a server such as
+        llama-cpp-python says what went wrong (「maximum context length is 4096」) instead of cutting."""
+        with self._lock:
+            if self._diagnosed:
+                return
+            self._diagnosed = True
+        body = {
+            "model": self.model,
+            "messages": [{"role": m.get("role", "user"), "content": m.get("content", "")} for m in messages],
+            "stream": False,
+            "max_tokens": 1,
+        }
+        wait = max(0.1, min(self.timeout, deadline - time.monotonic()))
+        headers = {"Authorization": f"Bearer {self._key.get_secret_value()}"}
+        try:
+            with self._client.stream("POST", self._url, json=body, headers=headers, timeout=httpx.Timeout(wait)) as resp:
+                if resp.status_code == 200:
+                    return
+                detail = _error_detail(resp, deadline)
+        except httpx.HTTPError:
+            return
+        if _OVERFLOW_RE.search(detail):
+            raise self._overflow(detail)
 
     def _trouble(self, crowded: bool, message: str) -> None:
         """Count an answer cut or refused while another request was running (the engine then slows down)."""
@@ -745,6 +773,10 @@ def estimate_tokens(text: str) -> int:
     """A cautious token count for a server without a tokenizer endpoint (CJK: 1.5 a character)."""
     wide = sum(1 for ch in text if ord(ch) > 0x7F)
     return int(wide * 1.5 + (len(text) - wide) / 3.5) + 1
+
+
+def _cut(message: str) -> bool:
+    return "中途断开" in message or "结束标记" in message
 
 
 def _interrupted(message: str) -> bool:
