@@ -463,6 +463,8 @@ class OpenAIChatModel:
     def _diagnose(self, messages: Sequence[Message], deadline: float) -> None:
         """A stream cut before any text: ask once without streaming, where a server such as
         llama-cpp-python says what went wrong (「maximum context length is 4096」) instead of cutting."""
+        if estimate_tokens("".join(m.get("content", "") for m in messages)) < _DIAGNOSE_FROM:
+            return  # a short prompt fits any model: the cut has another cause
         with self._lock:
             if self._diagnosed:
                 return
@@ -741,6 +743,7 @@ class OpenAIChatModel:
         )
 
 
+_DIAGNOSE_FROM = 1000  # estimated prompt tokens below which a cut stream is not put down to the context
 _INFO_LIMIT = 2 * 1024 * 1024  # a model list or /props: a few KB; a hostile one stops here
 
 
