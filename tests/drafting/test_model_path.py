@@ -193,8 +193,10 @@ def test_a_key_in_the_answer_is_masked_in_every_form(bundled_index: Any, full_fa
         engine = DraftEngine(settings, section_check=check_section, retriever=retriever, model=model)
         draft = engine.draft(full_facts, callbacks=Cb())  # type: ignore[arg-type]
     text = draft.text()
+    streamed = "".join(shown)  # what the writer watched arrive, piece by piece
     for form in forms + ["k3y5z"]:
-        assert form not in text
+        assert form not in text and form not in streamed
+    assert "密钥：***" in streamed
     assert "密钥：***，***，***；短密钥 ***。" in text
 
 
