@@ -313,6 +313,8 @@ class OpenAIChatModel:
         self._counter_probed = False
         self._lock = threading.Lock()
         self._probe_lock = threading.Lock()
+        self._slots = threading.Condition()
+        self._running = 0
         self._diagnosed = False
         self._inflight = 0
         #: answers cut, refused or ended without a reason while another request was running
@@ -429,6 +431,31 @@ class OpenAIChatModel:
         ``max_tokens`` (the section's length budget in tokens) is sent to the server.
         """
         deadline, limit = self._deadline()
+        self._take_slot(deadline, limit)
+        try:
+            return self._stream_attempts(messages, callbacks, max_tokens, deadline, limit)
+        finally:
+            with self._slots:
+                self._running -= 1
+                self._slots.notify_all()
+
+    def _take_slot(self, deadline: float, limit: str) -> None:
+        """Wait until fewer than ``concurrency`` answers are running (1 once the server cut one)."""
+        with self._slots:
+            while self._running >= max(1, self.concurrency):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise BackendUnavailable(
+                        f"模型服务器 {self.base_url} 正在逐个处理请求，本节等候超过{limit}。"
+                        "请检查服务器负载，或调大时限后重试" + _OFFLINE_HINT
+                    )
+                self._slots.wait(min(left, 1.0))
+            self._running += 1
+
+    def _stream_attempts(
+        self, messages: Sequence[Message], callbacks: TextCallback | None, max_tokens: int | None,
+        deadline: float, limit: str,
+    ) -> str:
         attempt = 0
         while True:
             answer = _Answer(callbacks, self.max_answer_chars)
@@ -492,6 +519,7 @@ class OpenAIChatModel:
         with self._lock:
             if (crowded or self._inflight > 1) and _interrupted(message):
                 self.parallel_trouble += 1
+                self.concurrency = 1  # from now on one answer at a time (the engine says so)
 
     # ---- one attempt --------------------------------------------------------
     def _stream_once(
