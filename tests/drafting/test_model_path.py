@@ -193,8 +193,10 @@ def test_a_key_in_the_answer_is_masked_in_every_form(bundled_index: Any, full_fa
         engine = DraftEngine(settings, section_check=check_section, retriever=retriever, model=model)
         draft = engine.draft(full_facts, callbacks=Cb())  # type: ignore[arg-type]
     text = draft.text()
+    streamed = "".join(shown)  # what the writer watched arrive, piece by piece
     for form in forms + ["k3y5z"]:
-        assert form not in text
+        assert form not in text and form not in streamed
+    assert "密钥：***" in streamed
     assert "密钥：***，***，***；短密钥 ***。" in text
 
 
@@ -266,3 +268,24 @@ def test_incomplete_is_kept_as_failed_version_not_retried(openai_server: OpenAIS
     with pytest.raises(BackendIncomplete) as err:
         OpenAIChatModel(settings, backoff=0.01).stream([{"role": "user", "content": "写"}])
     assert err.value.partial == "一二三四五六" and len(openai_server.requests) == 1
+
+
+def test_a_stream_cut_by_an_overflow_is_diagnosed_as_the_context(openai_server: OpenAIServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # llama-cpp-python's way: a stream over the context answers 200 and breaks off; asked
+    # without streaming it says “This model's maximum context length is 2048 tokens”.
+    def respond(body: dict[str, Any]) -> Reply:
+        if body.get("stream"):
+            return Reply("好的好的", cut_after=0)
+        return Reply(status=400, text="This model's maximum context length is 2048 tokens, however you requested 5000")
+
+    openai_server.responder = respond
+    settings = Settings(home=tmp_path, openai_base_url=openai_server.url, openai_model="test-model",
+                        openai_api_key="sk-test-secret", openai_max_retries=1)
+    from drafter.drafting.llm import ContextOverflow
+
+    model = OpenAIChatModel(settings, backoff=0.01)
+    with pytest.raises(ContextOverflow) as err:
+        model.stream([{"role": "user", "content": "写" * 5000}], max_tokens=100)
+    assert "提示词超过模型上下文（2048）" in str(err.value) and "中途断开" not in str(err.value)
+    assert model.context_length() == 2048
+    assert [b.get("stream") for b in openai_server.requests] == [True, False]

@@ -313,6 +313,9 @@ class OpenAIChatModel:
         self._counter_probed = False
         self._lock = threading.Lock()
         self._probe_lock = threading.Lock()
+        self._slots = threading.Condition()
+        self._running = 0
+        self._diagnosed = False
         self._inflight = 0
         #: answers cut, refused or ended without a reason while another request was running
         self.parallel_trouble = 0
@@ -428,6 +431,31 @@ class OpenAIChatModel:
         ``max_tokens`` (the section's length budget in tokens) is sent to the server.
         """
         deadline, limit = self._deadline()
+        self._take_slot(deadline, limit)
+        try:
+            return self._stream_attempts(messages, callbacks, max_tokens, deadline, limit)
+        finally:
+            with self._slots:
+                self._running -= 1
+                self._slots.notify_all()
+
+    def _take_slot(self, deadline: float, limit: str) -> None:
+        """Wait until fewer than ``concurrency`` answers are running (1 once the server cut one)."""
+        with self._slots:
+            while self._running >= max(1, self.concurrency):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise BackendUnavailable(
+                        f"模型服务器 {self.base_url} 正在逐个处理请求，本节等候超过{limit}。"
+                        "请检查服务器负载，或调大时限后重试" + _OFFLINE_HINT
+                    )
+                self._slots.wait(min(left, 1.0))
+            self._running += 1
+
+    def _stream_attempts(
+        self, messages: Sequence[Message], callbacks: TextCallback | None, max_tokens: int | None,
+        deadline: float, limit: str,
+    ) -> str:
         attempt = 0
         while True:
             answer = _Answer(callbacks, self.max_answer_chars)
@@ -441,6 +469,8 @@ class OpenAIChatModel:
                 raise
             except _Transient as err:
                 self._trouble(crowded, str(err.final))
+                if not answer.partial and _cut(str(err.final)):
+                    self._diagnose(messages, deadline)  # raises ContextOverflow when that is the cause
                 if answer.partial:  # never retried: the writer has seen this text
                     what = str(err.final).split("。", 1)[0]
                     raise BackendIncomplete(
@@ -457,11 +487,39 @@ class OpenAIChatModel:
                 with self._lock:
                     self._inflight -= 1
 
+    def _diagnose(self, messages: Sequence[Message], deadline: float) -> None:
+        """A stream cut before any text: ask once without streaming, where a server such as
+        llama-cpp-python says what went wrong (「maximum context length is 4096」) instead of cutting."""
+        if estimate_tokens("".join(m.get("content", "") for m in messages)) < _DIAGNOSE_FROM:
+            return  # a short prompt fits any model: the cut has another cause
+        with self._lock:
+            if self._diagnosed:
+                return
+            self._diagnosed = True
+        body = {
+            "model": self.model,
+            "messages": [{"role": m.get("role", "user"), "content": m.get("content", "")} for m in messages],
+            "stream": False,
+            "max_tokens": 1,
+        }
+        wait = max(0.1, min(self.timeout, deadline - time.monotonic()))
+        headers = {"Authorization": f"Bearer {self._key.get_secret_value()}"}
+        try:
+            with self._client.stream("POST", self._url, json=body, headers=headers, timeout=httpx.Timeout(wait)) as resp:
+                if resp.status_code == 200:
+                    return
+                detail = _error_detail(resp, deadline)
+        except httpx.HTTPError:
+            return
+        if _OVERFLOW_RE.search(detail):
+            raise self._overflow(detail)
+
     def _trouble(self, crowded: bool, message: str) -> None:
         """Count an answer cut or refused while another request was running (the engine then slows down)."""
         with self._lock:
             if (crowded or self._inflight > 1) and _interrupted(message):
                 self.parallel_trouble += 1
+                self.concurrency = 1  # from now on one answer at a time (the engine says so)
 
     # ---- one attempt --------------------------------------------------------
     def _stream_once(
@@ -713,6 +771,7 @@ class OpenAIChatModel:
         )
 
 
+_DIAGNOSE_FROM = 1000  # estimated prompt tokens below which a cut stream is not put down to the context
 _INFO_LIMIT = 2 * 1024 * 1024  # a model list or /props: a few KB; a hostile one stops here
 
 
@@ -745,6 +804,10 @@ def estimate_tokens(text: str) -> int:
     """A cautious token count for a server without a tokenizer endpoint (CJK: 1.5 a character)."""
     wide = sum(1 for ch in text if ord(ch) > 0x7F)
     return int(wide * 1.5 + (len(text) - wide) / 3.5) + 1
+
+
+def _cut(message: str) -> bool:
+    return "中途断开" in message or "结束标记" in message
 
 
 def _interrupted(message: str) -> bool:

@@ -28,7 +28,7 @@ from ..facts.phrasebank import phrase_bank
 from ..facts.sheet import FactSheet
 from ..facts.units import Profile, catalogue, infer_unit_type, policy_phrases
 from ..text.markers import missing
-from ..text.redact import redact
+from ..text.redact import StreamRedactor, redact
 from ..text.specs import Spec
 from .composer import ComposeRequest, compose, practice_sentence
 from .echo import strip_echoed_headings
@@ -554,8 +554,12 @@ class ModelWriter:
         messages, offered, max_tokens = self.fit(job, references, self._context())
         messages = [{"role": m["role"], "content": _rename_tokens(m["content"], names)} for m in messages]
 
+        masker = StreamRedactor()  # the registered key never reaches the screen, even split in two pieces
+
         def shown(piece: str) -> None:
-            emit(redact(piece))
+            safe = masker.feed(piece)
+            if safe:
+                emit(safe)
 
         try:
             raw = self._ask(messages, shown, max_tokens)
@@ -567,6 +571,10 @@ class ModelWriter:
             messages = [{"role": m["role"], "content": _rename_tokens(m["content"], names)} for m in messages]
             self._notice(f"提示词超过模型上下文（{err.limit}）：已减少参考写法")
             raw = self._ask(messages, shown, max_tokens)
+        finally:
+            rest = masker.flush()
+            if rest:
+                emit(rest)
         return self.finish(job, _rename_tokens(redact(raw), back), offered)
 
     def finish(self, job: SectionJob, raw: str, offered: list[Source]) -> Written:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-__all__ = ["MASK", "install_log_redaction", "redact", "register_secret"]
+__all__ = ["MASK", "StreamRedactor", "install_log_redaction", "redact", "register_secret"]
 
 MASK = "***"
 _SHORT_SECRET = 6  # a shorter key is masked only where it stands alone (not inside a longer word)
@@ -105,6 +105,38 @@ def redact(text: Any) -> str:
     for pattern, repl in _PATTERNS:
         out = pattern.sub(repl, out)
     return out
+
+
+class StreamRedactor:
+    """Redacts text that arrives in pieces (a streamed answer): a key split across two pieces
+    is masked too. ``feed(piece)`` returns what is safe to show now; ``flush()`` the rest.
+
+    The last few dozen characters are held back until the next piece shows they are not
+    the start of a key.
+    """
+
+    _TOKEN_ROOM = 64  # “Bearer …” / “api_key=…” shapes are decided within this many characters
+
+    def __init__(self) -> None:
+        self._buf = ""
+
+    def feed(self, piece: str) -> str:
+        self._buf += piece
+        forms = _known()
+        hold = max((len(f) for f in forms), default=0) + self._TOKEN_ROOM
+        if len(self._buf) <= 2 * hold:
+            return ""
+        cut = len(self._buf) - hold
+        for form in forms:  # never cut through a key: hold it back whole
+            idx = self._buf.find(form, max(0, cut - len(form) + 1))
+            if 0 <= idx < cut:
+                cut = idx
+        head, self._buf = self._buf[:cut], self._buf[cut:]
+        return redact(head)
+
+    def flush(self) -> str:
+        rest, self._buf = self._buf, ""
+        return redact(rest)
 
 
 def install_log_redaction() -> None:
