@@ -164,6 +164,12 @@ def sheet_data(form: dict[str, Any]) -> dict[str, Any]:
         data["practices"] = practices
     for key in _LISTS:
         data[key] = [x for x in (form.get(key) or []) if isinstance(x, str) and x.strip()]
+    # a rectification item's source (选人用人专项检查 …) rides along with its unchanged text
+    sources = form.get("rectification_sources") or {}
+    if isinstance(sources, dict) and sources:
+        data["rectification"] = [
+            {"text": x, "source": str(sources[x.strip()])} if x.strip() in sources else x for x in data["rectification"]
+        ]
     return data
 
 
@@ -215,4 +221,10 @@ def form_from_sheet(sheet: FactSheet | dict[str, Any]) -> dict[str, Any]:
     form["highlights"] = [h["text"] if isinstance(h, dict) else str(h) for h in highlights]
     for key in ("problems", "plans", "rectification"):
         form[key] = [str(x["text"]) if isinstance(x, dict) and "text" in x else str(x) for x in data.get(key) or []]
+    sources = {
+        str(x["text"]).strip(): str(x["source"]) for x in data.get("rectification") or []
+        if isinstance(x, dict) and x.get("text") and x.get("source")
+    }
+    if sources:
+        form["rectification_sources"] = sources
     return form
