@@ -104,7 +104,8 @@ def test_reference_passage_pulled_into_the_section_in_one_click(app_home: Path, 
             assert repo().latest_draft(report.id).section(s.section_id).text == s.text
     # the draft ends with the 落款 block, as the export lays it out
     full = [e for e in at.expander if e.label.startswith("全文")]
-    assert full and full[0].text[0].value.rstrip("\n").endswith("中共江城市交通运输局党组")
+    whole = full[0].text[0].value.rstrip("\n") if full else ""
+    assert whole.endswith("特此报告。\n中共江城市交通运输局党组\n〔待补：成文日期〕")  # issue 18: the report's frame
     assert not at.exception
 
 

@@ -287,3 +287,15 @@ def test_the_engine_writes_the_same_document_as_the_samples(bundled_index) -> No
         facts, text = _text(name)
         draft = DraftEngine(settings, section_check=check_section, retriever=retriever).draft(facts)
         assert draft.text() == text
+
+
+def test_the_form_keeps_sources_sections_and_no_feedback() -> None:
+    """Through the app's form and back: nothing the writer wrote is lost (issue 18's new fields)."""
+    from drafter.facts.form import form_from_sheet, sheet_data
+
+    for name in ("organ.a", "township.a", "university.a"):
+        facts = facts_from_data(ALL[name])
+        again = facts_from_data(sheet_data(form_from_sheet(facts)))
+        assert [(r.text, r.source) for r in again.rectification] == [(r.text, r.source) for r in facts.rectification]
+        assert [f.section for f in again.figures] == [f.section for f in facts.figures]
+        assert again.no_prior_feedback == facts.no_prior_feedback

@@ -169,6 +169,17 @@ def sheet_data(form: dict[str, Any]) -> dict[str, Any]:
     for key in _LISTS:
         data[key] = [x for x in (form.get(key) or []) if isinstance(x, str) and x.strip()]
     data.update(feedback_sheet_fields(form, data["rectification"]))
+    # a rectification item's source (选人用人专项检查 …) rides along with its unchanged text
+    sources = form.get("rectification_sources") or {}
+    if isinstance(sources, dict) and sources:
+        def with_source(x: Any) -> Any:
+            text = (x.get("text") if isinstance(x, dict) else x) or ""
+            if text.strip() not in sources:
+                return x
+            return {**x, "source": str(sources[text.strip()])} if isinstance(x, dict) else {
+                "text": x, "source": str(sources[text.strip()])}
+
+        data["rectification"] = [with_source(x) for x in data["rectification"]]
     return data
 
 
@@ -221,4 +232,10 @@ def form_from_sheet(sheet: FactSheet | dict[str, Any]) -> dict[str, Any]:
     for key in ("problems", "plans", "rectification"):
         form[key] = [str(x["text"]) if isinstance(x, dict) and "text" in x else str(x) for x in data.get(key) or []]
     form.update(feedback_form_fields(data))
+    sources = {
+        str(x["text"]).strip(): str(x["source"]) for x in data.get("rectification") or []
+        if isinstance(x, dict) and x.get("text") and x.get("source")
+    }
+    if sources:
+        form["rectification_sources"] = sources
     return form
