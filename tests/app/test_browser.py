@@ -215,7 +215,7 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
             expect(page.get_by_text("还缺", exact=False)).to_be_visible(timeout=30_000)
             page.locator('[data-testid="stDataFrame"]').first.hover()
             page.get_by_text("导入 / 导出数据表", exact=False).click()
-            expect(page.get_by_text("单个文件不超过", exact=False)).to_be_visible()
+            expect(page.get_by_text("单个文件不超过", exact=False).first).to_be_visible()
             toolbar = page.evaluate(
                 "() => Array.from(document.querySelectorAll('[data-testid=stBaseButton-elementToolbar]'))"
                 ".map(b => b.getAttribute('aria-label'))"
