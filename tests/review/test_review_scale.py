@@ -221,3 +221,17 @@ def test_status_compares_rates_as_shown():
     assert status == "需修改" and any("59%" in r for r in reasons)
     status, reasons = rules.evaluate({"similar": 0.2, "partner": "临川市财政局党组", "passages": 3})
     assert reasons == ["与临川市财政局党组报告有3处相同段落（占20%），请核实"]
+
+
+def test_dup_check_shows_statistics_sentences_as_figure_changes():
+    from drafter.checks.dup import check_dup, dup_findings, format_dup
+
+    prev = ("江源市水务局党组2024年度干部选拔任用工作报告\n一、总体情况\n"
+            "全年提拔正科级领导干部3人，进一步使用干部2人，职级晋升干部12人，交流轮岗干部6人。\n")
+    cur = prev.replace("2024", "2025").replace("干部3人", "干部5人")
+    src = source_from_text(prev, key="prev", filename="江源市水务局2024.txt")
+    res = check_dup(cur, [src], unit="江源市水务局党组")
+    assert res.copied == 0 and res.stats
+    found = dup_findings(cur, res)
+    assert [f.code for f in found] == ["dup-stat"] and "提拔正科级 3→5" in found[0].message
+    assert "格式相同的统计句" in format_dup(res)

@@ -188,6 +188,13 @@ def dup_findings(text: str, result: DupResult) -> list[Finding]:
             f"与{whose}《{s.source}》{exact}，约{s.chars}字：请结合本年度实际重新撰写。",
             s.start, s.end,
         ))
+    for st in result.stats:  # the same sentence with this year's figures: a fact, not a copy
+        out.append(loc.make(
+            "dup", "dup-stat", "info",
+            f"格式相同的统计句（与《{st.source}》相比：{st.describe()}）：数字已更新，不计为重复。",
+            st.start, st.end,
+        ))
+    out.sort(key=lambda f: f.start)
     return out
 
 
@@ -212,6 +219,10 @@ def format_dup(result: DupResult, *, limit: int = 30) -> str:
             lines.append(f"  [{s.section}] “{quote}” ← {s.source}（{s.score:.0%}）")
         if len(spans) > limit:
             lines.append(f"  ……另有 {len(spans) - limit} 处")
+    if result.stats:
+        lines.append(f"格式相同的统计句（数字已更新，不计为重复，{len(result.stats)} 处）：")
+        for st in result.stats[:limit]:
+            lines.append(f"  [{st.section}] {st.describe()} ← {st.source}")
     if not result.spans:
         lines.append("未发现与知识库中报告重复的内容。")
     return "\n".join(lines)

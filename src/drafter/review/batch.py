@@ -22,6 +22,7 @@ a callback ``progress(done, total, file)``; nothing here knows about the app.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -659,7 +660,9 @@ def review_batch(
     from ..similarity.shingles import canonical_phrases
 
     phrases = canonical_phrases()
-    pool: list[Prepared] = list(kb)
+    # copies: the knowledge base's prepared reports may be shared with other runs, and this
+    # batch's learned 套话 mask is set on them below
+    pool: list[Prepared] = [dataclasses.replace(p) for p in kb]
     for p in previous:
 
         def make(p: Path = Path(p)) -> Prepared:
