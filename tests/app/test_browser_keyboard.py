@@ -145,8 +145,11 @@ def test_the_whole_sheet_typed_with_the_keyboard_only(server: str) -> None:
             expect(boxes.first).to_be_visible(timeout=30_000)
             boxes.first.focus()
             for value in ("3", "5", "", "2"):
+                # each value is saved before the next is typed: typing on while the last run goes
+                # on can still lose a value in this editor under heavy load (see docs/writer.md)
                 kb.type(value, delay=5)
                 kb.press("Tab")
+                _idle(page)
             _idle(page)
             page.wait_for_timeout(1000)
             _idle(page)
@@ -190,7 +193,8 @@ def test_a_tab_clicked_from_a_box_keeps_the_text_and_a_reload_returns_to_it(serv
             page.get_by_role("textbox", name="上级组织部门").fill("清河县委组织部干部科")
             page.get_by_role("tab", name="检查").click()
             _idle(page)
-            assert "tab=" in page.url
+            expect(page).to_have_url(re.compile(r"tab=%E6%A3%80%E6%9F%A5|tab=检查"), timeout=60_000)
+            _idle(page)
             page.reload()  # back on 检查, not on 数据填报
             expect(page.get_by_role("tab", name="检查")).to_have_attribute("aria-selected", "true", timeout=120_000)
             page.get_by_role("tab", name="数据填报").click()
