@@ -42,7 +42,13 @@ def _check_output(path: str) -> Path:
 
     if path != "-" and Path(path).suffix.lower() != ".xlsx":
         raise InputError(f"审核表应保存为 .xlsx 文件：{path}")
-    return check_output(path)  # a folder, a device, a missing folder … refused before any work
+    parent = Path(path).expanduser().parent
+    if path != "-" and not parent.exists():
+        try:  # the 审核表's folder is made, as it always was
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise InputError(f"无法创建文件夹 {parent}：{err.strerror or err}") from None
+    return check_output(path)  # a folder, a device … refused before any work
 
 
 def format_text(result: object) -> str:
