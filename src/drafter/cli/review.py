@@ -100,11 +100,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)
+    to_stdout = out is not None and str(out) == "-"  # the table went to stdout: the summary goes to stderr
+    report_to = sys.stderr if to_stdout else sys.stdout
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), file=report_to)
     else:
-        print(format_text(result))
-        if out is not None:
+        print(format_text(result), file=report_to)
+        if out is not None and not to_stdout:
             print(f"审核表已保存：{out}")
     if not result.reports:
         print("错误 (error): 没有可以读取的报告 (no readable report)", file=sys.stderr)
