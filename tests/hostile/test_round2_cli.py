@@ -76,8 +76,9 @@ def test_draft_to_dev_null_is_refused_and_dash_writes_to_stdout(limited, hostile
                                                                  tmp_path: Path) -> None:
     link = tmp_path / "null"
     link.symlink_to("/dev/null")
-    run = limited(["draft", str(facts), "-o", str(link)], env={"DRAFTER_HOME": str(hostile_home)}, timeout=60)
-    assert run.returncode == 2 and "不是普通文件" in run.stderr, run.output
+    for target in ("/dev/null", str(link)):
+        run = limited(["draft", str(facts), "-o", target], env={"DRAFTER_HOME": str(hostile_home)}, timeout=60)
+        assert run.returncode == 2 and "不是普通文件" in run.stderr, run.output
     assert not (hostile_home / "drafts").exists()  # refused before any drafting began
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     run = limited(["draft", str(facts), "-o", "-"], env={"DRAFTER_HOME": str(hostile_home)}, timeout=240)
@@ -134,3 +135,13 @@ def test_four_first_drafts_on_a_fresh_home_all_succeed(facts: Path, tmp_path: Pa
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [o[1][-1500:] for o in outs]
     for i in range(4):
         assert "下一步工作打算" in (tmp_path / f"d{i}.txt").read_text(encoding="utf-8")
+
+
+def test_review_writes_its_table_to_stdout_with_dash(limited, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    run = limited(["review", str(folder), "--no-kb", "-o", "-"], timeout=90)
+    assert run.returncode in (0, 1), run.output[-2000:]
+    assert run.stdout.startswith("PK")  # the .xlsx itself (decoded for the check), the summary on stderr
+    assert "共 1 份报告" in run.stderr

@@ -44,7 +44,13 @@ def _check_output(path: str) -> Path:
 
     if path != "-" and Path(path).suffix.lower() != ".xlsx":
         raise InputError(f"审核表应保存为 .xlsx 文件：{path}")
-    return check_output(path)  # a folder, a device, a missing folder … refused before any work
+    parent = Path(path).expanduser().parent
+    if path != "-" and not parent.exists():
+        try:  # the 审核表's folder is made, as it always was
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise InputError(f"无法创建文件夹 {parent}：{err.strerror or err}") from None
+    return check_output(path)  # a folder, a device … refused before any work
 
 
 def format_text(result: object) -> str:
@@ -101,11 +107,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)
+    to_stdout = out is not None and str(out) == "-"  # the table went to stdout: the summary goes to stderr
+    report_to = sys.stderr if to_stdout else sys.stdout
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), file=report_to)
     else:
-        print(format_text(result))
-        if out is not None:
+        print(format_text(result), file=report_to)
+        if out is not None and not to_stdout:
             print(f"审核表已保存：{out}")
     if not result.reports:
         print("错误 (error): 没有可以读取的报告 (no readable report)", file=sys.stderr)

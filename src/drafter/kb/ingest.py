@@ -339,7 +339,8 @@ def read_here(path: str | Path, *, max_bytes: int | None = None, name: str | Non
     if not text.strip():
         raise IngestError(name, "文件中没有文字内容，请检查是否保存了正文")
     if len(text) > MAX_FILE_CHARS:
-        raise IngestError(name, f"文件有 {len(text):,} 字，超过上限 {MAX_FILE_CHARS:,} 字，远超一份报告；请拆分后再处理")
+        raise IngestError(name, f"文件有 {len(text):,} 字，超过上限 {MAX_FILE_CHARS:,} 字，远超一份报告；请拆分后再处理"
+                                f" (too long: {len(text):,} characters, limit {MAX_FILE_CHARS:,})")
     return IngestedFile(path=path, text=text, encoding=encoding, notes=notes)
 
 

@@ -80,11 +80,13 @@ class _BodyCounter:
                 self.chars += len(elem.text)
             if self.nodes > self.max_nodes:
                 raise IngestError(
-                    self.name, f"文档正文的 XML 节点超过 {self.max_nodes:,} 个，远超一份报告（疑似恶意文件），已拒绝读取"
+                    self.name, f"文档正文的 XML 节点超过上限 {self.max_nodes:,} 个，远超一份报告（疑似恶意文件），已拒绝读取"
+                    f" (too many XML elements, limit {self.max_nodes:,})"
                 )
             if self.chars > self.max_chars:
                 raise IngestError(
-                    self.name, f"文档正文超过 {self.max_chars:,} 字，远超一份报告，已拒绝读取；请拆分后再处理"
+                    self.name, f"文档正文超过上限 {self.max_chars:,} 字，远超一份报告，已拒绝读取；请拆分后再处理"
+                    f" (document too long: over the limit of {self.max_chars:,} characters)"
                 )
             elem.clear(keep_tail=True)
             parent = elem.getparent()
