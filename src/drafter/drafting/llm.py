@@ -504,13 +504,20 @@ class OpenAIChatModel:
         }
         wait = max(0.1, min(self.timeout, deadline - time.monotonic()))
         headers = {"Authorization": f"Bearer {self._key.get_secret_value()}"}
-        try:
-            with self._client.stream("POST", self._url, json=body, headers=headers, timeout=httpx.Timeout(wait)) as resp:
-                if resp.status_code == 200:
-                    return
-                detail = _error_detail(resp, deadline)
-        except httpx.HTTPError:
-            return
+        detail = ""
+        for _ in range(2):  # the kept-alive connection of the cut stream may be reset: once more on a new one
+            try:
+                with self._client.stream(
+                    "POST", self._url, json=body, headers=headers, timeout=httpx.Timeout(wait)
+                ) as resp:
+                    if resp.status_code == 200:
+                        return
+                    detail = _error_detail(resp, deadline)
+                    break
+            except httpx.TransportError:
+                continue
+            except httpx.HTTPError:
+                return
         if _OVERFLOW_RE.search(detail):
             raise self._overflow(detail)
 
