@@ -344,7 +344,7 @@ class BasisMatcher:
             ("highlight", [h.text for h in facts.highlights]),
             ("problem", list(facts.problems)),
             ("plan", list(facts.plans)),
-            ("rectification", list(facts.rectification)),
+            ("rectification", facts.rectification_texts),
         )
         for kind, texts in groups:
             for i, t in enumerate(texts, start=1):
