@@ -111,15 +111,23 @@ class StatusRules:
         return worst, reasons
 
 
+#: The fields a reason may name: substituted by name, never formatted.
+REASON_FIELDS = frozenset({"value", "threshold", "partner", "passages", *METRICS})
+
+
 def _check_reason(reason: str, where: str) -> None:
-    """A reason is short text with at most ``{value}`` and ``{threshold}`` in it, as written."""
+    """A reason is short text whose only fields are ``{value}``, ``{threshold}``, ``{partner}``,
+    ``{passages}`` or a metric's name, as written (never a format spec)."""
     import re
 
     if len(reason) > 200:
         raise ConfigError(f"{where}：reason 过长（{len(reason)} 字，上限 200 字）")
     for field in re.findall(r"\{[^{}]*\}", reason):
-        if field not in ("{value}", "{threshold}"):
-            raise ConfigError(f"{where}：reason 中只能使用 {{value}} 和 {{threshold}}，不能用“{field[:40]}”")
+        if field[1:-1] not in REASON_FIELDS:
+            raise ConfigError(
+                f"{where}：reason 中只能使用 {{value}}、{{threshold}}、{{partner}}、{{passages}} 或指标名，"
+                f"不能用“{field[:40]}”"
+            )
     if any(ord(c) < 32 for c in reason):
         raise ConfigError(f"{where}：reason 中有控制字符")
 
