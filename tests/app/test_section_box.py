@@ -12,6 +12,8 @@ from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app  # type
 
 from drafter.settings import REPO_ROOT
 
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
 
 def _sibling(name: str):  # type: ignore[no-untyped-def]
     if name in sys.modules:
@@ -110,5 +112,23 @@ def test_every_section_box_shows_its_text_after_regenerating_one(app_home: Path,
             page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)
             after = repo().latest_draft(report.id)
             assert [s.text for s in after.sections[1:]] == [texts_by_sid[s.section_id] for s in after.sections[1:]]
+
+            # the writer empties a box and clicks out: the text comes back and 确认清空本节 is asked
+            last.fill("")
+            page.get_by_role("heading").first.click()
+            expect(page.get_by_text("本节正文被清空，未保存", exact=False)).to_be_visible(timeout=60_000)
+            confirm = page.get_by_role("button", name="确认清空本节")
+            expect(confirm).to_be_visible()
+            page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)
+            assert page.evaluate(_BOXES)[-1] == after.sections[-1].text
+            assert repo().latest_draft(report.id).sections[-1].version == after.sections[-1].version
+            for width in (1440, 1024, 390):
+                page.set_viewport_size({"width": width, "height": 1000})
+                confirm.scroll_into_view_if_needed()
+                page.wait_for_timeout(600)
+                box = confirm.bounding_box()
+                assert box is not None and box["x"] + box["width"] <= width, (width, box)
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"section-clear-ask-{width}.png"))
         finally:
             browser.close()
