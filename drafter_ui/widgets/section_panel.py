@@ -245,9 +245,9 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
         if sec.status != "ok":
             say("error", f"本节生成失败：{sec.error or '原因不明'}。请点击“重新生成本节”重试。")
         # the box is given its text as its value, never by writing the key beforehand: a key
-        # written in one run is pushed to the browser in that run only, and a box the browser
-        # draws afresh later (after a run cut short by 重新生成本节 or a newer click) would fall
-        # back to the widget's default, an empty string, which a click out of it then saved
+        # written in one run is pushed to the browser in that run only, and on every later run
+        # the box's own value was the default, an empty string, which is what the browser shows
+        # whenever it draws the box afresh without the value it kept (and _on_edit then saved)
         key = _edit_key(draft.id, sec)
         left, right = st.columns(2)
         with left:
