@@ -96,11 +96,43 @@ def findings_now(sec: SectionVersion, sheet: FactSheet | None) -> list[dict[str,
                             sheet.genre if sheet else "report")
 
 
+def _edit_key(draft_id: int, sec: SectionVersion) -> str:
+    """The widget key of a section's text box: per version, renewed when the box is given its text back."""
+    n = st.session_state.get("edit_nonce", {}).get(sec.section_id, 0)
+    return f"edit_{draft_id}_{sec.section_id}_{sec.version}" + (f"_{n}" if n else "")
+
+
 def _on_edit(ctx: Ctx, draft_id: int, sec: SectionVersion, key: str, sheet: FactSheet | None) -> None:
-    """Save an edit as a new version, at once (runs before the next script run)."""
-    text = st.session_state.get(key, "")
-    if text == sec.text:
+    """Save an edit as a new version, at once (runs before the next script run).
+
+    A box that comes back empty (or only blanks) over a section with text is never saved
+    silently: the box gets the saved text back and the writer is asked to confirm 清空本节.
+    """
+    text = st.session_state.get(key)
+    if text is None or text == sec.text:
         return
+    if not str(text).strip() and sec.text.strip():
+        nonces = st.session_state.setdefault("edit_nonce", {})
+        nonces[sec.section_id] = nonces.get(sec.section_id, 0) + 1  # a fresh box, drawn with the saved text
+        st.session_state.setdefault("edit_clear_ask", {})[sec.section_id] = sec.version
+        st.session_state.setdefault("panel_msgs", {})[sec.section_id] = (
+            "warning",
+            f"本节正文被清空，未保存，框内已恢复第{sec.version}版的内容。如确要清空本节，请点击下方“确认清空本节”。",
+        )
+        return
+    st.session_state.get("edit_clear_ask", {}).pop(sec.section_id, None)
+    _save_edit(ctx, draft_id, sec, str(text), sheet)
+
+
+def _on_clear(ctx: Ctx, draft_id: int, sec: SectionVersion, sheet: FactSheet | None) -> None:
+    """The writer confirmed: the section is saved empty (a new version; the old one stays in 历史版本)."""
+    st.session_state.get("edit_clear_ask", {}).pop(sec.section_id, None)
+    if not ctx.may_write:
+        return
+    _save_edit(ctx, draft_id, sec, "", sheet)
+
+
+def _save_edit(ctx: Ctx, draft_id: int, sec: SectionVersion, text: str, sheet: FactSheet | None) -> None:
     data = sec.to_section_dict()
     data.update(text=text, findings=section_findings(sec.heading, text, sheet, sheet.genre if sheet else "report"), status="ok", error=None,
                 instruction=None)
@@ -212,13 +244,20 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
             say(kind, msg)
         if sec.status != "ok":
             say("error", f"本节生成失败：{sec.error or '原因不明'}。请点击“重新生成本节”重试。")
-        key = f"edit_{draft.id}_{sid}_{sec.version}"
-        if key not in st.session_state:
-            st.session_state[key] = sec.text
+        # the box is given its text as its value, never by writing the key beforehand: a key
+        # written in one run is pushed to the browser in that run only, and on every later run
+        # the box's own value was the default, an empty string, which is what the browser shows
+        # whenever it draws the box afresh without the value it kept (and _on_edit then saved)
+        key = _edit_key(draft.id, sec)
         left, right = st.columns(2)
         with left:
+            if st.session_state.get("edit_clear_ask", {}).get(sid) == sec.version:
+                st.button("确认清空本节", key=f"clear_{draft.id}_{sid}_{sec.version}", disabled=not ctx.may_write,
+                          on_click=_on_clear, args=(ctx, draft.id, sec, sheet),
+                          help="把本节保存为空白的新版本；原文仍可在“历史版本”中恢复")
             st.text_area(
                 "正文（修改后点击框外即保存为新版本）",
+                value=sec.text,
                 key=key,
                 disabled=not ctx.may_write,  # a reviewer reads only
                 height=max(150, min(520, 26 * (len(sec.text) // 30 + sec.text.count("\n") + 2))),
@@ -303,8 +342,8 @@ def pull_in(ctx: Ctx, draft_id: int, sec: SectionVersion, key: str, sheet: FactS
     src = sources[index]
     passage = " ".join(str(src.get("text", "")).split())
     current = str(st.session_state.get(key, sec.text) or "")
-    st.session_state[key] = (current.rstrip("\n") + "\n" + passage) if current.strip() else passage
-    _on_edit(ctx, draft_id, sec, key, sheet)
+    # saved straight away as a new version (a new box); the old box's key is left alone
+    _save_edit(ctx, draft_id, sec, (current.rstrip("\n") + "\n" + passage) if current.strip() else passage, sheet)
     msgs = st.session_state.setdefault("panel_msgs", {})
     kind, saved = msgs.get(sec.section_id, ("success", ""))
     title = str(src.get("title") or src.get("source") or "")

@@ -151,11 +151,14 @@ ENGLISH = ("Add row", "Show/hide columns", "Download as CSV", "Search", "Fullscr
            "composer", "Running...")
 #: Records, on every change of the page, whether “还没有草稿” came back after the progress
 #: display appeared, or a section panel of a draft was on screen together with the progress.
+#: Only the drafting progress counts (the one in the job area): the knowledge-base banner has a
+#: progress bar of its own while the index loads, above a page that rightly says “还没有草稿”.
 FLICKER_PROBE = """
-window.__flicker = {progress: 0, back: 0, stale: 0};
+window.__flicker = {progress: 0, back: 0, stale: 0, banner: 0};
 new MutationObserver(() => {
   const f = window.__flicker;
-  const prog = document.querySelector('[data-testid="stProgress"]');
+  const prog = document.querySelector('.st-key-job_area [data-testid="stProgress"]');
+  if (!prog && document.querySelector('[data-testid="stProgress"]')) f.banner++;
   if (prog) f.progress++;
   if (f.progress && document.body.innerText.includes('还没有草稿')) f.back++;
   if (prog && document.querySelector('[class*="st-key-panel_"]')) f.stale++;
