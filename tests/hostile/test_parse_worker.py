@@ -18,6 +18,7 @@ import pytest
 from drafter.errors import IngestError
 from drafter.kb.ingest import read_text
 from drafter.kb.worker import shutdown_workers
+from drafter.text.limits import MAX_FILE_CHARS
 
 CASES = {
     "nested-forms.pdf": (bombs.pdf_nested_forms, "嵌套"),
@@ -25,7 +26,7 @@ CASES = {
     "million-glyphs.pdf": (bombs.pdf_many_glyphs, "字形"),
     "flate-1gb.pdf": (bombs.pdf_flate_bomb, "压缩炸弹"),
     "headers-190.docx": (bombs.docx_many_headers, "页眉"),
-    "body-190mb.docx": (bombs.docx_huge_body, "1,000,000 字"),
+    "body-190mb.docx": (bombs.docx_huge_body, f"{MAX_FILE_CHARS:,} 字"),
 }
 
 

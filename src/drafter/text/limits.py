@@ -15,7 +15,7 @@ draft                      figures in the fact sheet                   500
 all (files)                bytes per file (DRAFTER_MAX_UPLOAD_MB)      20 MB
 all (.docx)                parts / inflated bytes / ratio              2,000 / 200 MB / 200:1
 all (fact sheets)          YAML bytes / depth / aliases / digits       1 MB / 20 / 100 / 18
-all (files, any kind)      characters read from one file               1,000,000
+all (files, any kind)      characters read from one file               1,050,000
 all (.docx)                XML nodes in document.xml / other XML       2,000,000 / 20 MB
 all (.pdf)                 pages / glyphs / glyphs on a page / forms   2,000 / 400,000 / 50,000 / 5,000
 all (.pdf)                 bytes one stream inflates to                64 MB
@@ -53,8 +53,11 @@ MAX_COMPARE_CHARS = 1_000_000
 MAX_FIGURES = 500
 #: Bytes of one file when the caller names no other limit (DRAFTER_MAX_UPLOAD_MB's default).
 MAX_FILE_BYTES = 20 * 1024 * 1024
-#: Characters any reader takes out of one file (the largest command limit, compare's).
-MAX_FILE_CHARS = MAX_COMPARE_CHARS
+#: Characters any reader takes out of one file: a bound on parsing, set 5 % above the largest
+#: command limit (compare's) so a file just past a command's limit gets that command's own
+#: message (naming the command), and the line breaks the reader's normalisation adds never
+#: refuse a file that is exactly at a command's limit.
+MAX_FILE_CHARS = MAX_COMPARE_CHARS + MAX_COMPARE_CHARS // 20
 #: XML elements in a .docx's document.xml, counted while it is parsed.
 MAX_DOCX_NODES = 2_000_000
 #: Inflated bytes of a .docx's XML parts other than document.xml (headers, footers, styles…).

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .doctree import normalize_newlines
+from .frame import DATE_MISSING
 
 __all__ = ["Frame", "split_frame"]
 
@@ -86,7 +87,8 @@ def split_frame(text: str, *, title: str = "", signers: tuple[str, ...] = ()) ->
         if not last:
             lines.pop()
             continue
-        if _DATE_LINE.match(last) and not frame.date:
+        # a date, or the 〔待补：成文日期〕 marker a draft without one carries in its place
+        if (_DATE_LINE.match(last) or last == DATE_MISSING) and not frame.date:
             frame.date = lines.pop()
             frame.lines.append(frame.date)
             continue
