@@ -8,6 +8,7 @@ one new version per changed section, and check and basis flag the added sentence
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import shutil
@@ -169,6 +170,8 @@ def test_cli_draft_basis_readback_package_review(drafted, bundled_index, tmp_pat
     settings, _retriever = bundled_index
     monkeypatch.setenv("DRAFTER_HOME", str(settings.home))
     facts, _draft = drafted
+    # the sheet with its 成文日期: without one the draft carries 〔待补：成文日期〕 and export refuses it
+    facts = facts.model_copy(update={"date": datetime.date(2026, 1, 10)})
     sheet = tmp_path / "facts.yaml"
     sheet.write_text(facts.to_yaml(), encoding="utf-8")
     out, basis = tmp_path / "草稿.txt", tmp_path / "依据.json"
