@@ -640,16 +640,10 @@ def ensure_index(
     from .store import open_store
 
     embedding.configure(settings)
-    # a fresh home is opened under the lock too: chromadb creating its tables in four processes
-    # at once fails (“table collections already exists”), and a half-built index cannot be read
-    # (“Nothing found on disk”) — then the caller waits for the build like every other
-    fresh = not settings.chroma_url and not (settings.index_dir / "chroma.sqlite3").exists()
-    if not fresh:
-        try:
-            if index_complete(open_store(settings)):
-                return None
-        except Exception:  # noqa: BLE001 - a build in progress elsewhere: wait for it below
-            pass
+    # the index is opened only under the lock: chromadb creating its tables in four processes at
+    # once fails (“table collections already exists”), and a process that opens a half-built
+    # index keeps that view after the build (its segment reader: “Nothing found on disk” on every
+    # query) — so a caller first waits for a build in progress, then opens the finished index
     with build_lock(settings):
         store = open_store(settings)
         if index_complete(store):
