@@ -164,8 +164,10 @@ def _import_export(ctx: Ctx) -> None:
             disabled=state.read_only(),
         )
         if uploaded is not None and uploaded.file_id not in st.session_state.setdefault("imported", set()):
-            st.session_state["imported"].add(uploaded.file_id)
             _import_yaml(uploaded)
+            # noted only once the form, its boxes and its table are all replaced: a run stopped
+            # halfway (a tab clicked at once) imports again on the next run of this page
+            st.session_state["imported"] = st.session_state["imported"] | {uploaded.file_id}
         kind, text = st.session_state.pop("import_msg", (None, None))
         if kind:
             say(kind, text)  # names the uploaded file
@@ -267,8 +269,15 @@ def _figures_editor(f: dict[str, Any]) -> Any:
     return st.empty()
 
 
-def _compact_edit(i: int, key: str) -> None:
-    """A value typed in the compact editor goes into the form and the table (a fresh table key)."""
+def _compact_edit(i: int, key: str, generation: int | None = None) -> None:
+    """A value typed in the compact editor goes into the form and the table (a fresh table key).
+
+    ``generation`` is the form's when the box was drawn (:func:`state.form_generation`): a box
+    drawn before the form was replaced (an import) may still send its old value with the next
+    click; that value is stale and never overwrites the new figures.
+    """
+    if generation is not None and generation != state.form_generation():
+        return
     rows = [dict(r) for r in state.form().get("figures") or []]
     if i < len(rows):
         rows[i]["value"] = cell_value(str(st.session_state.get(key) or "").strip() or None)
@@ -286,7 +295,8 @@ def _compact_figures(f: dict[str, Any]) -> None:
             if st.session_state.get(key) != want:  # the form's value (the table may have changed it)
                 st.session_state[key] = want
             st.text_input(f"{row.get('label') or f'第{i + 1}行'}（{row.get('unit') or '人'}）", key=key,
-                          placeholder="（未填写）", on_change=_compact_edit, args=(i, key), disabled=state.read_only())
+                          placeholder="（未填写）", on_change=_compact_edit,
+                          args=(i, key, state.form_generation()), disabled=state.read_only())
         st.caption("添加、删除数据行请在较宽的屏幕上操作。")
 
 
