@@ -183,7 +183,9 @@ def _import_export(ctx: Ctx) -> None:
         st.download_button("导出数据表（YAML）", data=data.encode("utf-8"), file_name=name, mime="application/x-yaml")
 
 
-def _on_level_change() -> None:
+def _on_level_change(generation: int | None = None) -> None:
+    if generation is not None and generation != state.form_generation():
+        return  # a box drawn for the form an import replaced: its old choice is stale
     f = state.form()
     level = st.session_state.get("f_level") or ""
     f["level"] = level
@@ -290,7 +292,8 @@ def _compact_figures(f: dict[str, Any]) -> None:
         for i, row in enumerate(f.get("figures") or []):
             # one key per row for good: a fresh key would draw a new box and drop the focus of a
             # writer tabbing on to the next row while this run goes on (the next value typed into nothing)
-            key = f"figc_{i}"
+            # the form's generation in the key: a box drawn for a replaced form (an import) is another widget
+            key = f"figc_{state.form_generation()}_{i}"
             want = _cell_text(row.get("value"))
             if st.session_state.get(key) != want:  # the form's value (the table may have changed it)
                 st.session_state[key] = want
@@ -531,6 +534,7 @@ def _unit_type_field(f: dict[str, Any]) -> None:
         key="f_unit_type",
         format_func=lambda x: types[x].name if x else f"自动判断（{types[guess.unit_type].name}）",
         on_change=_on_level_change,
+        args=(state.form_generation(),),
         disabled=state.read_only(),
         help="决定报告的自称、会议名称、依据的规定、预填的数据行和做法清单",
     )
@@ -569,6 +573,7 @@ def _level_field(f: dict[str, Any]) -> None:
         key="f_level",
         format_func=lambda x: x or "（不填）",
         on_change=_on_level_change,
+        args=(state.form_generation(),),
         accept_new_options=True,
         disabled=state.read_only(),
         help="可选多个层级的组合，也可直接输入；决定表格中预填的常用数据行",
