@@ -35,6 +35,7 @@ __all__ = [
     "bump",
     "figures_key",
     "form",
+    "form_generation",
     "init",
     "new_form",
     "open_report",
@@ -187,7 +188,13 @@ def form_widgets_dropped() -> bool:
     return st.session_state.get("page_drawn") != "facts"
 
 
+def form_generation() -> int:
+    """How many times the whole form was replaced (import, new report, report opened)."""
+    return int(st.session_state.get("form_gen", 0))
+
+
 def _push_widgets(f: dict[str, Any]) -> None:
+    bump("form_gen")  # first: boxes drawn for the form being replaced change nothing from here on
     push_text_widgets(f)
     reset_figures(list(f.get("figures") or []))
 

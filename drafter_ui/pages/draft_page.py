@@ -17,7 +17,7 @@ import streamlit as st
 from drafter.drafting.outline import Outline
 from drafter.drafting.types import Draft, SectionDraft
 from drafter.errors import DrafterError
-from drafter.facts.sheet import FactSheet
+from drafter.facts.sheet import FactSheet, parse_facts
 from drafter.storage import SectionVersion, StoredDraft
 from drafter.text.outline_text import from_chinese, outline_gaps, part_names, to_chinese
 
@@ -28,7 +28,7 @@ from ..staleness import apply_updates, figure_updates, new_mismatches
 from ..state import Ctx, bump
 from ..widgets import section_panel
 from ..widgets.highlight import md_escape
-from .facts_page import current_check
+from .facts_page import current_check, save_form
 
 __all__ = ["render"]
 
@@ -124,7 +124,35 @@ def _stage(bar: Any, n: int, fraction: float) -> None:
     bar.progress(fraction, text=f"第{n}步（共{len(_STAGES)}步）：{_STAGES[n - 1]}……")
 
 
+def saved_sheet(ctx: Ctx) -> tuple[FactSheet, int] | None:
+    """The sheet the writer sees, saved first: (the saved sheet, its revision); None if it cannot be.
+
+    A draft is written from this saved revision, never from a copy of the form that a run
+    interrupted halfway (an import, a tab clicked at once) may have left behind; the
+    revision is recorded with the draft (its outline's ``facts_revision``).
+    """
+    check = current_check()
+    if check.sheet is None or ctx.report_id is None:
+        return None
+    save_form(ctx, check)  # nothing to do when the form is as saved
+    stored = ctx.repo.latest_facts(ctx.report_id)
+    if stored is None or not stored.valid or not stored.yaml:
+        return None
+    try:
+        sheet = parse_facts(stored.yaml)
+    except DrafterError:
+        return None
+    if sheet.to_yaml() != check.sheet.to_yaml():  # the save was refused or lost: draft nothing stale
+        return None
+    return sheet, stored.revision
+
+
 def _generate(ctx: Ctx, sheet: FactSheet, keep: dict[str, SectionVersion] | None = None) -> None:
+    saved = saved_sheet(ctx)
+    if saved is None:
+        st.session_state["draft_msg"] = ("error", "数据表未能保存，未起草：请回到“数据填报”页确认数据表已保存后再生成全文。")
+        return
+    sheet, revision = saved
     st.markdown("**正在生成全文**" + (f"（保留修改过的{len(keep)}节）" if keep else ""))
     bar = st.progress(0.0)
     _stage(bar, 1, 0.0)
@@ -138,8 +166,9 @@ def _generate(ctx: Ctx, sheet: FactSheet, keep: dict[str, SectionVersion] | None
     order = [sec.id for sec in outline.sections]
     headings = {sec.id: sec.title for sec in outline.sections}
     keep = {sid: v for sid, v in (keep or {}).items() if sid in order}
+    record = {**outline.to_dict(), "facts_revision": revision}  # which saved sheet this draft used
     draft_id = ctx.repo.start_draft(
-        ctx.report_id, outline.title, outline=outline.to_dict(), order=order, backend=s.backend, author=ctx.author
+        ctx.report_id, outline.title, outline=record, order=order, backend=s.backend, author=ctx.author
     )
     cb = QueueCallbacks(_saver(ctx, draft_id, order, keep), headings)
     try:
@@ -282,8 +311,6 @@ def _confirm(slot: Any, draft: StoredDraft) -> None:
 
 def _update_sentences(ctx: Ctx, draft_id: int, sids: list[str], facts_yaml: str) -> None:
     """Rewrite the numbers that contradict the sheet with the sheet's values, as new (edited) versions."""
-    from drafter.facts.sheet import parse_facts
-
     sheet = parse_facts(facts_yaml)
     stored = ctx.repo.get_draft(draft_id)
     if stored is None:

@@ -164,8 +164,10 @@ def _import_export(ctx: Ctx) -> None:
             disabled=state.read_only(),
         )
         if uploaded is not None and uploaded.file_id not in st.session_state.setdefault("imported", set()):
-            st.session_state["imported"].add(uploaded.file_id)
             _import_yaml(uploaded)
+            # noted only once the form, its boxes and its table are all replaced: a run stopped
+            # halfway (a tab clicked at once) imports again on the next run of this page
+            st.session_state["imported"] = st.session_state["imported"] | {uploaded.file_id}
         kind, text = st.session_state.pop("import_msg", (None, None))
         if kind:
             say(kind, text)  # names the uploaded file
@@ -181,7 +183,9 @@ def _import_export(ctx: Ctx) -> None:
         st.download_button("导出数据表（YAML）", data=data.encode("utf-8"), file_name=name, mime="application/x-yaml")
 
 
-def _on_level_change() -> None:
+def _on_level_change(generation: int | None = None) -> None:
+    if generation is not None and generation != state.form_generation():
+        return  # a box drawn for the form an import replaced: its old choice is stale
     f = state.form()
     level = st.session_state.get("f_level") or ""
     f["level"] = level
@@ -267,8 +271,15 @@ def _figures_editor(f: dict[str, Any]) -> Any:
     return st.empty()
 
 
-def _compact_edit(i: int, key: str) -> None:
-    """A value typed in the compact editor goes into the form and the table (a fresh table key)."""
+def _compact_edit(i: int, key: str, generation: int | None = None) -> None:
+    """A value typed in the compact editor goes into the form and the table (a fresh table key).
+
+    ``generation`` is the form's when the box was drawn (:func:`state.form_generation`): a box
+    drawn before the form was replaced (an import) may still send its old value with the next
+    click; that value is stale and never overwrites the new figures.
+    """
+    if generation is not None and generation != state.form_generation():
+        return
     rows = [dict(r) for r in state.form().get("figures") or []]
     if i < len(rows):
         rows[i]["value"] = cell_value(str(st.session_state.get(key) or "").strip() or None)
@@ -281,12 +292,14 @@ def _compact_figures(f: dict[str, Any]) -> None:
         for i, row in enumerate(f.get("figures") or []):
             # one key per row for good: a fresh key would draw a new box and drop the focus of a
             # writer tabbing on to the next row while this run goes on (the next value typed into nothing)
-            key = f"figc_{i}"
+            # the form's generation in the key: a box drawn for a replaced form (an import) is another widget
+            key = f"figc_{state.form_generation()}_{i}"
             want = _cell_text(row.get("value"))
             if st.session_state.get(key) != want:  # the form's value (the table may have changed it)
                 st.session_state[key] = want
             st.text_input(f"{row.get('label') or f'第{i + 1}行'}（{row.get('unit') or '人'}）", key=key,
-                          placeholder="（未填写）", on_change=_compact_edit, args=(i, key), disabled=state.read_only())
+                          placeholder="（未填写）", on_change=_compact_edit,
+                          args=(i, key, state.form_generation()), disabled=state.read_only())
         st.caption("添加、删除数据行请在较宽的屏幕上操作。")
 
 
@@ -521,6 +534,7 @@ def _unit_type_field(f: dict[str, Any]) -> None:
         key="f_unit_type",
         format_func=lambda x: types[x].name if x else f"自动判断（{types[guess.unit_type].name}）",
         on_change=_on_level_change,
+        args=(state.form_generation(),),
         disabled=state.read_only(),
         help="决定报告的自称、会议名称、依据的规定、预填的数据行和做法清单",
     )
@@ -559,6 +573,7 @@ def _level_field(f: dict[str, Any]) -> None:
         key="f_level",
         format_func=lambda x: x or "（不填）",
         on_change=_on_level_change,
+        args=(state.form_generation(),),
         accept_new_options=True,
         disabled=state.read_only(),
         help="可选多个层级的组合，也可直接输入；决定表格中预填的常用数据行",

@@ -430,8 +430,12 @@ class OpenAIChatModel:
 
         ``max_tokens`` (the section's length budget in tokens) is sent to the server.
         """
+        shared = _DRAFT_DEADLINE.get()
+        if shared is not None:  # waiting for a turn counts against the draft, not the section
+            self._take_slot(shared, "全稿时限（DRAFTER_DRAFT_DEADLINE）")
+        else:
+            self._take_slot(*self._deadline())
         deadline, limit = self._deadline()
-        self._take_slot(deadline, limit)
         try:
             return self._stream_attempts(messages, callbacks, max_tokens, deadline, limit)
         finally:
