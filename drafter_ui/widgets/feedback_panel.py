@@ -20,7 +20,7 @@ from drafter.errors import DrafterError
 from drafter.facts.feedback import APPRAISAL_GRADES, APPRAISAL_PARTS, FeedbackItem, merge_feedback
 
 from ..safe_text import say
-from ..state import bump
+from ..state import bump, read_only
 
 __all__ = ["feedback_panel"]
 
@@ -73,7 +73,7 @@ def _appraisal(f: dict[str, Any]) -> None:
             key = f"ap_{nonce}_{part}_{grade}"
             if key not in ss:
                 ss[key] = str((cells.get(part) or {}).get(grade) or "")
-            col.text_input(f"{label}·{grade}（%）", key=key, placeholder="%")
+            col.text_input(f"{label}·{grade}（%）", key=key, placeholder="%", disabled=read_only())
             got[grade] = str(ss.get(key) or "").strip()
         cells[part] = got
     f["appraisal"] = cells
@@ -88,9 +88,10 @@ def feedback_panel(f: dict[str, Any], problems: list[str]) -> None:
             say(kind, msg)
         st.caption("上年度“一报告两评议”和专项检查反馈的问题逐条列出；“本年度整改情况”写这一条的整改措施和成效，"
                    "草稿的整改部分逐条回应，未填写的留待补标记，检查时列为问题。")
+        ro = read_only()
         uploaded = st.file_uploader("从上年度审核表导入（审核页导出的 .xlsx，复核意见作为反馈）", type=["xlsx"],
-                                    key=f"fb_xlsx_{ss.get('fb_nonce', 0)}")
-        if uploaded is not None and st.button("导入复核意见", key="fb_import"):
+                                    key=f"fb_xlsx_{ss.get('fb_nonce', 0)}", disabled=ro)
+        if uploaded is not None and st.button("导入复核意见", key="fb_import", disabled=ro):
             _import(f, uploaded)
             st.rerun()
         key = _editor_key()
@@ -99,7 +100,7 @@ def feedback_panel(f: dict[str, Any], problems: list[str]) -> None:
         base = pd.DataFrame([{c: _cell(r.get(c)) for c in _COLUMNS} for r in ss.get("fb_base", [])],
                             columns=list(_COLUMNS)).astype("string")
         edited = st.data_editor(
-            base, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+            base, key=key, num_rows="fixed" if ro else "dynamic", hide_index=True, width="stretch", disabled=ro,
             column_config={
                 "text": st.column_config.TextColumn("反馈问题", default=""),
                 "source": st.column_config.TextColumn("来源", default="", help="如 2024年度“一报告两评议”反馈"),
