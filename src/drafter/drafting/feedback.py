@@ -30,7 +30,7 @@ def rectification_items(facts: FactSheet, clause: Callable[[str], str] = str) ->
         body = "，".join(a for a in answers if a) if answers else feedback_marker(item.text)
         out.append(f"针对上年度反馈的“{item.text}”问题，{body}")
     linked = set((facts.rectification_answers or {}).keys())
-    out += [clause(getattr(t, "text", t)) for n, t in enumerate(facts.rectification, start=1) if n not in linked]
+    out += [clause(t.text) for n, t in enumerate(facts.rectification, start=1) if n not in linked]
     return [x for x in out if x]
 
 
