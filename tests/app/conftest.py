@@ -127,3 +127,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'drafter.db'}"
     return request.getfixturevalue("fresh_postgres_url")
+
+
+@pytest.fixture
+def server(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The app served on loopback by ``streamlit run`` on a copy of the bundled index (browser tests)."""
+    from streamlit_server import require_chromium, serve_app  # type: ignore[import-not-found]
+
+    require_chromium()
+    indexed, _ = bundled_index
+    home = tmp_path / "home"
+    shutil.copytree(indexed.index_dir, home / "index")
+    with serve_app(REPO_ROOT, home, tmp_path / "streamlit.log") as url:
+        yield url

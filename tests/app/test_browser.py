@@ -8,29 +8,18 @@ its findings. Never downloads a browser: it drives /usr/bin/chromium. Under CI
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app  # type: ignore[import-not-found]
+from streamlit_server import ARGS, CHROMIUM  # type: ignore[import-not-found]
 
 from drafter.settings import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
-
-
-@pytest.fixture
-def server(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
-    require_chromium()
-    indexed, _ = bundled_index
-    home = tmp_path / "home"
-    shutil.copytree(indexed.index_dir, home / "index")
-    with serve_app(REPO_ROOT, home, tmp_path / "streamlit.log") as url:
-        yield url
 
 
 def _idle(page) -> None:  # type: ignore[no-untyped-def]

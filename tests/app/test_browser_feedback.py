@@ -6,12 +6,11 @@ list uploaded in 知识库; screenshots at 1440, 1024 and 390 px.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app  # type: ignore[import-not-found]
+from streamlit_server import ARGS, CHROMIUM  # type: ignore[import-not-found]
 
 from drafter.review.batch import review_batch
 from drafter.review.xlsx import xlsx_bytes
@@ -20,16 +19,6 @@ from drafter.settings import REPO_ROOT
 pytestmark = pytest.mark.browser
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 UNIT = "江城市交通运输局"
-
-
-@pytest.fixture
-def server(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
-    require_chromium()
-    indexed, _ = bundled_index
-    home = tmp_path / "home"
-    shutil.copytree(indexed.index_dir, home / "index")
-    with serve_app(REPO_ROOT, home, tmp_path / "streamlit.log") as url:
-        yield url
 
 
 def _table(tmp_path: Path) -> Path:

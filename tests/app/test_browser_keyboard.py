@@ -45,16 +45,6 @@ LISTS = {  # the four boxes in Tab order: reading order, two to a row
 SIGNATURE = {"落款": "中共清河县教育局党组", "成文日期": "2026-01-12"}
 
 
-@pytest.fixture
-def server(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
-    require_chromium()
-    indexed, _ = bundled_index
-    home = tmp_path / "home"
-    shutil.copytree(indexed.index_dir, home / "index")
-    with serve_app(REPO_ROOT, home, tmp_path / "streamlit.log") as url:
-        yield url
-
-
 def _idle(page) -> None:  # type: ignore[no-untyped-def]
     """Until no run has been going for 1.5 s: no status, no element left stale by a run (the status
     appears only a moment after a run starts; on a busy machine the runs each blur asked for queue up)."""
