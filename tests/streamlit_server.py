@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["ARGS", "CHROMIUM", "AppAddress", "require_chromium", "serve_app"]
+__all__ = ["ARGS", "CHROMIUM", "AppAddress", "require_chromium", "serve_app", "wait_idle"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -86,3 +86,9 @@ def serve_app(repo_root: Path, home: Path, log: Path, script: str = "app.py", **
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Until the app is not running a script (a click during a run may be lost)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app  # type: ignore[import-not-found]
+from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app, wait_idle  # type: ignore[import-not-found]
 
 from drafter.checks import check_text
 from drafter.checks.section import check_section
@@ -34,11 +34,6 @@ from drafting_factsheets import FULL  # noqa: E402
 from test_basis_roundtrip import ADDED, _edit  # noqa: E402
 
 pytestmark = pytest.mark.browser
-
-
-def _idle(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)
 
 
 def test_import_edited_word_file_and_see_the_basis(bundled_index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -69,10 +64,10 @@ def test_import_edited_word_file_and_see_the_basis(bundled_index, tmp_path: Path
             page.goto(f"{url}?report={report.id}&by=李四")
             page.get_by_role("tab", name="起草").click(timeout=60_000)
             expect(page.get_by_text("导入修改稿（在 Word / WPS 中改过的文稿）")).to_be_visible(timeout=60_000)
-            _idle(page)
+            wait_idle(page)
             page.get_by_text("导入修改稿（在 Word / WPS 中改过的文稿）").click(timeout=60_000)
             page.locator("input[type=file]").first.set_input_files(str(edited))
-            _idle(page)
+            wait_idle(page)
             page.get_by_role("button", name="读回修改稿").click()
             expect(page.get_by_text("已读回", exact=False)).to_be_visible(timeout=120_000)
             expect(page.get_by_text("2节已存为「Word修改稿」新版本", exact=False)).to_be_visible()
@@ -107,11 +102,11 @@ def test_import_edited_word_file_and_see_the_basis(bundled_index, tmp_path: Path
             page.get_by_role("tab", name="审核").click(timeout=60_000)
             page.get_by_role("textbox", name="批次名称").fill("2025年度各单位报告", timeout=60_000)
             page.get_by_role("textbox", name="批次名称").press("Tab")
-            _idle(page)
+            wait_idle(page)
             page.get_by_role("button", name="新建", exact=True).click()
-            _idle(page)
+            wait_idle(page)
             page.locator("input[type=file]").first.set_input_files(str(package))
-            _idle(page)
+            wait_idle(page)
             page.get_by_role("button", name="开始审核").click()
             expect(page.get_by_text("事实依据表（送审包", exact=False)).to_be_visible(timeout=180_000)
             page.screenshot(path=str(tmp_path / "review-1440.png"), full_page=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from streamlit_server import ARGS, CHROMIUM  # type: ignore[import-not-found]
+from streamlit_server import ARGS, CHROMIUM, wait_idle  # type: ignore[import-not-found]
 
 from drafter.review.batch import review_batch
 from drafter.review.xlsx import xlsx_bytes
@@ -29,11 +29,6 @@ def _table(tmp_path: Path) -> Path:
     path = tmp_path / "2024审核表.xlsx"
     path.write_bytes(xlsx_bytes(result, {report.name: (True, "一是干部交流力度不够；二是年轻干部储备不足")}))
     return path
-
-
-def _idle(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)
 
 
 def _shoot(page, name: str, at=None) -> Path:  # type: ignore[no-untyped-def]
@@ -64,26 +59,26 @@ def test_feedback_and_unit_list_in_a_real_browser(server: str, tmp_path: Path) -
             expect(unit).to_be_visible(timeout=60_000)
             unit.fill(UNIT)
             unit.press("Tab")
-            _idle(page)
+            wait_idle(page)
             org = page.get_by_role("textbox", name="报告主体 *")
             org.fill("局党组")
             org.press("Tab")
-            _idle(page)
+            wait_idle(page)
             page.get_by_text(re.compile(r"上年度反馈与民主评议（0条反馈）")).click()
             page.locator("[class*='st-key-exp_feedback'] input[type=file]").set_input_files(str(table))
-            _idle(page)
+            wait_idle(page)
             page.get_by_role("button", name="导入复核意见").click()
-            _idle(page)
+            wait_idle(page)
             expect(page.get_by_text("已从2024审核表.xlsx导入2条上年度反馈")).to_be_visible(timeout=30_000)
             expect(page.get_by_text(re.compile(r"上年度反馈与民主评议（2条反馈）"))).to_be_visible()
             good = page.get_by_role("textbox", name="年度干部选拔任用工作·好（%）")
             good.fill("90")
             good.press("Tab")
-            _idle(page)
+            wait_idle(page)
             panel = page.locator("[class*='st-key-exp_feedback']")
             for width in (1440, 1024, 390):
                 page.set_viewport_size({"width": width, "height": 1600})
-                _idle(page)
+                wait_idle(page)
                 _shoot(page, f"issue24-feedback-{width}", panel)
 
             # the draft answers each item: both unanswered, so both are markers; 检查 names them
@@ -91,10 +86,10 @@ def test_feedback_and_unit_list_in_a_real_browser(server: str, tmp_path: Path) -
             page.get_by_role("tab", name="起草").click()
             page.get_by_role("button", name="生成全文").click()
             expect(page.get_by_role("heading", name=re.compile("反馈问题整改情况")).first).to_be_visible(timeout=180_000)
-            _idle(page)
+            wait_idle(page)
             assert "〔待补：对上年度反馈“干部交流力度不够”的整改情况〕" in page.locator("body").inner_text()
             page.get_by_role("tab", name="检查").click()
-            _idle(page)
+            wait_idle(page)
             expect(page.get_by_text(re.compile("上年度反馈的“干部交流力度不够”问题未见整改情况.*同类问题共2处")).first).to_be_visible(
                 timeout=60_000)
             expect(page.get_by_text(re.compile("民主评议：好、较好、一般、差合计90%")).first).to_be_visible()
@@ -104,14 +99,14 @@ def test_feedback_and_unit_list_in_a_real_browser(server: str, tmp_path: Path) -
             page.get_by_role("tab", name="知识库").click()
             page.get_by_text(re.compile(r"本单位规范提法 / 敏感表述清单（0份）")).click()
             page.locator("[class*='st-key-exp_unit_lists'] input[type=file]").set_input_files(str(unit_list))
-            _idle(page)
+            wait_idle(page)
             page.get_by_role("button", name="保存清单").click()
-            _idle(page)
+            wait_idle(page)
             expect(page.get_by_text(re.compile("已保存提法清单“交通局规范提法清单”"))).to_be_visible(timeout=30_000)
             lists_panel = page.locator("[class*='st-key-exp_unit_lists']")
             for width in (1440, 1024, 390):
                 page.set_viewport_size({"width": width, "height": 1600})
-                _idle(page)
+                wait_idle(page)
                 _shoot(page, f"issue24-unit-list-{width}", lists_panel)
         finally:
             browser.close()
@@ -139,14 +134,14 @@ def test_review_desk_with_last_years_table_in_a_real_browser(server: str, tmp_pa
             name = page.get_by_role("textbox", name="批次名称")
             name.fill("2025年度各单位报告")
             page.get_by_role("button", name="新建", exact=True).click()
-            _idle(page)
+            wait_idle(page)
             inputs = page.locator("[data-testid=stFileUploaderDropzoneInput]")
             inputs.nth(0).set_input_files(str(report))
             inputs.nth(2).set_input_files(str(table))
-            _idle(page)
+            wait_idle(page)
             page.get_by_role("button", name="开始审核").click()
             expect(page.get_by_text(re.compile("第1次审核已保存"))).to_be_visible(timeout=120_000)
-            _idle(page)
+            wait_idle(page)
             with page.expect_download() as got:
                 page.get_by_role("button", name=re.compile("下载审核表")).click()
             saved = tmp_path / "审核表.xlsx"
@@ -160,7 +155,7 @@ def test_review_desk_with_last_years_table_in_a_real_browser(server: str, tmp_pa
             assert "《推进领导干部能上能下规定》" in cell
             for width in (1440, 1024, 390):
                 page.set_viewport_size({"width": width, "height": 1600})
-                _idle(page)
+                wait_idle(page)
                 _shoot(page, f"issue24-review-{width}")
         finally:
             browser.close()

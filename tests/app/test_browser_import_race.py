@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app  # type: ignore[import-not-found]
+from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app, wait_idle  # type: ignore[import-not-found]
 
 from drafter.settings import REPO_ROOT, Settings
 from drafter.storage import Repository, get_engine
@@ -33,11 +33,6 @@ def served(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
     shutil.copytree(indexed.index_dir, home / "index")
     with serve_app(REPO_ROOT, home, tmp_path / "streamlit.log") as url:
         yield url, home
-
-
-def _idle(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)
 
 
 def _count(text: str, pattern: str) -> int:
@@ -59,7 +54,7 @@ def test_draft_right_after_import_uses_every_imported_figure(served, width: int)
             main = page.get_by_test_id("stMain")
             main.get_by_role("button", name="新建报告").click(timeout=120_000)
             expect(page.get_by_role("textbox", name="单位名称 *")).to_be_visible(timeout=60_000)
-            _idle(page)  # the form is drawn (a click during 新建报告's run may be lost)
+            wait_idle(page)  # the form is drawn (a click during 新建报告's run may be lost)
             page.get_by_text("导入 / 导出数据表", exact=False).click()
             expect(page.locator("[data-testid=stFileUploaderDropzoneInput]").first).to_be_attached(timeout=30_000)
             page.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(str(SHEET))
@@ -71,7 +66,7 @@ def test_draft_right_after_import_uses_every_imported_figure(served, width: int)
             expect(button).to_be_enabled(timeout=120_000)
             button.click()
             expect(page.get_by_text("全文已生成", exact=False)).to_be_visible(timeout=300_000)
-            _idle(page)
+            wait_idle(page)
             caption = main.get_by_text(re.compile(r"各节发现问题\d+处"))
             expect(caption).to_be_visible(timeout=120_000)
             body = main.inner_text()
