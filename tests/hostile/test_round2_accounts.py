@@ -106,11 +106,14 @@ def test_user_add_on_the_cli_refuses_a_too_long_password(limited, tmp_path: Path
     assert run.returncode == 2 and "1000" in run.stderr and "Traceback" not in run.output, run.output
 
 
-def test_a_sign_in_form_cannot_be_replayed_for_a_second_session(team) -> None:  # type: ignore[no-untyped-def]
+def test_a_sign_in_form_cannot_be_replayed_for_a_second_session(team, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
     from drafter_ui import web_auth
+
+    # routes() marks the process as serving the sign-in page; undo that for the tests after this one
+    monkeypatch.setattr(web_auth, "_active", web_auth._active)
 
     open_accounts(team).add_user("carol", "correct-horse-battery")
     client = TestClient(Starlette(routes=web_auth.routes()), base_url="http://127.0.0.1")

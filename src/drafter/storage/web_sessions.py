@@ -57,7 +57,7 @@ class WebSessions:
 
     def who(self, token: str | None, *, now: datetime | None = None) -> tuple[Principal | None, str]:
         """The signed-in person of *token* and, when there is none, why (Chinese; '' for no token)."""
-        if not token:
+        if not token or not isinstance(token, str):
             return None, ""
         now = now or utcnow()
         with self._session.begin() as s:
