@@ -75,7 +75,9 @@ def render_dup(ctx: Any, text: str, unit: str | None = None, year: int | None = 
     """The 查重 expander: rates, per-section table and the copied passages beside their sources."""
     data = dup_result(ctx.settings, text, unit, year, getattr(ctx, "who", None))
     spans = data["spans"]
-    with st.expander(f"查重：重复率 {data['rate']:.1%}（{len(spans)} 处）", expanded=bool(spans)):
+    stats = data.get("stats") or []
+    extra = f"，格式相同的统计句 {len(stats)} 处" if stats else ""
+    with st.expander(f"查重：重复率 {data['rate']:.1%}（{len(spans)} 处{extra}）", expanded=bool(spans or stats)):
         c1, c2, c3 = st.columns(3)
         c1.metric("重复率", f"{data['rate']:.1%}")
         c2.metric("照搬本单位往年报告", f"{data['own_rate']:.1%}")
@@ -89,7 +91,6 @@ def render_dup(ctx: Any, text: str, unit: str | None = None, year: int | None = 
             st.table(rows)
         if not spans:
             st.success("未发现与知识库中报告重复的内容。")
-            return
         for label, own in (("照搬本单位往年报告", True), ("与其他单位报告重复", False)):
             group = [sp for sp in spans if sp["own"] is own]
             if not group:
@@ -101,3 +102,24 @@ def render_dup(ctx: Any, text: str, unit: str | None = None, year: int | None = 
                 left.markdown(_box(sp["text"], "#d4a72c"), unsafe_allow_html=True)
                 right.markdown(f"来源 · {md_escape(sp['source'])}（相似度 {sp['score']:.0%}）")
                 right.markdown(_box(sp["source_text"], "#8c959f"), unsafe_allow_html=True)
+        _render_stats(data.get("stats") or [])
+
+
+def _describe(changes: list[Any]) -> str:
+    """“提拔正科级 3→5；职级晋升 12→15” (as :meth:`StatSentence.describe`)."""
+    return "；".join(f"{lab} {old}→{new}" if lab else f"{old}→{new}" for lab, old, new in changes)
+
+
+def _render_stats(stats: list[dict[str, Any]]) -> None:
+    """Clauses worded like a source's but with this year's figures: facts, not copied text."""
+    if not stats:
+        return
+    st.markdown(f"**格式相同的统计句（{len(stats)} 处）**")
+    st.caption("句式与往年或其他单位报告相同、只有数字不同：数字已更新，不计为重复。")
+    for sp in stats[:40]:
+        whose = "本单位往年报告" if sp.get("own") else "其他单位报告"
+        st.markdown(f"本稿 · {md_escape(sp['section'])}：与{whose}《{md_escape(sp['source'])}》相比 "
+                    f"**{md_escape(_describe(sp['changes']))}**")
+        left, right = st.columns(2)
+        left.markdown(_box(sp["text"], "#4c8bf5"), unsafe_allow_html=True)
+        right.markdown(_box(sp["source_text"], "#8c959f"), unsafe_allow_html=True)

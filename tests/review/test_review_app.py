@@ -222,3 +222,23 @@ def test_team_server_reviewers_only_and_audited(home, batch, monkeypatch):
     assert any("第1次审核已保存：3份报告" in t for t in _texts(at)), _texts(at)
     log = accounts.read_audit()
     assert any(e.action == "review_run" and e.username == "zhao" and "3份" in e.detail for e in log)
+
+
+def test_dup_section_shows_statistics_sentences_as_figure_changes(home):
+    """A clause that differs from last year's only in its numbers is 「格式相同的统计句」
+    with its figure changes, not copied text (as the CLI and the findings say)."""
+    prev = ("江源市水务局党组2024年度干部选拔任用工作报告\n一、总体情况\n"
+            "全年提拔正科级领导干部3人，进一步使用干部2人，职级晋升干部12人，交流轮岗干部6人。\n")
+    uploads = get_settings().uploads_dir
+    uploads.mkdir(parents=True, exist_ok=True)
+    (uploads / "江源市水务局党组2024年度干部选拔任用工作报告.txt").write_text(prev, encoding="utf-8")
+    at = AppTest.from_string(DUP_SCRIPT, default_timeout=120)
+    at.session_state["text"] = prev.replace("2024", "2025").replace("干部3人", "干部5人")
+    at.run()
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["重复率"] == "0.0%"
+    page = "\n".join(m.value for m in at.markdown)
+    assert "格式相同的统计句" in page and "提拔正科级 3→5" in page
+    assert "照搬本单位往年报告（" not in page  # not listed as copied text
+    assert "格式相同的统计句 1 处" in at.expander[0].label
