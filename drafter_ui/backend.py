@@ -126,6 +126,6 @@ def render(ctx: Ctx) -> None:
             st.button("测试连接", key="test_conn", on_click=_test, args=(s,))
             kind, msg = ss.pop("conn_msg", (None, None))
             if kind:
-                say(kind, msg)  # the server's words: escaped, secrets masked
+                say(kind, msg, code=True)  # the server's words escaped, secrets masked; the address as code
         else:
             st.caption("离线组合：根据数据表和知识库中的往年报告逐节组织文字，不调用任何模型，缺少的事实以“〔待补：…〕”标出。")

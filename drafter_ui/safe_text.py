@@ -26,7 +26,7 @@ from typing import Any
 from drafter.text.redact import redact
 from drafter.text.textsafe import clean_control
 
-__all__ = ["CSP", "csp_for", "install_csp", "md", "say"]
+__all__ = ["CSP", "csp_for", "install_csp", "md", "md_code", "say"]
 
 #: Characters that start Markdown or HTML anywhere in a line.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|>~<$&])")
@@ -63,11 +63,29 @@ def _line_start(m: re.Match[str]) -> str:
     return m.group(1) + (mark + "\\" if mark[0].isdigit() else "\\" + mark)
 
 
-def say(kind: str, text: Any, target: Any = None) -> None:
-    """``st.<kind>(text)`` (``error``, ``warning``, ``info``, ``success``) with ``text`` escaped."""
+def md_code(text: Any) -> str:
+    """:func:`md`, except that a `backticked` part becomes a code span (an address the app
+    names, shown whole and never turned into a link with the words after it).
+
+    Safe for any text: a code span shows its content literally (no link, image or HTML),
+    everything outside one is escaped by :func:`md`; an unpaired backtick stays text.
+    """
+    parts = ("" if text is None else str(text)).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: the last one is text
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    out = []
+    for i, part in enumerate(parts):
+        code = clean_control(redact(part)).replace("\n", " ").strip()
+        out.append(f"`{code}`" if i % 2 and code else md(part))
+    return "".join(out)
+
+
+def say(kind: str, text: Any, target: Any = None, *, code: bool = False) -> None:
+    """``st.<kind>(text)`` (``error``, ``warning``, ``info``, ``success``) with ``text`` escaped;
+    line breaks kept; with ``code``, `backticked` parts shown as code (:func:`md_code`)."""
     import streamlit as st
 
-    getattr(target if target is not None else st, kind)(md(text))
+    getattr(target if target is not None else st, kind)(md_code(text) if code else md(text))
 
 
 _CSP_SCRIPT = """

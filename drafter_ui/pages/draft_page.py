@@ -457,8 +457,8 @@ def render(ctx: Ctx) -> None:
     if ss.get("confirm_regen") and draft is not None and sheet is not None:
         _confirm(confirm_slot, draft)
     kind, msg = ss.pop("draft_msg", (None, None))
-    if kind:
-        getattr(flash, kind)(msg)
+    if kind:  # headings and server words escaped; the address explain() names as code
+        say(kind, msg, flash, code=True)
     if draft is None:
         return
     live = {sec.section_id: section_panel.findings_now(sec, sheet) for sec in draft.sections}

@@ -241,7 +241,7 @@ def _panel(ctx: Ctx, draft: StoredDraft, sec: SectionVersion, sheet: FactSheet |
         ))
         kind, msg = st.session_state.setdefault("panel_msgs", {}).pop(sid, (None, None))
         if kind:
-            say(kind, msg)
+            say(kind, msg, code=True)  # explain() names the address as `code`
         if sec.status != "ok":
             say("error", f"本节生成失败：{sec.error or '原因不明'}。请点击“重新生成本节”重试。")
         # the box is given its text as its value, never by writing the key beforehand: a key

@@ -460,3 +460,27 @@ def test_the_signature_name_survives_a_reload(app_home: Path, new_session) -> No
     again = new_session({"by": "组织人事科 王晓"})
     assert again.text_input(key="author").value == "组织人事科 王晓"
     assert not at.exception and not again.exception
+
+
+def test_connection_message_keeps_its_lines_and_escapes_the_servers_words(app_home: Path, new_session) -> None:  # type: ignore[no-untyped-def]
+    """测试连接 says several things, one per line; the address is shown as code (never a link
+    running into the words after it) and what the server sent is shown as typed."""
+    at = new_session()
+    goto(at, "起草")
+    at.radio(key="backend").set_value("openai").run()
+    hostile = "**粗**![x](http://elsewhere.example/b.png)"
+    with OpenAIServer(models=["m1", hostile], n_ctx=4096) as srv:
+        at.text_input(key="oa_base").input(srv.url)
+        at.text_input(key="oa_model").input("m1").run()
+        at.button(key="test_conn").click().run()
+        ok = [s.value for s in at.success if "已连接" in s.value]
+        assert len(ok) == 1, texts(at)
+        lines = ok[0].split("  \n")  # hard line breaks: each part on its own line
+        assert len(lines) == 3 and lines[1].startswith("上下文长度：4096")
+        assert f"已连接 `{srv.url}`：" in lines[0] and "\\`" not in ok[0]
+        assert "![" not in ok[0] and "**粗**" not in ok[0] and "\\*\\*粗\\*\\*\\!\\[x\\]" in ok[0]
+        url = srv.url
+    at.button(key="test_conn").click().run()  # the server is gone: the address is still code
+    err = [e.value for e in at.error if "连接失败" in e.value]
+    assert len(err) == 1 and f"`{url}`" in err[0] and "\\`" not in err[0], texts(at)
+    assert not at.exception
