@@ -248,6 +248,9 @@ def open_report(repo: Repository, report_id: int) -> bool:
     st.session_state["outline"] = loaded.outline
     st.session_state["outline_rev"] = loaded.outline_rev
     _push_widgets(f)
+    # the form's first draw gives the sheet back in the boxes' own shape (2025 → "2025", empty
+    # 民主评议 cells filled in): that is the sheet as opened, no edit (see facts_page.render)
+    st.session_state["form_opened"] = form_generation()
     st.query_params["report"] = str(report_id)
     return True
 

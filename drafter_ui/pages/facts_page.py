@@ -454,6 +454,7 @@ def render(ctx: Ctx) -> None:
     if state.form_widgets_dropped():  # coming from another page: the widgets show the form again
         state.push_text_widgets(state.form())
     state.drawing("facts")  # after the push: an interruption before it only pushes again
+    opened = st.session_state.pop("form_opened", None)  # this run draws a report just opened
     _import_export(ctx)
     f = state.form()  # after the import, which replaces the form
     slots = _text_inputs(f)
@@ -472,8 +473,12 @@ def render(ctx: Ctx) -> None:
         fig_slot.error(md("\n\n".join(fig_msgs)))
     for msg in check.at(""):
         say("error", msg)
-    result = save_form(ctx, check)
     ss = st.session_state
+    if opened is not None and opened == state.form_generation():
+        # nothing can have been typed into a form drawn for the first time: what the boxes
+        # give back is the sheet as saved, not a change to save (or log as 修改数据表)
+        ss["saved_json"] = json.dumps(f, ensure_ascii=False, sort_keys=True)
+    result = save_form(ctx, check)
     if result is not None and result.conflict is not None:
         other = result.conflict
         st.warning(

@@ -169,7 +169,9 @@ def test_audit_log_records_who_did_what(world) -> None:  # type: ignore[no-untyp
     _, accounts, reports = world
     wang = _as(world, "wang")
     wang.load_report(reports[UNIT_A])
-    wang.save_facts(reports[UNIT_A], {"unit": UNIT_A, "year": 2025}, valid=True)
+    wang.save_facts(reports[UNIT_A], {"unit": UNIT_A, "year": 2025}, valid=True)  # as saved: no edit
+    assert not [e for e in accounts.read_audit(username="wang") if e.action == "edit_facts"]
+    wang.save_facts(reports[UNIT_A], {"unit": UNIT_A, "org": "局党组", "year": 2025}, valid=True)
     wang.record("export", reports[UNIT_A], "报告.docx")
     with pytest.raises(AccessDenied):
         wang.record("export", reports[UNIT_B], "别人的.docx")

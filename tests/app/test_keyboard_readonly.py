@@ -190,3 +190,18 @@ def test_a_refused_unit_name_leaves_no_empty_report(team, new_session) -> None: 
     refusals = [e for e in open_accounts(get_settings()).read_audit(username="wang") if e.action == "refused"]
     assert len(refusals) == 1 and UNIT_B in refusals[0].detail  # once, however often the page reruns
     assert not at.exception
+
+
+def test_opening_a_report_logs_no_edit_until_something_changes(team, new_session) -> None:  # type: ignore[no-untyped-def]
+    """Opening one's report (and the page's reruns) is 打开, never 修改数据表; a real change is."""
+    at = _sign_in(new_session({"report": str(team[UNIT_A])}), "wang", "password-a")
+    assert at.text_input(key="f_unit").value == UNIT_A
+    goto(at, "起草")
+    goto(at, "数据填报")
+    entries = open_accounts(get_settings()).read_audit(username="wang")
+    assert any(e.action == "open" and e.report_id == team[UNIT_A] for e in entries)
+    assert not [e for e in entries if e.action == "edit_facts"], [(e.action, e.detail) for e in entries]
+    at.text_input(key="f_superior").input("江城市委组织部").run()
+    edits = [e for e in open_accounts(get_settings()).read_audit(username="wang") if e.action == "edit_facts"]
+    assert len(edits) == 1 and edits[0].report_id == team[UNIT_A]
+    assert not at.exception

@@ -175,7 +175,7 @@ class ScopedRepository:
                     if unit and not self._may_write_unit(unit):
                         raise self._refuse(f"{asked}：单位“{unit}”", rid, self._unit_message(unit))
             result = method(*args, **kwargs)
-            if action:
+            if action and getattr(result, "changed", True) is not False:  # a sheet saved unchanged is no edit
                 assert report is not None
                 self._accounts.audit(self.who.username, action, report.id, report.title or report.unit)
             return result
