@@ -410,7 +410,24 @@ def index_knowledge(
     one file. A run that is killed leaves only whole, searchable chunks behind; the
     next run re-embeds nothing already committed (a file counts as done only when
     all of its chunks are stored with its fingerprint) and finishes the rest.
+
+    Runs under :func:`build_lock`: another process or thread building the same data
+    folder is waited for, never run beside.
     """
+    with build_lock(settings):
+        return _index_knowledge(settings, extra_kb=extra_kb, rebuild=rebuild, progress=progress,
+                                store=store, on_status=on_status)
+
+
+def _index_knowledge(
+    settings: Settings,
+    *,
+    extra_kb: Sequence[Path],
+    rebuild: bool,
+    progress: ProgressCallback | None,
+    store: Store | None,
+    on_status: Callable[[IndexStatus], None] | None,
+) -> IndexReport:
     from .store import delete_collection, open_store
 
     started = time.perf_counter()
@@ -607,22 +624,44 @@ def index_complete(store: Store) -> bool:
     return store.count() > 0 and state.get("build", "complete") == "complete"
 
 
-_build_lock = threading.Lock()
+_locks_guard = threading.Lock()
+_locks: dict[str, threading.RLock] = {}
+_held = threading.local()  # per thread: data folder → how deep this thread holds its lock
 
 
 @contextmanager
 def build_lock(settings: Settings) -> Iterator[None]:
-    """One index build at a time per DRAFTER_HOME, across threads and processes."""
-    with _build_lock:
-        settings.home.mkdir(parents=True, exist_ok=True)
-        with open(settings.home / ".index.lock", "a+b") as fh:
-            try:
-                import fcntl
+    """One index build at a time per data folder (DRAFTER_HOME), across threads and processes.
 
-                fcntl.flock(fh, fcntl.LOCK_EX)
-            except (ImportError, OSError):  # no flock (Windows, some network drives)
-                pass
+    The lock is the file ``DRAFTER_HOME/.index.lock`` held with ``flock``, so a
+    ``drafter index`` and the app building the same folder wait for each other; inside
+    one process a lock per folder keeps threads apart. Re-entrant in a thread
+    (:func:`index_knowledge` takes it, and so do callers that open the index first).
+    """
+    settings.home.mkdir(parents=True, exist_ok=True)
+    key = str(settings.home.resolve())
+    depth: dict[str, int] = _held.__dict__.setdefault("depth", {})
+    if depth.get(key):
+        depth[key] += 1
+        try:
             yield
+        finally:
+            depth[key] -= 1
+        return
+    with _locks_guard:
+        lock = _locks.setdefault(key, threading.RLock())
+    with lock, open(settings.home / ".index.lock", "a+b") as fh:
+        try:
+            import fcntl
+
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        except (ImportError, OSError):  # no flock (Windows, some network drives)
+            pass
+        depth[key] = 1
+        try:
+            yield
+        finally:
+            depth[key] = 0
 
 
 def ensure_index(

@@ -365,10 +365,13 @@ def open_retriever(
     report: IndexReport | None = None
     if build_if_missing:
         report = ensure_index(settings, progress=progress)
-    if not settings.chroma_url and not (settings.index_dir / "chroma.sqlite3").exists():
-        with build_lock(settings):  # a fresh home: no two processes create chromadb's tables at once
-            store = open_store(settings)
-    else:
+    if settings.chroma_url:
         store = open_store(settings)
+    else:
+        # opened under the build lock: a build in progress (``drafter index`` in another
+        # process) is waited for, as a store opened half-built keeps that view; on a fresh
+        # home no two processes create chromadb's tables at once
+        with build_lock(settings):
+            store = open_store(settings)
     bm25_path = None if settings.chroma_url else settings.index_dir / "bm25.npz"
     return HybridRetriever(store, build_report=report, bm25_path=bm25_path)
