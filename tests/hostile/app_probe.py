@@ -30,6 +30,18 @@ def _seen(at: AppTest) -> dict[str, Any]:
     }
 
 
+def _page(at: AppTest) -> dict[str, Any]:
+    """What is on the page, for a failure's message: uploaders, the open tab, the start page."""
+    ss = at.session_state
+    return {
+        "uploaders": [str(u.key) for u in at.file_uploader],
+        "nav": ss["nav"] if "nav" in ss else None,
+        "start": ss["start"] if "start" in ss else None,
+        "imported": len(ss["imported"]) if "imported" in ss else 0,
+        "progress": [str(p.value) for p in at.get("progress")],
+    }
+
+
 def main(argv: list[str]) -> dict[str, Any]:
     what = argv[0]
     at = AppTest.from_file(APP, default_timeout=180)
@@ -42,9 +54,14 @@ def main(argv: list[str]) -> dict[str, Any]:
             start[0].click().run()
     if what == "import":
         path = Path(argv[1])
-        at.file_uploader[0].set_value((path.name, path.read_bytes(), "application/x-yaml")).run()
+        # the 数据表 import by its key (never “the first uploader on the page”)
+        box = [u for u in at.file_uploader if str(u.key or "").startswith("yaml_upload_")]
+        if not box:
+            raise SystemExit(f"no 导入数据表 box on the page: {_page(at)}")
+        box[0].set_value((path.name, path.read_bytes(), "application/x-yaml")).run()
         out = _seen(at)
         out["form"] = at.session_state["form"] if "form" in at.session_state else None
+        out["page"] = _page(at) | {"uploaded_into": box[0].key}
         return out
     if what in ("kb", "draft"):
         at.session_state["nav"] = {"kb": "知识库", "draft": "起草"}[what]

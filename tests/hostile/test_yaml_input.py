@@ -58,7 +58,8 @@ def test_app_import_gives_a_chinese_message_and_never_wedges(
     assert run.returncode == 0, run.output[-3000:]
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     assert seen["exception"] == [], seen["exception"]
-    assert any(says in m and "sheet.yaml" in m for m in seen["messages"]), seen["messages"]
+    assert any(says in m and "sheet.yaml" in m for m in seen["messages"]), (seen["messages"], seen.get("page"),
+                                                                          seen["captions"][:6])
     assert run.peak_mb < 1500, run.peak_mb
     if name in ("figures-abc", "problems-5", "highlight-without-text"):
         form = seen["form"]
