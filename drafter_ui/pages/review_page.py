@@ -173,15 +173,24 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:5.1f}%"
 
 
+#: The table's columns, left to right.
+_COLUMN_ORDER = ["单位", "状态", "原因", "年度", "已复核", "缺少部分", "占位符", "数字矛盾", "与上年重复率",
+                 "最相似单位", "相似度", "无依据", "提法", "变化", "文件"]
+
+
 def _rows(result: BatchResult, marks: dict[str, Any], changes: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
+    seen: dict[str, int] = {}
+    for r in result.reports:
+        seen[r.unit or ""] = seen.get(r.unit or "", 0) + 1
     for r in result.reports:
         mark = marks.get(r.file)
         reviewed = bool(mark and mark.reviewed)
         change = changes.get(r.file)
         rows.append({
             "状态": _STATUS_ICON.get(r.status, r.status),
-            "单位": r.unit or "（未识别）",
+            # a unit not read, or read the same from two files (a generic title): which file it is
+            "单位": r.unit if r.unit and seen[r.unit] == 1 else f"{r.unit or '（未识别）'} · {r.file}",
             "年度": str(r.year) if r.year else "—",  # never 「None」
             "原因": "；".join(r.reasons) or "—",
             "缺少部分": "、".join(r.missing_names) or "—",
@@ -378,11 +387,16 @@ def render(ctx: Ctx) -> None:
     event = st.dataframe(
         shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"review_table_{batch_id}_{run.run_no}",
-        column_config={  # narrow text columns: 状态 through 最相似单位 on screen at 1024 px
+        # what a reviewer acts on first: who, the verdict and why (cells do not wrap, so 原因 gets
+        # the width: at 1024 px about twenty characters of it beside the sidebar), then the counts
+        column_order=[c for c in _COLUMN_ORDER if not rows or c in rows[0]],
+        column_config={
             "状态": st.column_config.TextColumn("状态", width="small"),
-            "单位": st.column_config.TextColumn("单位", width="medium", pinned=True),
+            "单位": st.column_config.TextColumn("单位", width=150, pinned=True),
             "年度": st.column_config.TextColumn("年度", width="small"),
-            "原因": st.column_config.TextColumn("原因", width="medium"),
+            "原因": st.column_config.TextColumn("原因", width="large",
+                                                help="全文见下方“查看报告”：点击一行即可"),
+            "已复核": st.column_config.TextColumn("已复核", width="small"),
             "缺少部分": st.column_config.TextColumn("缺少部分", width="small"),
             "占位符": st.column_config.NumberColumn("占位符", width="small"),
             "数字矛盾": st.column_config.NumberColumn("数字矛盾", width="small"),

@@ -242,3 +242,27 @@ def test_dup_section_shows_statistics_sentences_as_figure_changes(home):
     assert "格式相同的统计句" in page and "提拔正科级 3→5" in page
     assert "照搬本单位往年报告（" not in page  # not listed as copied text
     assert "格式相同的统计句 1 处" in at.expander[0].label
+
+
+def test_review_table_reads_at_a_glance(home, batch):
+    """Who, the verdict and why come first (the reason wide, the counts after it); two files
+    read as the same unit are told apart by their file names."""
+    root, truth = batch
+    one = (root / "batch" / truth[0].file).read_bytes()
+    other = (root / "batch" / truth[1].file).read_bytes()
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    at.button(key="start_review").click().run()
+    at.text_input(key="review_new_name").input("重复提交")
+    at.button(key="review_create").click().run()
+    files = [("第一次.txt", one, "text/plain"), ("第二次.txt", one, "text/plain"), (truth[1].file, other, "text/plain")]
+    at.file_uploader(key="review_files_0").set_value(files)
+    at.run()
+    at.file_uploader(key="review_files_0").set_value(files)
+    at.button(key="review_start").click().run()
+    assert not at.exception
+    grid = at.dataframe[0]
+    assert list(grid.proto.column_order)[:3] == ["单位", "状态", "原因"]
+    units = list(grid.value["单位"])
+    assert len(set(units)) == 3, units  # the same unit twice: each with its file
+    assert any("第一次.txt" in u for u in units) and any("第二次.txt" in u for u in units)
+    assert not any(truth[1].file in u for u in units)  # a unit read once: its name alone
