@@ -49,6 +49,7 @@ def main() -> None:
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="review-scale-"))
     os.environ["DRAFTER_HOME"] = str(tmp / "home")
+    from drafter.checks.dup import kb_sources
     from drafter.review.batch import review_batch, review_path
     from drafter.settings import get_settings
 
@@ -141,7 +142,11 @@ def main() -> None:
         r = rows.get(t.file)
         if r is None:
             continue
-        alone = review_batch([(t.file, tmp / "batch" / t.file), (t.copied_from, tmp / "batch" / t.copied_from)])
+        # alone: the two files, their own last-year reports and the same knowledge base
+        # (bench/review_pairs.py: every pair alone, in 300 and in 1,000)
+        alone = review_batch([(t.file, tmp / "batch" / t.file), (t.copied_from, tmp / "batch" / t.copied_from)],
+                             previous=[tmp / "prev" / T[f].previous_file for f in (t.file, t.copied_from)],
+                             kb=kb_sources(get_settings()))
         a = alone.report(t.file)
         s_alone = a.similar["similarity"] if a and a.similar else 0.0
         s_batch = r.similar["similarity"] if r.similar else 0.0

@@ -43,7 +43,7 @@ from ..similarity.copies import (
     find_copies,
     same_unit,
 )
-from ..similarity.pairs import similar_pairs
+from ..similarity.pairs import similar_pairs, standard_view
 from ..text.finding import Locator
 from .status import StatusRules, load_rules
 
@@ -580,6 +580,15 @@ def _direction(prev_a: Prepared | None, b: Prepared, spans_b: Sequence[Any], pre
     return True
 
 
+def _reference_wording(kb: Sequence[Prepared]) -> Any:
+    """The knowledge base's learned 套话 (fixed for every batch), or None when it holds too few units."""
+    from ..similarity.common import MIN_DF, learn, unit_id
+
+    if len({unit_id(p) for p in kb}) < MIN_DF:
+        return None
+    return learn(list(kb))
+
+
 def _has_extras(extras: Callable[[str | None], tuple[Sequence[Any], Sequence[Any]]] | None, unit: str | None) -> bool:
     if extras is None:
         return False
@@ -675,6 +684,10 @@ def review_batch(
 
     # 套话: wording many units share, over the batch, last year's reports and the knowledge base
     wording = learn(prepared + pool)
+    # the fixed part of it, what a pair's score may rest on: the knowledge base's alone (the
+    # batch and last year's reports grow with the batch; a score must not)
+    reference = _reference_wording(kb)
+    views = [standard_view(p, reference) for p in prepared]
     wording.apply(prepared + pool)
 
     extra: dict[int, dict[str, Any]] = {i: {} for i in range(len(rows))}
@@ -703,16 +716,25 @@ def review_batch(
         row.findings += _stat_findings(row.file, dup, prep.text)
 
     # other units' reports of the batch sharing rare passages
-    results: dict[int, DupResult] = {}
-    # the 相似报告 list: pairs from the reporting threshold (the mildest rule on similarity) up
-    pairs = similar_pairs(prepared, results=results, wording=wording, min_similarity=rules.threshold("similar", 0.1))
+    # the 相似报告 list: pairs from the reporting threshold (the mildest rule on similarity) up;
+    # which reports are pairs is the batch's call, each pair's score the two reports' own
+    pairs = similar_pairs(prepared, wording=wording, views=views, min_similarity=rules.threshold("similar", 0.1))
+    prev_views: dict[int, Prepared] = {}
+
+    def prev_view(k: int) -> Prepared | None:
+        prev = prev_of[k]
+        if prev is None:
+            return None
+        if k not in prev_views:
+            prev_views[k] = standard_view(prev, reference)
+        return prev_views[k]
     index_of = {p.key: i for i, p in enumerate(prepared)}
     best: dict[int, tuple[float, int, int, bool]] = {}  # similarity, partner, passages, copier
     pair_rows = []
     for pair in pairs:
         i, j = index_of[pair.a], index_of[pair.b]
-        a_copier = _direction(prev_of[j], prepared[i], pair.a_spans, prev_of[i])
-        b_copier = not a_copier and _direction(prev_of[i], prepared[j], pair.b_spans, prev_of[j])
+        a_copier = _direction(prev_view(j), views[i], pair.a_spans, prev_view(i))
+        b_copier = not a_copier and _direction(prev_view(i), views[j], pair.b_spans, prev_view(j))
         for x, y, copier in ((i, j, a_copier), (j, i, b_copier)):
             n_pass = max(len(pair.a_spans), len(pair.b_spans))
             cur = (round(pair.similarity, 4), y, n_pass, copier)

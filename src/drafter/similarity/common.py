@@ -7,9 +7,12 @@ the knowledge base together (a unit's report of this year and of last year count
 once). A gram held by at least :data:`MIN_DF` units is common wording — the genre's
 套话, a template everybody follows — and its characters are masked like canonical
 formulations (:attr:`Prepared.common`): they neither make a clause copied nor count in
-a 重复率. What is left are the passages few units share; two reports sharing them is
-what 查重 and the review desk report (:func:`rare_pairs` proposes those pairs,
-completely and in an order-free way: by the grams, never by file order).
+a 重复率 (查重 against the knowledge base, own-report reuse). What is left are the
+passages few units share; two reports sharing them is what the review desk reports
+(:func:`rare_pairs` proposes those pairs, completely and in an order-free way: by the
+grams, never by file order). A pair's *score* does not use the batch's common wording:
+it rests on fixed standard wording only (:mod:`drafter.similarity.pairs`), so the same
+pair scores the same alone and in any batch.
 
 The threshold is an absolute count of units, not a share of the batch, so a passage
 is judged the same in a batch of 14 and of 1,000 once it is as common as
