@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from ..facts.derived import alike_groups, figure_totals, merge_alike
+from ..facts.derived import alike_groups, figure_shares, figure_totals, merge_alike
 from ..facts.phrasebank import phrase_bank
 from ..facts.sheet import RECTIFICATION_SOURCES, FactSheet, Figure
 from ..facts.units import Profile, catalogue
@@ -92,6 +92,11 @@ class ComposeRequest:
     instruction: str | None = None
     variant: int = 0
     genre: str = "report"
+
+    @property
+    def style_concise(self) -> bool:
+        return style_for(self.instruction).concise
+
     #: what the draft has said so far (shared by its sections); a fresh one if None
     memory: DraftMemory | None = None
 
@@ -124,6 +129,18 @@ def figure_phrase(fig: Figure) -> str:
     if label[-1:].isdigit():  # “指标49” + “49人” would read “指标4949人”
         return f"{label}为{fig.phrase}"
     return f"{label}{fig.phrase}"
+
+
+def _share_of(fig: Figure, facts: FactSheet) -> str:
+    """``占提拔科级领导干部总数的28.6%`` when ``fig`` counts a part of a computed total, else ""."""
+    share = next((s for s in figure_shares(facts.figures) if s.figure.key == fig.key), None)
+    return share.clause() if share is not None else ""
+
+
+def _stated(fig: Figure, facts: FactSheet) -> str:
+    """The figure's phrase with its share of the total it belongs to (computed, traceable)."""
+    share = _share_of(fig, facts)
+    return f"{figure_phrase(fig)}，{share}" if share else figure_phrase(fig)
 
 
 def figure_forms(fig: Figure, facts: FactSheet) -> list[str]:
@@ -171,7 +188,7 @@ def overview_sentences(
         if total is not None:
             grouped.setdefault(_group_of(fig), []).append(total.sentence())
         elif fig.key not in in_total:
-            grouped.setdefault(_group_of(fig), []).append(figure_phrase(fig))
+            grouped.setdefault(_group_of(fig), []).append(_stated(fig, facts))
     given = {_group_of(f) for f in facts.figures if f.unit != "%"}
     given |= {"rank" for p in facts.practices if p.id == "rank_promotion" and p.value is not None}
     for group in profile.type.required_counts:
@@ -245,7 +262,7 @@ def _weave(text: str, note: str | None, phrase: str) -> str:
 
 
 def _practice_text(
-    profile: Profile, practice_id: str, value: str, note: str | None, *, definition: bool = True
+    profile: Profile, practice_id: str, value: str, note: str | None, *, definition: bool = True, share: str = ""
 ) -> str:
     practice = catalogue().practice(practice_id)
     if practice is None:
@@ -254,6 +271,8 @@ def _practice_text(
     if value and (practice.write_count or practice.writes_count.get(ut)):
         template = practice.writes_count.get(ut) or practice.write_count or practice.write
         text = profile.fill(template, value)
+        if share:  # the count's share of the total it belongs to, right after it
+            text = f"{_clause(text)}，{share}"
     else:
         text = profile.fill(practice.writes.get(ut) or practice.write)
     extra = ""
@@ -261,10 +280,19 @@ def _practice_text(
         extra = _clause(profile.fill(practice.definition.text))
         if note and normalise(extra) in normalise(note):
             extra = ""
+    if extra and not extra.startswith(_CLAUSE_DEFINITIONS):
+        # what the rule itself requires: its own sentence, citing the rule, after the unit's sentence
+        assert practice.definition is not None
+        own = _practice_text(profile, practice_id, value, note, definition=False, share=share)
+        return f"{own}。{profile.rule_citation(practice.definition.rule)}{extra}"
     if note and _repeats(_clause(note), text):  # the note says the same: the note (with the count), then the rule
         return _clause("，".join(x for x in (_weave(text, note, value), extra) if x))
     # the practice, what its rule defines (right after it: 「即……」 refers to it), then the writer's note
     return _clause("，".join(x for x in (_clause(text), extra, _clause(note or "")) if x))
+
+
+#: definitions that refer back to the practice (「即……」「由……」) stay a clause of its sentence
+_CLAUSE_DEFINITIONS = ("即", "由")
 
 
 def practice_sentence(
@@ -280,7 +308,11 @@ def practice_sentence(
     item = next((p for p in facts.practices if p.id == practice_id), None)
     value = item.phrase() if item is not None and with_count else ""
     note = item.note if item is not None else None
-    return _practice_text(profile, practice_id, value, note, definition=definition)
+    share = ""
+    if definition and value:
+        twin = _twin(facts, practice_id, facts.figures)
+        share = _share_of(twin, facts) if twin is not None else ""
+    return _practice_text(profile, practice_id, value, note, definition=definition, share=share)
 
 
 def practice_preview(
@@ -399,7 +431,7 @@ def _facts_of(
             text = "全年" + text if not text.startswith(("全年", "本年度")) else text
         for f in figs:
             if f.key not in placed and _related(f, text) and f.phrase not in text:
-                text = f"{text}，{figure_phrase(f)}"
+                text = f"{text}，{_stated(f, facts)}"
                 placed.add(f.key or "")
         sentences.append(text)
     # the remaining figures of this node: totals where parts are given, else each figure
@@ -409,8 +441,28 @@ def _facts_of(
         placed.update(total.keys)
     rest = [f for f in rest if f.key not in placed]
     if rest:
-        sentences.append("全年" + "，".join(figure_phrase(f) for f in rest))
+        pieces = [_stated(f, facts) for f in rest]
+        implied = [_implied_definition(facts, node, f, profile) for f in rest]
+        if any(implied):  # a figure of a practice the rule defines: the rule's definition after it
+            pieces = [f"{p}，{d}" if d else p for p, d in zip(pieces, implied, strict=True)]
+            sentences.append("全年" + "；".join(pieces))
+        else:
+            sentences.append("全年" + "，".join(pieces))
     return sentences
+
+
+def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, profile: Profile) -> str:
+    """The definition of the catalogue practice an entered figure counts (职级晋升 → how the rule
+    says 职级 are promoted), when that practice was not ticked: the rule's words, never an activity."""
+    sub_id = node.key.partition("/")[2]
+    ticked = {p.id for p in facts.practices}
+    for practice in profile.practices():
+        if practice.sub != sub_id or practice.id in ticked or practice.definition is None:
+            continue
+        words = practice.label_for(profile.type.id) + (practice.count.label if practice.count else "")
+        if _related(fig, words, either=True):
+            return _clause(profile.fill(practice.definition.text))
+    return ""
 
 
 def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:
@@ -438,12 +490,24 @@ def _paragraph(
         return missing(what) + "。"
     lead = "" if style.concise else _topic(req, node, profile)
     sentences: list[str] = []
+    line = _line_sentence(req, node, profile)
+    if line and not writer.memory.source_used(normalise(line)):  # 贯彻执行干部路线方针政策: once, first
+        writer.memory.add(line, source_key=normalise(line))
+        lead = f"{_clause(lead)}，{_clause(line)}" if lead else line
     if lead:  # the topic sentence, then the unit's facts
         sentences.append(_sentence(lead))
     sentences.extend(_sentence(s) for s in items)
     for s in sentences:
         writer.fresh(s)
     return "".join(sentences)
+
+
+def _line_sentence(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:
+    """The report's required 贯彻执行干部路线方针政策 (办法第四条): the 好干部标准 the unit selects by,
+    in the first paragraph of 党管干部 when the unit reports cadres selected (a figure or a practice)."""
+    if req.style_concise or not node.key.startswith("direction") or not (req.facts.figures and req.facts.practices):
+        return ""
+    return _sentence(profile.fill(say("connective.line")))
 
 
 # ---- elements --------------------------------------------------------------
@@ -472,6 +536,13 @@ def _overview(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     if not sentences and not f.figures:
         sentences.append(f"全年选拔任用{profile.cadres}{missing('本年度选拔任用人数')}。")
     sentences.insert(0, lead)
+    rule = profile.authority.rule
+    if rule is not None and f.practices and not style_for(req.instruction).concise:
+        # what the type's governing rule says of that authority (the sheet is developed: practices ticked)
+        cited = f"按照{rule.rule}，" if rule.rule.startswith("《") and "；" not in rule.rule and "》《" not in rule.rule else ""
+        sentences[0] = f"{_clause(lead)}。{cited}{_clause(profile.fill(rule.text))}。" if cited else (
+            f"{_clause(lead)}；{_clause(profile.fill(rule.text))}。"
+        )
     paras = ["".join(sentences)]
     extra = [_sentence(h) for h in req.node.highlights]
     if extra:
@@ -519,6 +590,8 @@ def _rectification(req: ComposeRequest, profile: Profile, writer: _Writer) -> st
             return say("connective.rectification.none") + "。"
         return f"{missing('上年度反馈问题整改情况，或注明上年度无反馈问题')}。"
     lead = say("connective.rectification", sources=_sources_named(sources), org=f.org)
+    if "一报告两评议" in sources and "report_two_review" not in {p.id for p in f.practices}:
+        lead = say("connective.rectification.rule") + "，" + lead  # why the report answers last year's findings
     if appraisal_sentence(f):
         lead = f"{appraisal_sentence(f)}。{lead}"
     if len(items) == 1:

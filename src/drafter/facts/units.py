@@ -74,6 +74,18 @@ class SelfRef(BaseModel):
     value: str = Field(min_length=1)
 
 
+class Definition(BaseModel):
+    """What the cited rule itself defines for a practice (凡提四必's four items, 公示期), with that rule."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, description="Written after the practice's sentence; {policy:ID} allowed.")
+    rule: str = Field(min_length=1, description="The rule the definition comes from.")
+
+
+#: the rule every report cites; the opening declares its short name 《条例》
+SELECTION_REGULATION = "党政领导干部选拔任用工作条例"
+
+
 class Authority(BaseModel):
     """What the reporting body decides itself and what it only recommends, and to whom.
 
@@ -90,6 +102,8 @@ class Authority(BaseModel):
         default="", description="Its own leaders, managed by the superior; {home} is the self-reference without 我."
     )
     claims_forbidden: list[str] = Field(default_factory=list)
+    #: what the unit type's governing rule says of this authority, written after it when the sheet is developed
+    rule: Definition | None = None
 
 
 class UnitType(BaseModel):
@@ -168,14 +182,6 @@ class CountSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     unit: str = "人"
     label: str = ""
-
-
-class Definition(BaseModel):
-    """What the cited rule itself defines for a practice (凡提四必's four items, 公示期), with that rule."""
-
-    model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, description="Written after the practice's sentence; {policy:ID} allowed.")
-    rule: str = Field(min_length=1, description="The rule the definition comes from.")
 
 
 class Practice(BaseModel):
@@ -394,8 +400,18 @@ class Profile:
 
     def rules_cited(self) -> str:
         """``《国有企业领导人员管理规定》和《干部选拔任用工作监督检查和责任追究办法》``."""
-        names = [f"《{r}》" for r in self.type.rules[:2]]
+        names = [f"《{r}》" + ("（以下简称《条例》）" if r == SELECTION_REGULATION else "") for r in self.type.rules[:2]]
         return "和".join(names)
+
+    def rule_citation(self, rule: str) -> str:
+        """How a definition's sentence cites its rule: ``按照《条例》，`` (declared in the opening),
+        ``按照《…》，`` (the first title the rule names), or ``按照有关规定，``."""
+        m = re.search(r"《([^《》]+)》", rule)
+        if m is None:
+            return "按照有关规定，"
+        if m.group(1) == SELECTION_REGULATION and SELECTION_REGULATION in self.type.rules[:2]:
+            return "按照《条例》，"
+        return f"按照《{m.group(1)}》，"
 
     def practices(self) -> list[Practice]:
         cat = catalogue()
