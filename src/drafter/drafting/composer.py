@@ -284,7 +284,7 @@ def _practice_text(
         # what the rule itself requires: its own sentence, citing the rule, after the unit's sentence
         assert practice.definition is not None
         own = _practice_text(profile, practice_id, value, note, definition=False, share=share)
-        return f"{own}。{profile.rule_citation(practice.definition.rule)}{extra}"
+        return f"{own}{_DEF_JOIN}{profile.rule_citation(practice.definition.rule)}{extra}"
     if note and _repeats(_clause(note), text):  # the note says the same: the note (with the count), then the rule
         return _clause("，".join(x for x in (_weave(text, note, value), extra) if x))
     # the practice, what its rule defines (right after it: 「即……」 refers to it), then the writer's note
@@ -293,6 +293,7 @@ def _practice_text(
 
 #: definitions that refer back to the practice (「即……」「由……」) stay a clause of its sentence
 _CLAUSE_DEFINITIONS = ("即", "由")
+_DEF_JOIN = "；"
 
 
 def practice_sentence(
@@ -441,28 +442,8 @@ def _facts_of(
         placed.update(total.keys)
     rest = [f for f in rest if f.key not in placed]
     if rest:
-        pieces = [_stated(f, facts) for f in rest]
-        implied = [_implied_definition(facts, node, f, profile) for f in rest]
-        if any(implied):  # a figure of a practice the rule defines: the rule's definition after it
-            pieces = [f"{p}，{d}" if d else p for p, d in zip(pieces, implied, strict=True)]
-            sentences.append("全年" + "；".join(pieces))
-        else:
-            sentences.append("全年" + "，".join(pieces))
+        sentences.append("全年" + "，".join(_stated(f, facts) for f in rest))
     return sentences
-
-
-def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, profile: Profile) -> str:
-    """The definition of the catalogue practice an entered figure counts (职级晋升 → how the rule
-    says 职级 are promoted), when that practice was not ticked: the rule's words, never an activity."""
-    sub_id = node.key.partition("/")[2]
-    ticked = {p.id for p in facts.practices}
-    for practice in profile.practices():
-        if practice.sub != sub_id or practice.id in ticked or practice.definition is None:
-            continue
-        words = practice.label_for(profile.type.id) + (practice.count.label if practice.count else "")
-        if _related(fig, words, either=True):
-            return _clause(profile.fill(practice.definition.text))
-    return ""
 
 
 def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:
@@ -491,7 +472,7 @@ def _paragraph(
     lead = "" if style.concise else _topic(req, node, profile)
     sentences: list[str] = []
     line = _line_sentence(req, node, profile)
-    if line and not writer.memory.source_used(normalise(line)):  # 贯彻执行干部路线方针政策: once, first
+    if line and not writer.memory.source_used(normalise(line)):  # 贯彻执行干部路线方针政策 / 程序: once, first
         writer.memory.add(line, source_key=normalise(line))
         lead = f"{_clause(lead)}，{_clause(line)}" if lead else line
     if lead:  # the topic sentence, then the unit's facts
@@ -505,9 +486,22 @@ def _paragraph(
 def _line_sentence(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:
     """The report's required 贯彻执行干部路线方针政策 (办法第四条): the 好干部标准 the unit selects by,
     in the first paragraph of 党管干部 when the unit reports cadres selected (a figure or a practice)."""
-    if req.style_concise or not node.key.startswith("direction") or not (req.facts.figures and req.facts.practices):
+    if req.style_concise or not (req.facts.figures and req.facts.practices):
         return ""
-    return _sentence(profile.fill(say("connective.line")))
+    if node.key.startswith("direction"):
+        return _sentence(profile.fill(say("connective.line")))
+    ticked = {p.id for p in req.facts.practices}
+    if node.key.startswith("procedure") and ticked & set(node.practices) & _SELECTION_STEPS:
+        # the unit ticked a step of the 条例's procedure here: the procedure it belongs to
+        return _sentence(say("connective.procedure"))
+    return ""
+
+
+#: practices that are steps of the 条例's selection procedure (动议 → 推荐 → 考察 → 讨论决定 → 任职)
+_SELECTION_STEPS = frozenset({
+    "analysis_motion", "talk_recommend", "meeting_recommend", "inspection", "fanti_sibi", "double_sign",
+    "collective_decision", "public_notice", "appointment_talk", "probation",
+})
 
 
 # ---- elements --------------------------------------------------------------
@@ -540,9 +534,7 @@ def _overview(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     if rule is not None and f.practices and not style_for(req.instruction).concise:
         # what the type's governing rule says of that authority (the sheet is developed: practices ticked)
         cited = f"按照{rule.rule}，" if rule.rule.startswith("《") and "；" not in rule.rule and "》《" not in rule.rule else ""
-        sentences[0] = f"{_clause(lead)}。{cited}{_clause(profile.fill(rule.text))}。" if cited else (
-            f"{_clause(lead)}；{_clause(profile.fill(rule.text))}。"
-        )
+        sentences[0] = f"{_clause(lead)}，{cited}{_clause(profile.fill(rule.text))}。"
     paras = ["".join(sentences)]
     extra = [_sentence(h) for h in req.node.highlights]
     if extra:
