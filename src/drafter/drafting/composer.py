@@ -276,7 +276,7 @@ def _practice_text(
     else:
         text = profile.fill(practice.writes.get(ut) or practice.write)
     extra = ""
-    if definition and practice.definition is not None:
+    if definition and practice.definition is not None and practice.definition.applies(profile.type.id):
         extra = _clause(profile.fill(practice.definition.text))
         if note and normalise(extra) in normalise(note):
             extra = ""
@@ -293,7 +293,7 @@ def _practice_text(
 
 #: definitions that refer back to the practice (「即……」「由……」) stay a clause of its sentence
 _CLAUSE_DEFINITIONS = ("即", "由")
-_DEF_JOIN = "；"
+_DEF_JOIN = "。"
 
 
 def practice_sentence(
@@ -441,9 +441,28 @@ def _facts_of(
         sentences.append("全年" + total.sentence())
         placed.update(total.keys)
     rest = [f for f in rest if f.key not in placed]
-    if rest:
-        sentences.append("全年" + "，".join(_stated(f, facts) for f in rest))
+    for f in rest:  # each with what the rule says of the practice it counts, if the writer did not tick it
+        implied = _implied_definition(facts, node, f, profile)
+        sentences.append("全年" + _stated(f, facts) + (f"，{implied}" if implied else ""))
     return sentences
+
+
+def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, profile: Profile) -> str:
+    """The definition of the catalogue practice an entered figure counts (职级晋升 → how the rule
+    says 职级 are promoted) when that practice was not ticked: the rule's words, never an activity."""
+    sub_id = node.key.partition("/")[2]
+    ticked = {p.id for p in facts.practices}
+    for practice in profile.practices():
+        if practice.sub != sub_id or practice.id in ticked or practice.definition is None:
+            continue
+        if not practice.definition.applies(profile.type.id):
+            continue
+        if practice.definition.text.startswith(_CLAUSE_DEFINITIONS):
+            continue
+        words = practice.label_for(profile.type.id) + (practice.count.label if practice.count else "")
+        if _related(fig, words, either=True):
+            return _clause(profile.fill(practice.definition.text))
+    return ""
 
 
 def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:

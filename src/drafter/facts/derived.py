@@ -268,7 +268,7 @@ def _definition_numbers(facts: FactSheet) -> list[tuple[float, str, str]]:
     cn = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
     for item in facts.practices:
         p = catalogue().practice(item.id)
-        if p is None or p.definition is None:
+        if p is None or p.definition is None or not p.definition.applies(facts.resolved_unit_type):
             continue
         for m in re.finditer(r"(\d+|[一二两三四五六七八九十])\s*(个|项|名|人|次)", p.definition.text):
             raw = m.group(1)

@@ -80,6 +80,12 @@ class Definition(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=1, description="Written after the practice's sentence; {policy:ID} allowed.")
     rule: str = Field(min_length=1, description="The rule the definition comes from.")
+    unit_types: list[str] = Field(
+        default_factory=list, description="The unit types the rule governs (empty: every type that lists the practice)."
+    )
+
+    def applies(self, unit_type: str) -> bool:
+        return not self.unit_types or unit_type in self.unit_types
 
 
 #: the rule every report cites; the opening declares its short name 《条例》
