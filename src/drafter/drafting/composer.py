@@ -442,7 +442,7 @@ def _facts_of(
         placed.update(total.keys)
     rest = [f for f in rest if f.key not in placed]
     for f in rest:  # each with what the rule says of the practice it counts, if the writer did not tick it
-        implied = _implied_definition(facts, node, f, profile)
+        implied = _implied_definition(facts, node, f, profile) if facts.practices else ""
         sentences.append("全年" + _stated(f, facts) + (f"，{implied}" if implied else ""))
     return sentences
 
@@ -460,8 +460,8 @@ def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, pro
         if practice.definition.text.startswith(_CLAUSE_DEFINITIONS):
             continue
         words = practice.label_for(profile.type.id) + (practice.count.label if practice.count else "")
-        if _related(fig, words, either=True):
-            return _clause(profile.fill(practice.definition.text))
+        if _related(fig, words, either=True):  # not ticked: the rule's first clause, not the whole definition
+            return _clause(profile.fill(practice.definition.text).split("，")[0])
     return ""
 
 
