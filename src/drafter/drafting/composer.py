@@ -39,7 +39,7 @@ from ..text.doctree import int_to_chinese
 from ..text.markers import missing
 from .feedback import appraisal_sentence, rectification_items
 from .outline import OutlineSection
-from .similarity import DraftMemory, normalise
+from .similarity import DraftMemory, is_near_duplicate, normalise
 
 __all__ = [
     "ComposeRequest",
@@ -465,7 +465,9 @@ def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, pro
     return ""
 
 
-def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:
+def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile, items: Sequence[str] = ()) -> str:
+    """The paragraph's topic sentence: a lead of its catalogue paragraph, never one that nearly
+    repeats a sentence of the facts after it (the next lead is taken then)."""
     part_id, _, sub_id = node.key.partition("/")
     part = catalogue().part(part_id)
     sub = part.sub(sub_id) if part is not None and sub_id else None
@@ -475,7 +477,14 @@ def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:
         return ""
     leads = sub.leads
     lead = leads[req.variant % len(leads)] if req.variant else _pick(leads, req.facts.unit, req.facts.year, sub.id)
-    return profile.fill(lead)
+    start = leads.index(lead)
+    facts = [s for item in items for s in item.split("。") if s]
+    for lead in leads[start:] + leads[:start]:
+        text = profile.fill(lead)
+        if not any(is_near_duplicate(text, s) for s in facts):
+            return text
+    # every lead says what the facts say: the facts stand alone (when they make a paragraph)
+    return "" if len(facts) >= 2 else profile.fill(leads[start])
 
 
 def _paragraph(
@@ -488,7 +497,7 @@ def _paragraph(
     if not items:
         what = f"本年度{part.short}方面的具体做法" if part is not None else f"{node.title}的具体做法"
         return missing(what) + "。"
-    lead = "" if style.concise else _topic(req, node, profile)
+    lead = "" if style.concise else _topic(req, node, profile, items)
     sentences: list[str] = []
     line = _line_sentence(req, node, profile)
     if line and not writer.memory.source_used(normalise(line)):  # 贯彻执行干部路线方针政策 / 程序: once, first
