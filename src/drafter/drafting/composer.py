@@ -533,6 +533,13 @@ _SELECTION_STEPS = frozenset({
 
 
 # ---- elements --------------------------------------------------------------
+def _congress(year: int) -> str:
+    """「党的二十大和二十届四中全会精神」: the line a report of ``year`` studies (formulations data)."""
+    from ..facts.formulations import bundled_library
+
+    return bundled_library().current_line(year) or ""
+
+
 def _opening(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
     guided = f"在{f.superior}的指导下，" if f.superior else ""
@@ -543,8 +550,9 @@ def _opening(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
         first = say(
             _pick(("frame.opening", "frame.opening.2"), f.unit, f.year),
             year=str(f.year), guided=guided, org=f.org, rules=profile.rules_cited(),
-            mission=profile.fill(profile.type.mission),
+            mission=profile.fill(profile.type.mission), congress=_congress(f.year),
         )
+        first = first.replace("全面贯彻，", "").replace("深入学习贯彻，", "")  # a year before any congress line
     close = say("frame.opening.close", self=profile.self_ref, year=str(f.year), verb=verb)
     writer.fresh(first)
     return first + "\n" + close
