@@ -258,6 +258,103 @@ def test_length_follows_the_facts_never_padding() -> None:
         assert len(MISSING_RE.findall(full_text)) == 0
 
 
+#: Full sheets whose draft reaches the issue's 2,000 characters from their facts and the rules'
+#: definitions alone. The others stop short (1,490–1,930): what their sheets hold, developed,
+#: without padding — see docs/benchmarks.md, “Issue 18”. A strict xfail says so until they do.
+REACH_2000 = {"organ.a", "local_committee.a"}
+FULL = sorted(f"{ut}.{k}" for ut, pair in FULL_SHEETS.items() for k in pair)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n if n in REACH_2000 else pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="issue 18 item 7: short of 2,000 without padding"))
+     for n in FULL],
+)
+def test_a_full_sheet_gives_2000_to_3500_characters_with_every_rule_clean(name: str) -> None:
+    facts, text = _text(name)
+    assert figures_not_once(text, facts) == [] and thin_subsections(text) == [] and repeated_sentences(text) == []
+    assert frame_problems(text, facts) == [] and template_leftovers(text) == [] and unstated_standing(text, facts) == []
+    assert empty_parts_unmarked(text, facts) == [] and authority_claims(text, facts) == []
+    assert self_reference_mix(text, facts) == [] and missing_items(text, facts) == []
+    result = check_text(text, facts=facts)
+    assert [f.code for f in result.findings if f.category == "structure"] == []
+    assert [f.code for f in result.findings if f.severity == "error" and not MISSING_RE.search(f.text or "")] == []
+    assert 2000 <= len(text) <= 3500
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_every_full_draft_is_longer_than_before_and_still_clean(name: str) -> None:
+    """What the rules' definitions, the unit type's rule and the computed shares add (issue 18 item 7):
+    every full draft now 1,450 characters or more (it was 1,050–1,800), with every rule above at 0."""
+    facts, text = _text(name)
+    assert len(text) >= 1450
+    assert MISSING_RE.findall(text) == []
+    assert figures_not_once(text, facts) == [] and repeated_sentences(text) == [] and missing_items(text, facts) == []
+
+
+def test_a_definition_sentence_states_only_the_rules_text() -> None:
+    """Every ticked practice with a definition: the unit's sentence (practice, count, note) and then the
+    rule's own sentence — 「按照《…》，」 and the definition's text, nothing else (no activity, no count)."""
+    checked = 0
+    for practice in catalogue().practices:
+        d = practice.definition
+        if d is None:
+            continue
+        for ut in (d.unit_types or ["organ"]):
+            ut_def = unit_types()[ut]
+            if practice.id not in ut_def.practices:
+                continue
+            item: dict[str, object] = {"id": practice.id}
+            if practice.count is not None:
+                item["value"] = 3
+            facts = facts_from_data({"unit": "江源市某单位", "org": ut_def.reporting_body, "year": 2025,
+                                     "unit_type": ut, "practices": [item]})
+            profile = facts.profile()
+            bare = practice_sentence(facts, practice.id, definition=False)
+            sentence = practice_sentence(facts, practice.id)
+            rule_text = profile.fill(d.text).rstrip("。")
+            if d.text.startswith(("即", "由")):  # it refers back: a clause of the practice's sentence
+                assert sentence == f"{bare}，{rule_text}", practice.id
+            else:
+                assert sentence == f"{bare}。{profile.rule_citation(d.rule)}{rule_text}", practice.id
+                assert not re.search(r"\d", rule_text), practice.id  # the rule's words carry no count of the unit's
+            checked += 1
+    assert checked >= 25
+
+
+def test_the_model_is_offered_the_same_filled_definition() -> None:
+    from drafter.drafting.writers import _definition
+
+    facts = _sheet(practices=[{"id": "fanti_sibi", "value": 10}, {"id": "exchange", "value": 2}])
+    profile = facts.profile()
+    sibi = _definition(catalogue().practice("fanti_sibi"), profile)
+    assert "干部档案凡提必审" in sibi and "{" not in sibi and "依据《党政领导干部选拔任用工作条例》" in sibi
+    assert "交流的对象主要是" in _definition(catalogue().practice("exchange"), profile)
+    company = facts_from_data({"unit": "江源港务集团有限公司", "org": "集团党委", "year": 2025, "unit_type": "soe"})
+    assert _definition(catalogue().practice("exchange"), company.profile()) == ""  # 党政 rule, not a company's
+
+
+def test_shares_of_a_computed_total_are_stated_and_traceable() -> None:
+    from drafter.facts.derived import derived_numbers
+
+    facts, text = _text("organ.a")
+    assert "提拔35岁以下年轻干部4名，占提拔科级领导干部总数的28.6%" in text
+    assert (28.6, "%") in [(v, u) for v, u, _ in derived_numbers(facts)]
+    assert not [f for f in check_text(text, facts=facts).findings if f.category == "figure" and f.severity == "error"]
+    facts, text = _text("soe.a")  # the share sits with the practice whose count it is
+    assert "通过公开竞聘选拔管理人员8人，占选拔任用中层管理人员总数的42.1%" in text
+
+
+def test_the_opening_and_overview_carry_the_years_line_and_the_types_rule() -> None:
+    _, text = _text("soe.b")
+    assert "党的二十大和二十届四中全会精神" in text.splitlines()[2]
+    assert "按照《国有企业领导人员管理规定》，企业党委对选人用人负主体责任" in _section(text, "总体情况")
+    _, thin = _text("soe.thin")  # a thin sheet stays short: no rule paragraph, only markers
+    assert "按照《国有企业领导人员管理规定》" not in thin
+    _, organ = _text("organ.a")
+    assert "（以下简称《条例》）" in organ.splitlines()[2] and "按照《条例》，公示期" not in organ
+
+
 # ---- 8. variety from the facts; stock wording from the phrase bank ------------------------
 @pytest.mark.parametrize("ut", sorted(FULL_SHEETS))
 def test_two_units_of_a_type_share_at_most_35_percent(ut: str) -> None:
