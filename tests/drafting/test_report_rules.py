@@ -348,7 +348,7 @@ def test_shares_of_a_computed_total_are_stated_and_traceable() -> None:
 def test_the_opening_and_overview_carry_the_years_line_and_the_types_rule() -> None:
     _, text = _text("soe.b")
     assert "党的二十大和二十届四中全会精神" in text.splitlines()[2]
-    assert "按照《国有企业领导人员管理规定》，企业党委对选人用人负主体责任" in _section(text, "总体情况")
+    assert "按照《国有企业领导人员管理规定》，干部人事事项经党委会前置研究" in _section(text, "总体情况")
     _, thin = _text("soe.thin")  # a thin sheet stays short: no rule paragraph, only markers
     assert "按照《国有企业领导人员管理规定》" not in thin
     _, organ = _text("organ.a")

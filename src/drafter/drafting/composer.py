@@ -519,7 +519,8 @@ def _line_sentence(req: ComposeRequest, node: OutlineSection, profile: Profile) 
     if node.key.startswith("direction"):
         return _sentence(profile.fill(say("connective.line")))
     ticked = {p.id for p in req.facts.practices}
-    if node.key.startswith("procedure") and ticked & set(node.practices) & _SELECTION_STEPS:
+    decides = profile.type.id != "township"  # a township recommends; the 县委 runs the procedure
+    if decides and node.key.startswith("procedure") and ticked & set(node.practices) & _SELECTION_STEPS:
         # the unit ticked a step of the 条例's procedure here: the procedure it belongs to
         return _sentence(say("connective.procedure"))
     return ""
