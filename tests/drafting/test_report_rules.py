@@ -345,6 +345,21 @@ def test_shares_of_a_computed_total_are_stated_and_traceable() -> None:
     assert "通过公开竞聘选拔管理人员8人，占选拔任用中层管理人员总数的42.1%" in text
 
 
+@pytest.mark.parametrize("name", FULL)
+def test_computed_numbers_rest_on_what_they_are_computed_from(name: str) -> None:
+    """事实依据表: a total rests on its parts, a share on its figure, a merged sum on its items,
+    a note's count on the note — no number of a full draft is 无依据."""
+    from drafter.drafting.basis import BasisMatcher
+
+    facts, text = _text(name)
+    rows = BasisMatcher(facts).document(text)
+    assert [(r.unsupported, r.sentence[:40]) for r in rows if r.unsupported] == []
+    for share in ("占提拔科级领导干部总数的28.6%", "占选拔任用中层管理人员总数的42.1%"):
+        row = next((r for r in rows if share in r.sentence), None)
+        if row is not None:
+            assert row.status == "有依据" and any(b.kind == "figure" for b in row.basis)
+
+
 def test_the_opening_and_overview_carry_the_years_line_and_the_types_rule() -> None:
     _, text = _text("soe.b")
     assert "党的二十大和二十届四中全会精神" in text.splitlines()[2]
