@@ -323,7 +323,22 @@ def length_budget(job: SectionJob) -> int:
     """Characters this section may take: it follows the facts, not a page target."""
     if job.node.element == "opening":
         return 160
-    return 80 + 70 * _facts_count(job)
+    return 80 + 70 * _facts_count(job) + _definitions_chars(job)
+
+
+def _definitions_chars(job: SectionJob) -> int:
+    """Room for the rule definitions of this section's ticked practices (the composer writes them too)."""
+    ticked = {p.id for p in job.facts.practices}
+    profile = job.facts.profile()
+    cat = catalogue()
+    n = 0
+    for node in job.node.walk():
+        for pid in node.practices:
+            practice = cat.practice(pid)
+            d = practice.definition if practice is not None else None
+            if pid in ticked and d is not None and d.applies(profile.type.id):
+                n += len(profile.fill(d.text)) + 10  # and 「按照《…》，」
+    return n
 
 
 def _facts_block(job: SectionJob) -> str:
