@@ -393,9 +393,13 @@ def _same_unit(a: str, b: str) -> bool:
 
 
 def _facts_of(
-    req: ComposeRequest, node: OutlineSection, profile: Profile, add: Sequence[str] = ()
+    req: ComposeRequest, node: OutlineSection, profile: Profile, add: Sequence[str] = (),
+    framing: list[str] | None = None,
 ) -> list[str]:
-    """This node's facts as sentences (no end stop), each entered item once, none dropped."""
+    """This node's facts as sentences (no end stop), each entered item once, none dropped.
+
+    A rule's statement about a figure's practice the writer did not tick goes to ``framing``
+    (the paragraph's topic sentence opens with it), else it is its own sentence before the figure."""
     facts = req.facts
     figs = [f for f in (facts.figure(k) for k in node.figures) if f is not None]
     placed: set[str] = set()
@@ -441,10 +445,25 @@ def _facts_of(
         sentences.append("全年" + total.sentence())
         placed.update(total.keys)
     rest = [f for f in rest if f.key not in placed]
-    for f in rest:  # each with what the rule says of the practice it counts, if the writer did not tick it
+    for f in rest:  # each framed by what the rule says of the practice it counts, if the writer did not tick it
         implied = _implied_definition(facts, node, f, profile) if facts.practices else ""
-        sentences.append("全年" + _stated(f, facts) + (f"，{implied}" if implied else ""))
+        stated = "全年" + _stated(f, facts)
+        if not implied:
+            sentences.append(stated)
+        elif implied.startswith(_FRAMING_VERBS):  # 「坚持民主集中制，全年……」: the rule frames the count
+            sentences.append(f"{implied}，{stated}")
+        elif framing is not None:  # a statement (「干部教育培训是……工程」): it frames the paragraph
+            framing.append(implied)
+            sentences.append(stated)
+        else:
+            sentences.extend((implied, stated))
     return sentences
+
+
+#: a rule clause that opens with one of these is a verb phrase: it frames the unit's count in one
+#: sentence (「根据……综合考虑，全年职级晋升4人」); any other clause is a statement and stands alone —
+#: never 「……95人次，干部教育培训是……工程」, a general statement tacked on after a count
+_FRAMING_VERBS = ("坚持", "根据", "运用", "对照", "签订", "按照", "依照", "注重", "突出", "严格", "实行", "全面", "任期届满")
 
 
 def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, profile: Profile) -> str:
@@ -493,11 +512,14 @@ def _paragraph(
     """A topic sentence, then this node's own facts developed (or a marker naming what is missing)."""
     style = style_for(req.instruction)
     part = catalogue().part(node.key.partition("/")[0])
-    items = _facts_of(req, node, profile, add)
+    framing: list[str] = []
+    items = _facts_of(req, node, profile, add, framing)
     if not items:
         what = f"本年度{part.short}方面的具体做法" if part is not None else f"{node.title}的具体做法"
         return missing(what) + "。"
     lead = "" if style.concise else _topic(req, node, profile, items)
+    if framing:  # what the rule says of the paragraph's subject, then the paragraph's own lead
+        lead = "，".join(_clause(x) for x in (*framing, lead) if x)
     sentences: list[str] = []
     line = _line_sentence(req, node, profile)
     if line and not writer.memory.source_used(normalise(line)):  # 贯彻执行干部路线方针政策 / 程序: once, first
