@@ -186,9 +186,9 @@ def test_authority_is_data_and_the_overview_says_it() -> None:
     _, county = _text("local_committee.a")
     assert "负责乡科级领导干部的选拔任用，向市委推荐县处级领导干部人选" in county
     _, company = _text("soe.a")
-    assert "负责中层管理人员的选拔任用；集团领导班子成员由上级党组织管理" in company
+    assert "负责中层管理人员的选拔任用。集团领导班子成员由上级党组织管理。按照《国有企业领导人员管理规定》，" in company
     _, college = _text("university.a")  # a 学院 calls itself 学院, never 学校
-    assert "负责处级干部的选拔任用；学院领导班子成员由上级党组织管理" in college and "学校" not in college.replace("《高等学校", "")
+    assert "负责处级干部的选拔任用。学院领导班子成员由上级党组织管理。" in college and "学校" not in college.replace("《高等学校", "")
     _, hospital = _text("institution.a")
     assert "负责中层干部的选拔任用" in hospital
 
@@ -368,6 +368,69 @@ def test_the_opening_and_overview_carry_the_years_line_and_the_types_rule() -> N
     assert "按照《国有企业领导人员管理规定》" not in thin
     _, organ = _text("organ.a")
     assert "（以下简称《条例》）" in organ.splitlines()[2] and "按照《条例》，公示期" not in organ
+
+
+# ---- reviewer's reading: how the rule's words join the unit's facts ----------------------------
+@pytest.mark.parametrize("name", FULL)
+def test_no_rule_statement_tacked_on_after_a_count(name: str) -> None:
+    """A rule's words never follow a count after a comma (「……95人次，干部教育培训是……工程」):
+    they frame the count (「根据……综合考虑，全年职级晋升4人」) or open the paragraph."""
+    facts, text = _text(name)
+    profile = facts.profile()
+    for practice in catalogue().practices:
+        d = practice.definition
+        if d is None or d.text.startswith(("即", "由")):
+            continue
+        first = profile.fill(d.text).split("，")[0]
+        hit = re.search(r"\d(?:人次|人|名|项|个|次|期|%)，" + re.escape(first), text)
+        assert hit is None, (practice.id, text[max(0, hit.start() - 30): hit.end()])
+
+
+def test_an_unticked_practices_rule_frames_its_count() -> None:
+    _, township = _text("township.b")
+    assert "根据工作需要、德才表现、职责轻重、工作实绩和资历等因素综合考虑，全年职级晋升3人。" in township
+    training = _section(township, "教育培训")
+    assert training.startswith("（一）抓好干部教育培训\n干部教育培训是建设高素质干部队伍的先导性、基础性、战略性工程，")
+    assert training.split("\n")[1].endswith("全年干部教育培训95人次。")
+    _, organ = _text("organ.b")
+    assert "坚持民主集中制，全年党组会议研究干部任免议题7项。" in organ
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_rectification_is_a_lead_sentence_then_the_items(name: str) -> None:
+    facts, text = _text(name)
+    part = _section(text, "整改")
+    if facts.no_prior_feedback:
+        return
+    lead, _, rest = part.partition("逐项研究整改措施")
+    assert rest.startswith(("。", "，在本年度报告中说明整改情况。")), part[:120]
+    items = rest.split("。", 1)[1]
+    assert items and "，针对" not in lead + rest.split("。", 1)[0]
+    n = len(facts.rectification) + len([p for p in facts.practices if p.id in ("report_two_review", "full_committee_appraisal")])
+    if n > 1:
+        assert items.startswith("一是") and "二是" in items
+
+
+def test_rectification_reads_as_a_writer_writes_it() -> None:
+    _, township = _text("township.b")
+    assert _section(township, "整改") == (
+        "按照《干部选拔任用工作监督检查和责任追究办法》要求，乡党委对照上年度“一报告两评议”反馈意见逐项研究整改措施，"
+        "在本年度报告中说明整改情况。针对村干部调整补充程序不规范的问题，制定工作流程。"
+    )
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_the_overview_says_one_thing_a_sentence(name: str) -> None:
+    """Authority; who manages the unit's own 领导班子; what the rule says — each its own sentence,
+    「按干部管理权限」 once."""
+    facts, text = _text(name)
+    overview = _section(text, "总体情况")
+    assert overview.count("干部管理权限") == 1, overview
+    first = overview.split("。")[0]
+    assert "由上级党组织管理" not in first and "按照《" not in first
+    profile = facts.profile()
+    if profile.managed_sentence():
+        assert f"。{profile.managed_sentence()}。" in overview
 
 
 # ---- 8. variety from the facts; stock wording from the phrase bank ------------------------

@@ -585,15 +585,21 @@ def _overview(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
     figures = [x for x in (f.figure(k) for k in req.node.figures) if x is not None]
     sentences = overview_sentences(f, profile, figures)
-    lead = f"{f.year}年，{profile.authority_sentence(f.level)}。"
+    # each sentence says one thing: the unit's authority; who manages its own 领导班子; what the rule says
+    lead = f"{f.year}年，{profile.authority_sentence(f.level, managed=False)}"
     if not sentences and not f.figures:
         sentences.append(f"全年选拔任用{profile.cadres}{missing('本年度选拔任用人数')}。")
-    sentences.insert(0, lead)
+    said = [lead, profile.managed_sentence()]
     rule = profile.authority.rule
     if rule is not None and f.practices and not style_for(req.instruction).concise:
         # what the type's governing rule says of that authority (the sheet is developed: practices ticked)
         cited = f"按照{rule.rule}，" if rule.rule.startswith("《") and "；" not in rule.rule and "》《" not in rule.rule else ""
-        sentences[0] = f"{_clause(lead)}，{cited}{_clause(profile.fill(rule.text))}。"
+        text = _clause(profile.fill(rule.text))
+        if text.startswith("其"):  # 「其任免由市委……」 refers back to the authority: a clause of its sentence
+            said[0] = f"{lead}，{text}"
+        else:
+            said.append(cited + text)
+    sentences[:0] = [_sentence(x) for x in said if x]
     paras = ["".join(sentences)]
     extra = [_sentence(h) for h in req.node.highlights]
     if extra:
@@ -640,14 +646,16 @@ def _rectification(req: ComposeRequest, profile: Profile, writer: _Writer) -> st
         if f.no_prior_feedback:
             return say("connective.rectification.none") + "。"
         return f"{missing('上年度反馈问题整改情况，或注明上年度无反馈问题')}。"
-    lead = say("connective.rectification", sources=_sources_named(sources), org=f.org)
+    named = _sources_named(sources)
     if "一报告两评议" in sources and "report_two_review" not in {p.id for p in f.practices}:
-        lead = say("connective.rectification.rule") + "，" + lead  # why the report answers last year's findings
+        # why the report answers last year's findings: the rule, in the lead's own words
+        lead = say("connective.rectification.rule", sources=named, org=f.org)
+    else:
+        lead = say("connective.rectification", sources=named, org=f.org)
     if appraisal_sentence(f):
         lead = f"{appraisal_sentence(f)}。{lead}"
-    if len(items) == 1:
-        return f"{lead}，{items[0]}。"
-    return f"{lead}：{_enumerate(items)}"
+    # a lead sentence, then the items: one as its own sentence, several as 一是……二是……
+    return f"{_sentence(lead)}{_enumerate(items)}"
 
 
 def _shortfall(fig: Figure) -> str:

@@ -381,8 +381,9 @@ class Profile:
         """The report's title in the unit type's form."""
         return self.type.title.format(unit=self.unit, year=year, signer=signer or self.signer)
 
-    def authority_sentence(self, level: str | None = None) -> str:
-        """``县委常委会按照干部管理权限，负责乡科级领导干部的选拔任用，向市委推荐县处级领导干部人选`` (no end stop)."""
+    def authority_sentence(self, level: str | None = None, *, managed: bool = True) -> str:
+        """``县委常委会按照干部管理权限，负责乡科级领导干部的选拔任用，向市委推荐县处级领导干部人选`` (no end stop);
+        ``managed=False`` leaves out who manages the unit's own 领导班子 (:meth:`managed_sentence`)."""
         from .phrasebank import phrase_text
 
         a = self.authority
@@ -390,10 +391,19 @@ class Profile:
         text = phrase_text("frame.authority", org=self.org, appoints=appoints)
         if a.recommends and a.recommends_to:
             text += phrase_text("frame.authority.recommends", to=a.recommends_to, recommends=a.recommends)
-        if a.managed_by_superior:
-            home = self.self_ref.removeprefix("我")  # 我校 → 校, 学院, 集团, 我公司 → 公司
-            text += phrase_text("frame.authority.superior", managed=a.managed_by_superior.replace("{home}", home))
+        if managed and self.managed_sentence():
+            text += "；" + self.managed_sentence()
         return text
+
+    def managed_sentence(self) -> str:
+        """``校领导班子成员由上级党组织管理`` (no end stop), or "" when the unit manages its own."""
+        from .phrasebank import phrase_text
+
+        a = self.authority
+        if not a.managed_by_superior:
+            return ""
+        home = self.self_ref.removeprefix("我")  # 我校 → 校, 学院, 集团, 我公司 → 公司
+        return phrase_text("frame.authority.superior", managed=a.managed_by_superior.replace("{home}", home))
 
     def fill(self, template: str, value: str | None = None) -> str:
         """``template`` with {self}, {org}, {meeting}, {cadres}, {superior}, {unit}, {place}, {v}, {policy:ID}."""
