@@ -388,12 +388,19 @@ def test_no_rule_statement_tacked_on_after_a_count(name: str) -> None:
 
 def test_an_unticked_practices_rule_frames_its_count() -> None:
     _, township = _text("township.b")
-    assert "根据工作需要、德才表现、职责轻重、工作实绩和资历等因素综合考虑，全年职级晋升3人。" in township
+    assert "按照《公务员职务与职级并行规定》，根据工作需要、德才表现、职责轻重、工作实绩和资历等因素综合考虑，全年职级晋升3人。" in township
     training = _section(township, "教育培训")
     assert training.startswith("（一）抓好干部教育培训\n干部教育培训是建设高素质干部队伍的先导性、基础性、战略性工程，")
     assert training.split("\n")[1].endswith("全年干部教育培训95人次。")
     _, organ = _text("organ.b")
-    assert "坚持民主集中制，全年党组会议研究干部任免议题7项。" in organ
+    assert "按照《条例》，坚持民主集中制，全年党组会议研究干部任免议题7项。" in organ
+    _, company = _text("soe.b")
+    assert "按照《中国共产党国有企业基层组织工作条例（试行）》，党委研究讨论作为董事会、经理层决策重大问题的前置程序，全年党委会前置研究干部人事事项13项。" in company
+
+
+def test_a_practice_said_whole_before_is_not_a_bare_sentence_again() -> None:
+    _, township = _text("township.a")
+    assert "。向县委推荐科级干部人选。" not in township and "向县委推荐科级干部人选3人" in township
 
 
 @pytest.mark.parametrize("name", FULL)

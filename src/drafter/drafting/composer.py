@@ -445,30 +445,26 @@ def _facts_of(
         sentences.append("全年" + total.sentence())
         placed.update(total.keys)
     rest = [f for f in rest if f.key not in placed]
-    for f in rest:  # each framed by what the rule says of the practice it counts, if the writer did not tick it
-        implied = _implied_definition(facts, node, f, profile) if facts.practices else ""
+    for f in rest:  # each with what the rule says of the practice it counts, if the writer did not tick it
+        implied, cited = _implied_definition(facts, node, f, profile) if facts.practices else ("", "")
         stated = "全年" + _stated(f, facts)
+        subject = implied.partition("是")[0] if "是" in implied else ""
+        # never 「……95人次，干部教育培训是……工程」: a general statement tacked on after a count
         if not implied:
             sentences.append(stated)
-        elif implied.startswith(_FRAMING_VERBS):  # 「坚持民主集中制，全年……」: the rule frames the count
-            sentences.append(f"{implied}，{stated}")
-        elif framing is not None:  # a statement (「干部教育培训是……工程」): it frames the paragraph
+        elif framing is not None and subject and subject in node.title:
+            # what the paragraph's subject is (「干部教育培训是……工程」): the paragraph opens with it
             framing.append(implied)
             sentences.append(stated)
-        else:
-            sentences.extend((implied, stated))
+        else:  # the rule, cited, frames the count: 「按照《条例》，坚持民主集中制，全年……7项」
+            sentences.append(f"{cited}{implied}，{stated}")
     return sentences
 
 
-#: a rule clause that opens with one of these is a verb phrase: it frames the unit's count in one
-#: sentence (「根据……综合考虑，全年职级晋升4人」); any other clause is a statement and stands alone —
-#: never 「……95人次，干部教育培训是……工程」, a general statement tacked on after a count
-_FRAMING_VERBS = ("坚持", "根据", "运用", "对照", "签订", "按照", "依照", "注重", "突出", "严格", "实行", "全面", "任期届满")
-
-
-def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, profile: Profile) -> str:
+def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, profile: Profile) -> tuple[str, str]:
     """The definition of the catalogue practice an entered figure counts (职级晋升 → how the rule
-    says 职级 are promoted) when that practice was not ticked: the rule's words, never an activity."""
+    says 职级 are promoted) when that practice was not ticked: the rule's words, never an activity,
+    and how a sentence cites the rule (「按照《…》，」); ("", "") when there is none."""
     sub_id = node.key.partition("/")[2]
     ticked = {p.id for p in facts.practices}
     for practice in profile.practices():
@@ -480,8 +476,8 @@ def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, pro
             continue
         words = practice.label_for(profile.type.id) + (practice.count.label if practice.count else "")
         if _related(fig, words, either=True):  # not ticked: the rule's first clause, not the whole definition
-            return _clause(profile.fill(practice.definition.text).split("，")[0])
-    return ""
+            return _clause(profile.fill(practice.definition.text).split("，")[0]), profile.rule_citation(practice.definition.rule)
+    return "", ""
 
 
 def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile, items: Sequence[str] = ()) -> str:
@@ -514,6 +510,11 @@ def _paragraph(
     part = catalogue().part(node.key.partition("/")[0])
     framing: list[str] = []
     items = _facts_of(req, node, profile, add, framing)
+    # a practice already said whole in an earlier sentence (「向县委推荐科级干部人选」 in the overview's
+    # authority) is not written again as a bare sentence of its own
+    said = [normalise(w) for w in writer.memory.written]
+    kept = [i for i in items if not (len(normalise(i)) >= 6 and any(normalise(i) in w for w in said))]
+    items = kept or items
     if not items:
         what = f"本年度{part.short}方面的具体做法" if part is not None else f"{node.title}的具体做法"
         return missing(what) + "。"
