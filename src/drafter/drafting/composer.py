@@ -457,7 +457,10 @@ def _facts_of(
             framing.append(implied)
             sentences.append(stated)
         else:  # the rule, cited, frames the count: 「按照《条例》，坚持民主集中制，全年……7项」
-            sentences.append(f"{cited}{implied}，{stated}")
+            framed = f"{cited}{implied}，{stated}"
+            if req.memory is not None and req.memory.clashes(framed):  # the rule was cited just so before
+                framed = f"{implied}，{stated}"
+            sentences.append(framed)
     return sentences
 
 
