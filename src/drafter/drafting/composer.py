@@ -449,8 +449,10 @@ def _facts_of(
         implied, cited = _implied_definition(facts, node, f, profile) if facts.practices else ("", "")
         stated = "全年" + _stated(f, facts)
         subject = implied.partition("是")[0] if "是" in implied else ""
+        label = normalise(f.label)
+        restates = any(label[i : i + 4] in implied for i in range(len(label) - 3))
         # never 「……95人次，干部教育培训是……工程」: a general statement tacked on after a count
-        if not implied:
+        if not implied or (restates and not subject):  # 「任期届满进行任期考核，全年……任期考核18人」: twice
             sentences.append(stated)
         elif framing is not None and subject and subject in node.title:
             # what the paragraph's subject is (「干部教育培训是……工程」): the paragraph opens with it
