@@ -259,7 +259,7 @@ def test_length_follows_the_facts_never_padding() -> None:
 
 
 #: Full sheets whose draft reaches the issue's 2,000 characters from their facts and the rules'
-#: definitions alone. The others stop short (1,490–1,930): what their sheets hold, developed,
+#: definitions alone. The others stop short (1,476–1,931): what their sheets hold, developed,
 #: without padding — see docs/benchmarks.md, “Issue 18”. A strict xfail says so until they do.
 REACH_2000 = {"organ.a", "local_committee.a"}
 FULL = sorted(f"{ut}.{k}" for ut, pair in FULL_SHEETS.items() for k in pair)
