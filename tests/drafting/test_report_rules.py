@@ -392,6 +392,8 @@ def test_an_unticked_practices_rule_frames_its_count() -> None:
     training = _section(township, "教育培训")
     assert training.startswith("（一）抓好干部教育培训\n干部教育培训是建设高素质干部队伍的先导性、基础性、战略性工程，")
     assert training.split("\n")[1].endswith("全年干部教育培训95人次。")
+    _, town = _text("township.a")  # a part without subsections: the figure's label names the subject
+    assert _section(town, "教育培训").startswith("干部教育培训是建设高素质干部队伍的先导性、基础性、战略性工程，坚持")
     _, organ = _text("organ.b")
     assert "按照《条例》，坚持民主集中制，全年党组会议研究干部任免议题7项。" in organ
     _, company = _text("soe.b")

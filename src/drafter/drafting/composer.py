@@ -454,7 +454,7 @@ def _facts_of(
         # never 「……95人次，干部教育培训是……工程」: a general statement tacked on after a count
         if not implied or (restates and not subject):  # 「任期届满进行任期考核，全年……任期考核18人」: twice
             sentences.append(stated)
-        elif framing is not None and subject and subject in node.title:
+        elif framing is not None and subject and (subject in node.title or subject in f.label):
             # what the paragraph's subject is (「干部教育培训是……工程」): the paragraph opens with it
             framing.append(implied)
             sentences.append(stated)
