@@ -186,9 +186,9 @@ def test_authority_is_data_and_the_overview_says_it() -> None:
     _, county = _text("local_committee.a")
     assert "负责乡科级领导干部的选拔任用，向市委推荐县处级领导干部人选" in county
     _, company = _text("soe.a")
-    assert "负责中层管理人员的选拔任用；集团领导班子成员由上级党组织管理" in company
+    assert "负责中层管理人员的选拔任用。集团领导班子成员由上级党组织管理。按照《国有企业领导人员管理规定》，" in company
     _, college = _text("university.a")  # a 学院 calls itself 学院, never 学校
-    assert "负责处级干部的选拔任用；学院领导班子成员由上级党组织管理" in college and "学校" not in college.replace("《高等学校", "")
+    assert "负责处级干部的选拔任用。学院领导班子成员由上级党组织管理。" in college and "学校" not in college.replace("《高等学校", "")
     _, hospital = _text("institution.a")
     assert "负责中层干部的选拔任用" in hospital
 
@@ -256,6 +256,190 @@ def test_length_follows_the_facts_never_padding() -> None:
         assert len(full_text) > 2 * len(thin_text)
         assert len(thin_text) < 700 and len(MISSING_RE.findall(thin_text)) >= 5  # short, says what is missing
         assert len(MISSING_RE.findall(full_text)) == 0
+
+
+#: Full sheets whose draft reaches the issue's 2,000 characters from their facts and the rules'
+#: definitions alone. The others stop short (1,476–1,931): what their sheets hold, developed,
+#: without padding — see docs/benchmarks.md, “Issue 18”. A strict xfail says so until they do.
+REACH_2000 = {"organ.a", "local_committee.a"}
+FULL = sorted(f"{ut}.{k}" for ut, pair in FULL_SHEETS.items() for k in pair)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n if n in REACH_2000 else pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="issue 18 item 7: short of 2,000 without padding"))
+     for n in FULL],
+)
+def test_a_full_sheet_gives_2000_to_3500_characters_with_every_rule_clean(name: str) -> None:
+    facts, text = _text(name)
+    assert figures_not_once(text, facts) == [] and thin_subsections(text) == [] and repeated_sentences(text) == []
+    assert frame_problems(text, facts) == [] and template_leftovers(text) == [] and unstated_standing(text, facts) == []
+    assert empty_parts_unmarked(text, facts) == [] and authority_claims(text, facts) == []
+    assert self_reference_mix(text, facts) == [] and missing_items(text, facts) == []
+    result = check_text(text, facts=facts)
+    assert [f.code for f in result.findings if f.category == "structure"] == []
+    assert [f.code for f in result.findings if f.severity == "error" and not MISSING_RE.search(f.text or "")] == []
+    assert 2000 <= len(text) <= 3500
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_every_full_draft_is_longer_than_before_and_still_clean(name: str) -> None:
+    """What the rules' definitions, the unit type's rule and the computed shares add (issue 18 item 7):
+    every full draft now 1,450 characters or more (it was 1,050–1,800), with every rule above at 0."""
+    facts, text = _text(name)
+    assert len(text) >= 1450
+    assert MISSING_RE.findall(text) == []
+    assert figures_not_once(text, facts) == [] and repeated_sentences(text) == [] and missing_items(text, facts) == []
+
+
+def test_a_definition_sentence_states_only_the_rules_text() -> None:
+    """Every ticked practice with a definition: the unit's sentence (practice, count, note) and then the
+    rule's own sentence — 「按照《…》，」 and the definition's text, nothing else (no activity, no count)."""
+    checked = 0
+    for practice in catalogue().practices:
+        d = practice.definition
+        if d is None:
+            continue
+        for ut in (d.unit_types or ["organ"]):
+            ut_def = unit_types()[ut]
+            if practice.id not in ut_def.practices:
+                continue
+            item: dict[str, object] = {"id": practice.id}
+            if practice.count is not None:
+                item["value"] = 3
+            facts = facts_from_data({"unit": "江源市某单位", "org": ut_def.reporting_body, "year": 2025,
+                                     "unit_type": ut, "practices": [item]})
+            profile = facts.profile()
+            bare = practice_sentence(facts, practice.id, definition=False)
+            sentence = practice_sentence(facts, practice.id)
+            rule_text = profile.fill(d.text).rstrip("。")
+            if d.text.startswith(("即", "由")):  # it refers back: a clause of the practice's sentence
+                assert sentence == f"{bare}，{rule_text}", practice.id
+            else:
+                assert sentence == f"{bare}。{profile.rule_citation(d.rule)}{rule_text}", practice.id
+                assert not re.search(r"\d", rule_text), practice.id  # the rule's words carry no count of the unit's
+            checked += 1
+    assert checked >= 25
+
+
+def test_the_model_is_offered_the_same_filled_definition() -> None:
+    from drafter.drafting.writers import _definition
+
+    facts = _sheet(practices=[{"id": "fanti_sibi", "value": 10}, {"id": "exchange", "value": 2}])
+    profile = facts.profile()
+    sibi = _definition(catalogue().practice("fanti_sibi"), profile)
+    assert "干部档案凡提必审" in sibi and "{" not in sibi and "依据《党政领导干部选拔任用工作条例》" in sibi
+    assert "交流的对象主要是" in _definition(catalogue().practice("exchange"), profile)
+    company = facts_from_data({"unit": "江源港务集团有限公司", "org": "集团党委", "year": 2025, "unit_type": "soe"})
+    assert _definition(catalogue().practice("exchange"), company.profile()) == ""  # 党政 rule, not a company's
+
+
+def test_shares_of_a_computed_total_are_stated_and_traceable() -> None:
+    from drafter.facts.derived import derived_numbers
+
+    facts, text = _text("organ.a")
+    assert "提拔35岁以下年轻干部4名，占提拔科级领导干部总数的28.6%" in text
+    assert (28.6, "%") in [(v, u) for v, u, _ in derived_numbers(facts)]
+    assert not [f for f in check_text(text, facts=facts).findings if f.category == "figure" and f.severity == "error"]
+    facts, text = _text("soe.a")  # the share sits with the practice whose count it is
+    assert "通过公开竞聘选拔管理人员8人，占选拔任用中层管理人员总数的42.1%" in text
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_computed_numbers_rest_on_what_they_are_computed_from(name: str) -> None:
+    """事实依据表: a total rests on its parts, a share on its figure, a merged sum on its items,
+    a note's count on the note — no number of a full draft is 无依据."""
+    from drafter.drafting.basis import BasisMatcher
+
+    facts, text = _text(name)
+    rows = BasisMatcher(facts).document(text)
+    assert [(r.unsupported, r.sentence[:40]) for r in rows if r.unsupported] == []
+    for share in ("占提拔科级领导干部总数的28.6%", "占选拔任用中层管理人员总数的42.1%"):
+        row = next((r for r in rows if share in r.sentence), None)
+        if row is not None:
+            assert row.status == "有依据" and any(b.kind == "figure" for b in row.basis)
+
+
+def test_the_opening_and_overview_carry_the_years_line_and_the_types_rule() -> None:
+    _, text = _text("soe.b")
+    assert "党的二十大和二十届四中全会精神" in text.splitlines()[2]
+    assert "按照《国有企业领导人员管理规定》，干部人事事项经党委会前置研究" in _section(text, "总体情况")
+    _, thin = _text("soe.thin")  # a thin sheet stays short: no rule paragraph, only markers
+    assert "按照《国有企业领导人员管理规定》" not in thin
+    _, organ = _text("organ.a")
+    assert "（以下简称《条例》）" in organ.splitlines()[2] and "按照《条例》，公示期" not in organ
+
+
+# ---- reviewer's reading: how the rule's words join the unit's facts ----------------------------
+@pytest.mark.parametrize("name", FULL)
+def test_no_rule_statement_tacked_on_after_a_count(name: str) -> None:
+    """A rule's words never follow a count after a comma (「……95人次，干部教育培训是……工程」):
+    they frame the count (「根据……综合考虑，全年职级晋升4人」) or open the paragraph."""
+    facts, text = _text(name)
+    profile = facts.profile()
+    for practice in catalogue().practices:
+        d = practice.definition
+        if d is None or d.text.startswith(("即", "由")):
+            continue
+        first = profile.fill(d.text).split("，")[0]
+        hit = re.search(r"\d(?:人次|人|名|项|个|次|期|%)，" + re.escape(first), text)
+        assert hit is None, (practice.id, text[max(0, hit.start() - 30): hit.end()])
+
+
+def test_an_unticked_practices_rule_frames_its_count() -> None:
+    _, township = _text("township.b")
+    assert "按照《公务员职务与职级并行规定》，根据工作需要、德才表现、职责轻重、工作实绩和资历等因素综合考虑，全年职级晋升3人。" in township
+    training = _section(township, "教育培训")
+    assert training.startswith("（一）抓好干部教育培训\n干部教育培训是建设高素质干部队伍的先导性、基础性、战略性工程，")
+    assert training.split("\n")[1].endswith("全年干部教育培训95人次。")
+    _, town = _text("township.a")  # a part without subsections: the figure's label names the subject
+    assert _section(town, "教育培训").startswith("干部教育培训是建设高素质干部队伍的先导性、基础性、战略性工程，坚持")
+    _, organ = _text("organ.b")
+    assert "按照《条例》，坚持民主集中制，全年党组会议研究干部任免议题7项。" in organ
+    _, company = _text("soe.b")
+    assert "按照《中国共产党国有企业基层组织工作条例（试行）》，党委研究讨论作为董事会、经理层决策重大问题的前置程序，全年党委会前置研究干部人事事项13项。" in company
+
+
+def test_a_practice_said_whole_before_is_not_a_bare_sentence_again() -> None:
+    _, township = _text("township.a")
+    assert "。向县委推荐科级干部人选。" not in township and "向县委推荐科级干部人选3人" in township
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_rectification_is_a_lead_sentence_then_the_items(name: str) -> None:
+    facts, text = _text(name)
+    part = _section(text, "整改")
+    if facts.no_prior_feedback:
+        return
+    lead, _, rest = part.partition("逐项研究整改措施")
+    assert rest.startswith(("。", "，在本年度报告中说明整改情况。")), part[:120]
+    items = rest.split("。", 1)[1]
+    assert items and "，针对" not in lead + rest.split("。", 1)[0]
+    n = len(facts.rectification) + len([p for p in facts.practices if p.id in ("report_two_review", "full_committee_appraisal")])
+    if n > 1:
+        assert items.startswith("一是") and "二是" in items
+
+
+def test_rectification_reads_as_a_writer_writes_it() -> None:
+    _, township = _text("township.b")
+    assert _section(township, "整改") == (
+        "按照《干部选拔任用工作监督检查和责任追究办法》要求，乡党委对照上年度“一报告两评议”反馈意见逐项研究整改措施，"
+        "在本年度报告中说明整改情况。针对村干部调整补充程序不规范的问题，制定工作流程。"
+    )
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_the_overview_says_one_thing_a_sentence(name: str) -> None:
+    """Authority; who manages the unit's own 领导班子; what the rule says — each its own sentence,
+    「按干部管理权限」 once."""
+    facts, text = _text(name)
+    overview = _section(text, "总体情况")
+    assert overview.count("干部管理权限") == 1, overview
+    first = overview.split("。")[0]
+    assert "由上级党组织管理" not in first and "按照《" not in first
+    profile = facts.profile()
+    if profile.managed_sentence():
+        assert f"。{profile.managed_sentence()}。" in overview
 
 
 # ---- 8. variety from the facts; stock wording from the phrase bank ------------------------

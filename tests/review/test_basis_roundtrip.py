@@ -53,7 +53,7 @@ def _edit(src: Path, dst: Path) -> None:
     d = docx.Document(str(src))
     done = {"added": False, "renamed": False}
     for p in d.paragraphs:
-        if p.text.startswith("坚持把教育培训作为") and not done["added"]:
+        if "坚持把教育培训作为" in p.text and not done["added"]:  # the training paragraph
             p.add_run(ADDED)
             done["added"] = True
         if p.text.startswith("七、存在的主要问题") and not done["renamed"]:

@@ -368,9 +368,12 @@ class BasisMatcher:
             if p.value is not None:
                 count = practice.count
                 nums.append((p.value, _unit_class(count.unit if count else "人")))
+            if p.note:  # the counts the writer put in the note (「拿出12个中层岗位，86人报名」)
+                nums.extend((c.value, c.unit) for c in _counts(p.note))
             label = p.fact_text(facts.resolved_unit_type)
             for t in texts:
                 self.items.append(_Item("practice", p.id, label, _bigrams(t), nums, normalise(t)))
+        self._load_derived(facts)
         for name, value in (("unit", facts.unit), ("org", facts.org), ("superior", facts.superior),
                             ("level", facts.level), ("region", facts.region)):
             if value:
@@ -382,6 +385,29 @@ class BasisMatcher:
             for sub in part.subs:
                 self._outline_titles.add(normalise(sub.title))
         self._known_names += [normalise(p.label) for p in cat.practices] if hasattr(cat, "practices") else []
+
+    def _load_derived(self, facts: FactSheet) -> None:
+        """Numbers the program computes from the sheet rest on what they are computed from: a total
+        on its parts, a share on its figure and total, a merged sum on the first of the items merged."""
+        from ..facts.derived import alike_groups, figure_shares, figure_totals
+
+        keys = {id(f): key for key, f in self.figures}
+        for total in figure_totals(facts.figures):
+            first = total.parts[0][1]
+            label = f"{total.label}{total.phrase}（" + "、".join(f"{n}{f.phrase}" for n, f in total.parts) + "）"
+            self.items.append(_Item("figure", keys.get(id(first), ""), label, _bigrams(total.label),
+                                    [(total.value, _unit_class(total.unit))], normalise(total.label)))
+        for share in figure_shares(facts.figures):
+            label = f"{share.figure.label}{share.figure.phrase}，{share.clause()}"
+            self.items.append(_Item("figure", keys.get(id(share.figure), ""), label, _bigrams(share.figure.label),
+                                    [(share.value, "%")], normalise(share.figure.label)))
+        texts = [h.text for h in facts.highlights]
+        for group in alike_groups(texts):
+            index = str(texts.index(group.texts[0]) + 1)
+            grams = _bigrams(group.merged())
+            for value, unit in group.totals():
+                self.items.append(_Item("highlight", index, group.merged(), grams, [(value, _unit_class(unit))],
+                                        normalise(group.merged())))
 
     def _load_bank(self) -> None:
         for p in self.bank.phrases:

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from ..facts.derived import alike_groups, figure_totals, merge_alike
+from ..facts.derived import alike_groups, figure_shares, figure_totals, merge_alike
 from ..facts.phrasebank import phrase_bank
 from ..facts.sheet import RECTIFICATION_SOURCES, FactSheet, Figure
 from ..facts.units import Profile, catalogue
@@ -39,7 +39,7 @@ from ..text.doctree import int_to_chinese
 from ..text.markers import missing
 from .feedback import appraisal_sentence, rectification_items
 from .outline import OutlineSection
-from .similarity import DraftMemory, normalise
+from .similarity import DraftMemory, is_near_duplicate, normalise
 
 __all__ = [
     "ComposeRequest",
@@ -92,6 +92,11 @@ class ComposeRequest:
     instruction: str | None = None
     variant: int = 0
     genre: str = "report"
+
+    @property
+    def style_concise(self) -> bool:
+        return style_for(self.instruction).concise
+
     #: what the draft has said so far (shared by its sections); a fresh one if None
     memory: DraftMemory | None = None
 
@@ -124,6 +129,18 @@ def figure_phrase(fig: Figure) -> str:
     if label[-1:].isdigit():  # “指标49” + “49人” would read “指标4949人”
         return f"{label}为{fig.phrase}"
     return f"{label}{fig.phrase}"
+
+
+def _share_of(fig: Figure, facts: FactSheet) -> str:
+    """``占提拔科级领导干部总数的28.6%`` when ``fig`` counts a part of a computed total, else ""."""
+    share = next((s for s in figure_shares(facts.figures) if s.figure.key == fig.key), None)
+    return share.clause() if share is not None else ""
+
+
+def _stated(fig: Figure, facts: FactSheet) -> str:
+    """The figure's phrase with its share of the total it belongs to (computed, traceable)."""
+    share = _share_of(fig, facts)
+    return f"{figure_phrase(fig)}，{share}" if share else figure_phrase(fig)
 
 
 def figure_forms(fig: Figure, facts: FactSheet) -> list[str]:
@@ -171,7 +188,7 @@ def overview_sentences(
         if total is not None:
             grouped.setdefault(_group_of(fig), []).append(total.sentence())
         elif fig.key not in in_total:
-            grouped.setdefault(_group_of(fig), []).append(figure_phrase(fig))
+            grouped.setdefault(_group_of(fig), []).append(_stated(fig, facts))
     given = {_group_of(f) for f in facts.figures if f.unit != "%"}
     given |= {"rank" for p in facts.practices if p.id == "rank_promotion" and p.value is not None}
     for group in profile.type.required_counts:
@@ -245,7 +262,7 @@ def _weave(text: str, note: str | None, phrase: str) -> str:
 
 
 def _practice_text(
-    profile: Profile, practice_id: str, value: str, note: str | None, *, definition: bool = True
+    profile: Profile, practice_id: str, value: str, note: str | None, *, definition: bool = True, share: str = ""
 ) -> str:
     practice = catalogue().practice(practice_id)
     if practice is None:
@@ -254,17 +271,29 @@ def _practice_text(
     if value and (practice.write_count or practice.writes_count.get(ut)):
         template = practice.writes_count.get(ut) or practice.write_count or practice.write
         text = profile.fill(template, value)
+        if share:  # the count's share of the total it belongs to, right after it
+            text = f"{_clause(text)}，{share}"
     else:
         text = profile.fill(practice.writes.get(ut) or practice.write)
     extra = ""
-    if definition and practice.definition is not None:
+    if definition and practice.definition is not None and practice.definition.applies(profile.type.id):
         extra = _clause(profile.fill(practice.definition.text))
         if note and normalise(extra) in normalise(note):
             extra = ""
+    if extra and not extra.startswith(_CLAUSE_DEFINITIONS):
+        # what the rule itself requires: its own sentence, citing the rule, after the unit's sentence
+        assert practice.definition is not None
+        own = _practice_text(profile, practice_id, value, note, definition=False, share=share)
+        return f"{own}{_DEF_JOIN}{profile.rule_citation(practice.definition.rule)}{extra}"
     if note and _repeats(_clause(note), text):  # the note says the same: the note (with the count), then the rule
         return _clause("，".join(x for x in (_weave(text, note, value), extra) if x))
     # the practice, what its rule defines (right after it: 「即……」 refers to it), then the writer's note
     return _clause("，".join(x for x in (_clause(text), extra, _clause(note or "")) if x))
+
+
+#: definitions that refer back to the practice (「即……」「由……」) stay a clause of its sentence
+_CLAUSE_DEFINITIONS = ("即", "由")
+_DEF_JOIN = "。"
 
 
 def practice_sentence(
@@ -280,7 +309,11 @@ def practice_sentence(
     item = next((p for p in facts.practices if p.id == practice_id), None)
     value = item.phrase() if item is not None and with_count else ""
     note = item.note if item is not None else None
-    return _practice_text(profile, practice_id, value, note, definition=definition)
+    share = ""
+    if definition and value:
+        twin = _twin(facts, practice_id, facts.figures)
+        share = _share_of(twin, facts) if twin is not None else ""
+    return _practice_text(profile, practice_id, value, note, definition=definition, share=share)
 
 
 def practice_preview(
@@ -360,9 +393,13 @@ def _same_unit(a: str, b: str) -> bool:
 
 
 def _facts_of(
-    req: ComposeRequest, node: OutlineSection, profile: Profile, add: Sequence[str] = ()
+    req: ComposeRequest, node: OutlineSection, profile: Profile, add: Sequence[str] = (),
+    framing: list[str] | None = None,
 ) -> list[str]:
-    """This node's facts as sentences (no end stop), each entered item once, none dropped."""
+    """This node's facts as sentences (no end stop), each entered item once, none dropped.
+
+    A rule's statement about a figure's practice the writer did not tick goes to ``framing``
+    (the paragraph's topic sentence opens with it), else it is its own sentence before the figure."""
     facts = req.facts
     figs = [f for f in (facts.figure(k) for k in node.figures) if f is not None]
     placed: set[str] = set()
@@ -399,7 +436,7 @@ def _facts_of(
             text = "全年" + text if not text.startswith(("全年", "本年度")) else text
         for f in figs:
             if f.key not in placed and _related(f, text) and f.phrase not in text:
-                text = f"{text}，{figure_phrase(f)}"
+                text = f"{text}，{_stated(f, facts)}"
                 placed.add(f.key or "")
         sentences.append(text)
     # the remaining figures of this node: totals where parts are given, else each figure
@@ -408,12 +445,49 @@ def _facts_of(
         sentences.append("全年" + total.sentence())
         placed.update(total.keys)
     rest = [f for f in rest if f.key not in placed]
-    if rest:
-        sentences.append("全年" + "，".join(figure_phrase(f) for f in rest))
+    for f in rest:  # each with what the rule says of the practice it counts, if the writer did not tick it
+        implied, cited = _implied_definition(facts, node, f, profile) if facts.practices else ("", "")
+        stated = "全年" + _stated(f, facts)
+        subject = implied.partition("是")[0] if "是" in implied else ""
+        label = normalise(f.label)
+        restates = any(label[i : i + 4] in implied for i in range(len(label) - 3))
+        # never 「……95人次，干部教育培训是……工程」: a general statement tacked on after a count
+        if not implied or (restates and not subject):  # 「任期届满进行任期考核，全年……任期考核18人」: twice
+            sentences.append(stated)
+        elif framing is not None and subject and (subject in node.title or subject in f.label):
+            # what the paragraph's subject is (「干部教育培训是……工程」): the paragraph opens with it
+            framing.append(implied)
+            sentences.append(stated)
+        else:  # the rule, cited, frames the count: 「按照《条例》，坚持民主集中制，全年……7项」
+            framed = f"{cited}{implied}，{stated}"
+            if req.memory is not None and req.memory.clashes(framed):  # the rule was cited just so before
+                framed = f"{implied}，{stated}"
+            sentences.append(framed)
     return sentences
 
 
-def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:
+def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, profile: Profile) -> tuple[str, str]:
+    """The definition of the catalogue practice an entered figure counts (职级晋升 → how the rule
+    says 职级 are promoted) when that practice was not ticked: the rule's words, never an activity,
+    and how a sentence cites the rule (「按照《…》，」); ("", "") when there is none."""
+    sub_id = node.key.partition("/")[2]
+    ticked = {p.id for p in facts.practices}
+    for practice in profile.practices():
+        if practice.sub != sub_id or practice.id in ticked or practice.definition is None:
+            continue
+        if not practice.definition.applies(profile.type.id):
+            continue
+        if practice.definition.text.startswith(_CLAUSE_DEFINITIONS):
+            continue
+        words = practice.label_for(profile.type.id) + (practice.count.label if practice.count else "")
+        if _related(fig, words, either=True):  # not ticked: the rule's first clause, not the whole definition
+            return _clause(profile.fill(practice.definition.text).split("，")[0]), profile.rule_citation(practice.definition.rule)
+    return "", ""
+
+
+def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile, items: Sequence[str] = ()) -> str:
+    """The paragraph's topic sentence: a lead of its catalogue paragraph, never one that nearly
+    repeats a sentence of the facts after it (the next lead is taken then)."""
     part_id, _, sub_id = node.key.partition("/")
     part = catalogue().part(part_id)
     sub = part.sub(sub_id) if part is not None and sub_id else None
@@ -423,7 +497,14 @@ def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:
         return ""
     leads = sub.leads
     lead = leads[req.variant % len(leads)] if req.variant else _pick(leads, req.facts.unit, req.facts.year, sub.id)
-    return profile.fill(lead)
+    start = leads.index(lead)
+    facts = [s for item in items for s in item.split("。") if s]
+    for lead in leads[start:] + leads[:start]:
+        text = profile.fill(lead)
+        if not any(is_near_duplicate(text, s) for s in facts):
+            return text
+    # every lead says what the facts say: the facts stand alone (when they make a paragraph)
+    return "" if len(facts) >= 2 else profile.fill(leads[start])
 
 
 def _paragraph(
@@ -432,12 +513,24 @@ def _paragraph(
     """A topic sentence, then this node's own facts developed (or a marker naming what is missing)."""
     style = style_for(req.instruction)
     part = catalogue().part(node.key.partition("/")[0])
-    items = _facts_of(req, node, profile, add)
+    framing: list[str] = []
+    items = _facts_of(req, node, profile, add, framing)
+    # a practice already said whole in an earlier sentence (「向县委推荐科级干部人选」 in the overview's
+    # authority) is not written again as a bare sentence of its own
+    said = [normalise(w) for w in writer.memory.written]
+    kept = [i for i in items if not (len(normalise(i)) >= 6 and any(normalise(i) in w for w in said))]
+    items = kept or items
     if not items:
         what = f"本年度{part.short}方面的具体做法" if part is not None else f"{node.title}的具体做法"
         return missing(what) + "。"
-    lead = "" if style.concise else _topic(req, node, profile)
+    lead = "" if style.concise else _topic(req, node, profile, items)
+    if framing:  # what the rule says of the paragraph's subject, then the paragraph's own lead
+        lead = "，".join(_clause(x) for x in (*framing, lead) if x)
     sentences: list[str] = []
+    line = _line_sentence(req, node, profile)
+    if line and not writer.memory.source_used(normalise(line)):  # 贯彻执行干部路线方针政策 / 程序: once, first
+        writer.memory.add(line, source_key=normalise(line))
+        lead = f"{_clause(lead)}，{_clause(line)}" if lead else line
     if lead:  # the topic sentence, then the unit's facts
         sentences.append(_sentence(lead))
     sentences.extend(_sentence(s) for s in items)
@@ -446,7 +539,36 @@ def _paragraph(
     return "".join(sentences)
 
 
+def _line_sentence(req: ComposeRequest, node: OutlineSection, profile: Profile) -> str:
+    """The report's required 贯彻执行干部路线方针政策 (办法第四条): the 好干部标准 the unit selects by,
+    in the first paragraph of 党管干部 when the unit reports cadres selected (a figure or a practice)."""
+    if req.style_concise or not (req.facts.figures and req.facts.practices):
+        return ""
+    if node.key.startswith("direction"):
+        return _sentence(profile.fill(say("connective.line")))
+    ticked = {p.id for p in req.facts.practices}
+    decides = profile.type.id != "township"  # a township recommends; the 县委 runs the procedure
+    if decides and node.key.startswith("procedure") and ticked & set(node.practices) & _SELECTION_STEPS:
+        # the unit ticked a step of the 条例's procedure here: the procedure it belongs to
+        return _sentence(say("connective.procedure"))
+    return ""
+
+
+#: practices that are steps of the 条例's selection procedure (动议 → 推荐 → 考察 → 讨论决定 → 任职)
+_SELECTION_STEPS = frozenset({
+    "analysis_motion", "talk_recommend", "meeting_recommend", "inspection", "fanti_sibi", "double_sign",
+    "collective_decision", "public_notice", "appointment_talk", "probation",
+})
+
+
 # ---- elements --------------------------------------------------------------
+def _congress(year: int) -> str:
+    """「党的二十大和二十届四中全会精神」: the line a report of ``year`` studies (formulations data)."""
+    from ..facts.formulations import bundled_library
+
+    return bundled_library().current_line(year) or ""
+
+
 def _opening(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
     guided = f"在{f.superior}的指导下，" if f.superior else ""
@@ -457,8 +579,9 @@ def _opening(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
         first = say(
             _pick(("frame.opening", "frame.opening.2"), f.unit, f.year),
             year=str(f.year), guided=guided, org=f.org, rules=profile.rules_cited(),
-            mission=profile.fill(profile.type.mission),
+            mission=profile.fill(profile.type.mission), congress=_congress(f.year),
         )
+        first = first.replace("全面贯彻，", "").replace("深入学习贯彻，", "")  # a year before any congress line
     close = say("frame.opening.close", self=profile.self_ref, year=str(f.year), verb=verb)
     writer.fresh(first)
     return first + "\n" + close
@@ -468,10 +591,21 @@ def _overview(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
     figures = [x for x in (f.figure(k) for k in req.node.figures) if x is not None]
     sentences = overview_sentences(f, profile, figures)
-    lead = f"{f.year}年，{profile.authority_sentence(f.level)}。"
+    # each sentence says one thing: the unit's authority; who manages its own 领导班子; what the rule says
+    lead = f"{f.year}年，{profile.authority_sentence(f.level, managed=False)}"
     if not sentences and not f.figures:
         sentences.append(f"全年选拔任用{profile.cadres}{missing('本年度选拔任用人数')}。")
-    sentences.insert(0, lead)
+    said = [lead, profile.managed_sentence()]
+    rule = profile.authority.rule
+    if rule is not None and f.practices and not style_for(req.instruction).concise:
+        # what the type's governing rule says of that authority (the sheet is developed: practices ticked)
+        cited = f"按照{rule.rule}，" if rule.rule.startswith("《") and "；" not in rule.rule and "》《" not in rule.rule else ""
+        text = _clause(profile.fill(rule.text))
+        if text.startswith("其"):  # 「其任免由市委……」 refers back to the authority: a clause of its sentence
+            said[0] = f"{lead}，{text}"
+        else:
+            said.append(cited + text)
+    sentences[:0] = [_sentence(x) for x in said if x]
     paras = ["".join(sentences)]
     extra = [_sentence(h) for h in req.node.highlights]
     if extra:
@@ -518,12 +652,16 @@ def _rectification(req: ComposeRequest, profile: Profile, writer: _Writer) -> st
         if f.no_prior_feedback:
             return say("connective.rectification.none") + "。"
         return f"{missing('上年度反馈问题整改情况，或注明上年度无反馈问题')}。"
-    lead = say("connective.rectification", sources=_sources_named(sources), org=f.org)
+    named = _sources_named(sources)
+    if "一报告两评议" in sources and "report_two_review" not in {p.id for p in f.practices}:
+        # why the report answers last year's findings: the rule, in the lead's own words
+        lead = say("connective.rectification.rule", sources=named, org=f.org)
+    else:
+        lead = say("connective.rectification", sources=named, org=f.org)
     if appraisal_sentence(f):
         lead = f"{appraisal_sentence(f)}。{lead}"
-    if len(items) == 1:
-        return f"{lead}，{items[0]}。"
-    return f"{lead}：{_enumerate(items)}"
+    # a lead sentence, then the items: one as its own sentence, several as 一是……二是……
+    return f"{_sentence(lead)}{_enumerate(items)}"
 
 
 def _shortfall(fig: Figure) -> str:

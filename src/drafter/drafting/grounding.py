@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..facts.derived import alike_groups
 from ..facts.sheet import FactSheet
+from ..facts.units import policy_phrases
 from ..settings import BUNDLED_KB
 from .composer import figure_stated, practice_sentence
 from .similarity import body_sentences, containment, normalise, similarity
@@ -106,7 +107,8 @@ def fact_texts(facts: FactSheet) -> list[str]:
     return (
         facts.free_texts()
         + [f.label for f in facts.figures]
-        + [practice_sentence(facts, p.id, profile) for p in facts.practices]
+        # a ticked practice's sentence and its rule's sentence (「按照《条例》，……」), each on its own
+        + [part for p in facts.practices for part in practice_sentence(facts, p.id, profile).split("。") if part]
     )
 
 
@@ -132,6 +134,20 @@ class Borrowed:
     reason: str  # activity “…” / near-copy of “…”
 
 
+@lru_cache(maxsize=1)
+def _canonical_pieces() -> tuple[str, ...]:
+    """The canonical formulations a report quotes (好干部标准, 条例第二条, 凡提四必, 程序), longest first."""
+    pieces: set[str] = set()
+    for pid in ("good_cadre_standard", "selection_principles", "fanti_sibi", "selection_procedure"):
+        try:
+            phrases = policy_phrases(pid)
+        except KeyError:
+            continue
+        pieces.add("、".join(phrases))
+        pieces.update(x for x in phrases if len(x) >= 4)
+    return tuple(sorted(pieces, key=len, reverse=True))
+
+
 def borrowed_activities(text: str, facts: FactSheet) -> list[Borrowed]:
     """Sentences of ``text`` stating a sample report's activity or nearly copying one of its sentences."""
     texts = fact_texts(facts)
@@ -147,6 +163,8 @@ def borrowed_activities(text: str, facts: FactSheet) -> list[Borrowed]:
             core = t.strip().rstrip("。；;，,")
             if core and core in rest:
                 rest = rest.replace(core, "")
+        for piece in _canonical_pieces():  # the rules' own formulations are nobody's activity
+            rest = rest.replace(piece, "")
         if len(normalise(rest)) < 8:
             continue
         hit = None

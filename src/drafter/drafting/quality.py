@@ -77,7 +77,8 @@ def user_texts(facts: FactSheet) -> list[str]:
     return (
         facts.free_texts()
         + [f.label for f in facts.figures]
-        + [practice_sentence(facts, p.id, profile) for p in facts.practices]
+        # a practice's sentence, and the rule's own sentence after it (「按照《条例》，……」), each on its own
+        + [part for p in facts.practices for part in practice_sentence(facts, p.id, profile).split("。") if part]
         + [facts.signature_unit]
     )
 

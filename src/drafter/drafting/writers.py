@@ -238,18 +238,13 @@ def select_passages(references: list[Source], profile: Profile) -> tuple[list[So
     return (same + other if same else []), bool(same)
 
 
-def _definition(practice: Any) -> str:
-    """A practice's standard definition (``definition:`` in practices.yaml), if the catalogue has one."""
+def _definition(practice: Any, profile: Profile) -> str:
+    """A practice's standard definition (``definition:`` in practices.yaml) for this unit type, its slots
+    filled, with the rule it comes from — the same words the composer writes."""
     d = getattr(practice, "definition", None)
-    if not d:
+    if d is None or not d.applies(profile.type.id):
         return ""
-    if isinstance(d, str):
-        return d
-    text = getattr(d, "text", None) or (d.get("text") if isinstance(d, dict) else None)
-    rule = getattr(d, "rule", None) or (d.get("rule") if isinstance(d, dict) else None)
-    if not text:
-        return ""
-    return f"{text}（依据{rule}）" if rule else str(text)
+    return f"{profile.fill(d.text)}（依据{d.rule}）"
 
 
 def _practices_block(job: SectionJob, profile: Profile) -> str:
@@ -265,7 +260,7 @@ def _practices_block(job: SectionJob, profile: Profile) -> str:
             continue
         count = f"，数量：{item.phrase()}" if item is not None and item.value is not None else ""
         note = f"，说明：{item.note}" if item is not None and item.note else ""
-        definition = _definition(practice)
+        definition = _definition(practice, profile)
         allowed = f"；可用的规范表述：{definition}" if definition else ""
         out.append(
             f"- {practice.label_for(profile.type.id)}{count}{note}"
@@ -328,7 +323,22 @@ def length_budget(job: SectionJob) -> int:
     """Characters this section may take: it follows the facts, not a page target."""
     if job.node.element == "opening":
         return 160
-    return 80 + 70 * _facts_count(job)
+    return 80 + 70 * _facts_count(job) + _definitions_chars(job)
+
+
+def _definitions_chars(job: SectionJob) -> int:
+    """Room for the rule definitions of this section's ticked practices (the composer writes them too)."""
+    ticked = {p.id for p in job.facts.practices}
+    profile = job.facts.profile()
+    cat = catalogue()
+    n = 0
+    for node in job.node.walk():
+        for pid in node.practices:
+            practice = cat.practice(pid)
+            d = practice.definition if practice is not None else None
+            if pid in ticked and d is not None and d.applies(profile.type.id):
+                n += len(profile.fill(d.text)) + 10  # and 「按照《…》，」
+    return n
 
 
 def _facts_block(job: SectionJob) -> str:

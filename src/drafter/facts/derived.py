@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from .sheet import FactSheet, Figure, _fmt
 
 __all__ = [
-    "AlikeGroup", "FigureTotal", "alike_groups", "derived_numbers", "figure_totals", "merge_alike", "part_names",
+    "AlikeGroup", "FigureShare", "FigureTotal", "alike_groups", "derived_numbers", "figure_shares", "figure_totals",
+    "merge_alike", "part_names",
 ]
 
 _VERBS = ("提拔", "选拔任用", "选拔", "任用", "进一步使用", "选任", "晋升", "交流", "调整", "推荐", "考察", "培训")
@@ -115,6 +116,53 @@ def figure_totals(figures: Sequence[Figure]) -> list[FigureTotal]:
     return out
 
 
+# ---- shares of a computed total -----------------------------------------------------
+#: words that make a figure a subset of the cadres a total counts (age, way of selection)
+_SUBSET_RE = re.compile(r"\d+岁(?:以下|左右)|年轻|女|党外|公开竞聘|竞聘上岗")
+_LEVEL_RE = re.compile(r"乡科级|县处级|厅局级|科级|处级|中层")
+_SAME_UNIT = {"人": "人", "名": "人"}
+
+
+@dataclass(frozen=True)
+class FigureShare:
+    """``其中35岁以下4名，占提拔科级领导干部总数的28.6%``: an entered part of a computed total."""
+
+    figure: Figure
+    total: FigureTotal
+
+    @property
+    def value(self) -> float:
+        return round(self.figure.value / self.total.value * 100, 1)
+
+    @property
+    def phrase(self) -> str:
+        return f"{_fmt(self.value)}%"
+
+    def clause(self) -> str:
+        """``占提拔科级领导干部总数的28.6%`` (no end stop)."""
+        return f"占{self.total.label}总数的{self.phrase}"
+
+
+def figure_shares(figures: Sequence[Figure]) -> list[FigureShare]:
+    """Entered figures that count a part of a computed total (35岁以下, 公开竞聘 … of the same
+    cadres), with their share of it; both numbers are on the sheet, so the share is traceable."""
+    out: list[FigureShare] = []
+    totals = figure_totals(figures)
+    in_total = {k for t in totals for k in t.keys}
+    for fig in figures:
+        if fig.unit == "%" or fig.key in in_total or not _SUBSET_RE.search(fig.label):
+            continue
+        for total in totals:
+            if _SAME_UNIT.get(fig.unit) != _SAME_UNIT.get(total.unit) or not 0 < fig.value < total.value:
+                continue
+            level = _LEVEL_RE.search(total.label)
+            verb = next((v for v in _VERBS if total.label.startswith(v)), None)
+            if (level and level.group() in fig.label) or (verb and fig.label.startswith(verb)):
+                out.append(FigureShare(fig, total))
+                break
+    return out
+
+
 # ---- items alike in form ------------------------------------------------------------
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _COUNT_UNITS = ("人次", "人", "名", "项", "个", "家", "次", "批")
@@ -206,6 +254,8 @@ def derived_numbers(facts: FactSheet) -> list[tuple[float, str, str]]:
         m = re.search(r"(\d+)(期|批|次|轮|届)", merged)
         if m:
             out.append((float(m.group(1)), m.group(2), merged))
+    for share in figure_shares(facts.figures):
+        out.append((share.value, "%", f"{share.figure.label}{share.clause()}"))
     out.extend(_definition_numbers(facts))
     return out
 
@@ -218,7 +268,7 @@ def _definition_numbers(facts: FactSheet) -> list[tuple[float, str, str]]:
     cn = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
     for item in facts.practices:
         p = catalogue().practice(item.id)
-        if p is None or p.definition is None:
+        if p is None or p.definition is None or not p.definition.applies(facts.resolved_unit_type):
             continue
         for m in re.finditer(r"(\d+|[一二两三四五六七八九十])\s*(个|项|名|人|次)", p.definition.text):
             raw = m.group(1)

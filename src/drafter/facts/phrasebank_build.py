@@ -43,7 +43,10 @@ def catalogue_phrases() -> list[Phrase]:
                 Phrase(id=f"practice.{p.id}.{ut}.count", kind="practice", practice=p.id, unit_types=[ut], text=text)
             )
         if p.definition is not None:
-            out.append(Phrase(id=f"definition.{p.id}", kind="definition", practice=p.id, text=p.definition.text))
+            out.append(Phrase(
+                id=f"definition.{p.id}", kind="definition", practice=p.id, unit_types=list(p.definition.unit_types),
+                text=p.definition.text,
+            ))
     return out
 
 

@@ -74,6 +74,24 @@ class SelfRef(BaseModel):
     value: str = Field(min_length=1)
 
 
+class Definition(BaseModel):
+    """What the cited rule itself defines for a practice (凡提四必's four items, 公示期), with that rule."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, description="Written after the practice's sentence; {policy:ID} allowed.")
+    rule: str = Field(min_length=1, description="The rule the definition comes from.")
+    unit_types: list[str] = Field(
+        default_factory=list, description="The unit types the rule governs (empty: every type that lists the practice)."
+    )
+
+    def applies(self, unit_type: str) -> bool:
+        return not self.unit_types or unit_type in self.unit_types
+
+
+#: the rule every report cites; the opening declares its short name 《条例》
+SELECTION_REGULATION = "党政领导干部选拔任用工作条例"
+
+
 class Authority(BaseModel):
     """What the reporting body decides itself and what it only recommends, and to whom.
 
@@ -90,6 +108,8 @@ class Authority(BaseModel):
         default="", description="Its own leaders, managed by the superior; {home} is the self-reference without 我."
     )
     claims_forbidden: list[str] = Field(default_factory=list)
+    #: what the unit type's governing rule says of this authority, written after it when the sheet is developed
+    rule: Definition | None = None
 
 
 class UnitType(BaseModel):
@@ -168,14 +188,6 @@ class CountSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     unit: str = "人"
     label: str = ""
-
-
-class Definition(BaseModel):
-    """What the cited rule itself defines for a practice (凡提四必's four items, 公示期), with that rule."""
-
-    model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, description="Written after the practice's sentence; {policy:ID} allowed.")
-    rule: str = Field(min_length=1, description="The rule the definition comes from.")
 
 
 class Practice(BaseModel):
@@ -369,8 +381,9 @@ class Profile:
         """The report's title in the unit type's form."""
         return self.type.title.format(unit=self.unit, year=year, signer=signer or self.signer)
 
-    def authority_sentence(self, level: str | None = None) -> str:
-        """``县委常委会按照干部管理权限，负责乡科级领导干部的选拔任用，向市委推荐县处级领导干部人选`` (no end stop)."""
+    def authority_sentence(self, level: str | None = None, *, managed: bool = True) -> str:
+        """``县委常委会按照干部管理权限，负责乡科级领导干部的选拔任用，向市委推荐县处级领导干部人选`` (no end stop);
+        ``managed=False`` leaves out who manages the unit's own 领导班子 (:meth:`managed_sentence`)."""
         from .phrasebank import phrase_text
 
         a = self.authority
@@ -378,10 +391,19 @@ class Profile:
         text = phrase_text("frame.authority", org=self.org, appoints=appoints)
         if a.recommends and a.recommends_to:
             text += phrase_text("frame.authority.recommends", to=a.recommends_to, recommends=a.recommends)
-        if a.managed_by_superior:
-            home = self.self_ref.removeprefix("我")  # 我校 → 校, 学院, 集团, 我公司 → 公司
-            text += phrase_text("frame.authority.superior", managed=a.managed_by_superior.replace("{home}", home))
+        if managed and self.managed_sentence():
+            text += "；" + self.managed_sentence()
         return text
+
+    def managed_sentence(self) -> str:
+        """``校领导班子成员由上级党组织管理`` (no end stop), or "" when the unit manages its own."""
+        from .phrasebank import phrase_text
+
+        a = self.authority
+        if not a.managed_by_superior:
+            return ""
+        home = self.self_ref.removeprefix("我")  # 我校 → 校, 学院, 集团, 我公司 → 公司
+        return phrase_text("frame.authority.superior", managed=a.managed_by_superior.replace("{home}", home))
 
     def fill(self, template: str, value: str | None = None) -> str:
         """``template`` with {self}, {org}, {meeting}, {cadres}, {superior}, {unit}, {place}, {v}, {policy:ID}."""
@@ -394,8 +416,18 @@ class Profile:
 
     def rules_cited(self) -> str:
         """``《国有企业领导人员管理规定》和《干部选拔任用工作监督检查和责任追究办法》``."""
-        names = [f"《{r}》" for r in self.type.rules[:2]]
+        names = [f"《{r}》" + ("（以下简称《条例》）" if r == SELECTION_REGULATION else "") for r in self.type.rules[:2]]
         return "和".join(names)
+
+    def rule_citation(self, rule: str) -> str:
+        """How a definition's sentence cites its rule: ``按照《条例》，`` (declared in the opening),
+        ``按照《…》，`` (the first title the rule names), or ``按照有关规定，``."""
+        m = re.search(r"《([^《》]+)》", rule)
+        if m is None:
+            return "按照有关规定，"
+        if m.group(1) == SELECTION_REGULATION and SELECTION_REGULATION in self.type.rules[:2]:
+            return "按照《条例》，"
+        return f"按照《{m.group(1)}》，"
 
     def practices(self) -> list[Practice]:
         cat = catalogue()
