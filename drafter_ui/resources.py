@@ -124,6 +124,9 @@ def knowledge_banner(s: Settings) -> None:
     so every tab sees the finished index.
     """
     job = warm_retriever(s)
+    # one block at this place on every run, ready or not: when the bar goes, the page below it
+    # keeps its places, so a box the writer is typing in is not drawn anew (its focus lost)
+    slot = st.container(key="kb_banner")
     if job.done and job.snapshot().ready:
         return
 
@@ -140,7 +143,8 @@ def knowledge_banner(s: Settings) -> None:
             st.rerun()  # the whole app, now with the index
         st.progress(snap.fraction(), text=snap.line())
 
-    banner()
+    with slot:
+        banner()
 
 
 def draft_time_hint(s: Settings) -> str:
