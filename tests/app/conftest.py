@@ -130,8 +130,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def server(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """The app served on loopback by ``streamlit run`` on a copy of the bundled index (browser tests)."""
+def served(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The app served on loopback by ``streamlit run`` on a copy of the bundled index (browser
+    tests): its address and its DRAFTER_HOME."""
     from streamlit_server import require_chromium, serve_app  # type: ignore[import-not-found]
 
     require_chromium()
@@ -139,4 +140,10 @@ def server(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
     home = tmp_path / "home"
     shutil.copytree(indexed.index_dir, home / "index")
     with serve_app(REPO_ROOT, home, tmp_path / "streamlit.log") as url:
-        yield url
+        yield url, home
+
+
+@pytest.fixture
+def server(served) -> str:  # type: ignore[no-untyped-def]
+    """The served app's address."""
+    return str(served[0])

@@ -11,11 +11,9 @@ beyond what a fast writer does (the button being enabled).
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
-from streamlit_server import ARGS, CHROMIUM, require_chromium, serve_app, wait_idle  # type: ignore[import-not-found]
+from streamlit_server import ARGS, CHROMIUM, wait_idle  # type: ignore[import-not-found]
 
 from drafter.settings import REPO_ROOT, Settings
 from drafter.storage import Repository, get_engine
@@ -23,16 +21,6 @@ from drafter.storage import Repository, get_engine
 pytestmark = pytest.mark.browser
 
 SHEET = REPO_ROOT / "examples" / "facts.yaml"
-
-
-@pytest.fixture
-def served(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
-    require_chromium()
-    indexed, _ = bundled_index
-    home = tmp_path / "home"
-    shutil.copytree(indexed.index_dir, home / "index")
-    with serve_app(REPO_ROOT, home, tmp_path / "streamlit.log") as url:
-        yield url, home
 
 
 def _count(text: str, pattern: str) -> int:
