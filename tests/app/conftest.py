@@ -145,5 +145,5 @@ def served(bundled_index, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def server(served) -> str:  # type: ignore[no-untyped-def]
-    """The served app's address."""
-    return str(served[0])
+    """The served app's address (an AppAddress: a str with ``.proc``, the streamlit process)."""
+    return served[0]  # type: ignore[no-any-return]
