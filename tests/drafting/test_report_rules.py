@@ -74,7 +74,10 @@ def _section(text: str, word: str) -> str:
 def test_practice_sentence_states_only_the_practice_its_count_and_note() -> None:
     facts = _sheet(practices=[{"id": "grassroots", "value": 4}, {"id": "heart_talk", "value": 45}])
     assert practice_sentence(facts, "grassroots") == "选派4名干部挂职锻炼"  # no 基层一线, no 急难险重岗位
-    assert practice_sentence(facts, "heart_talk") == "开展谈心谈话45人次"  # nobody said 班子成员
+    assert practice_sentence(facts, "heart_talk", definition=False) == "开展谈心谈话45人次"  # nobody said 班子成员
+    # what the cited rule itself says (党内谈话制度) follows as its own sentence: no person, place or count added
+    full = practice_sentence(facts, "heart_talk")
+    assert full.startswith("开展谈心谈话45人次。按照《中国共产党党内监督条例》，") and "班子成员" not in full
 
 
 def test_a_note_is_woven_in_once() -> None:
@@ -103,7 +106,8 @@ def test_the_form_preview_is_the_sentence_the_draft_writes() -> None:
     preview = practice_preview("grassroots", 4, "到防汛抗旱一线", unit="江源市水务局", org="局党组")
     assert preview == "选派4名干部挂职锻炼，到防汛抗旱一线。"
     assert preview in compose_draft(facts).text()
-    assert practice_preview("heart_talk", None, None, unit="江源理工大学", org="校党委") == "开展谈心谈话。"
+    bare = practice_preview("heart_talk", None, None, unit="江源理工大学", org="校党委")
+    assert bare.startswith("开展谈心谈话。按照《中国共产党党内监督条例》，") and "班子成员" not in bare
 
 
 # ---- 2. developed paragraphs ------------------------------------------------------------
