@@ -50,6 +50,7 @@ __all__ = [
     "figure_phrase",
     "figure_stated",
     "overview_sentences",
+    "plan_ties",
     "practice_preview",
     "practice_sentence",
     "say",
@@ -690,10 +691,48 @@ def _problems(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     return f"{head}：{_enumerate(items)}"
 
 
+#: bigrams too common in problems and plans to tie one to the other
+_TIE_STOP = frozenset({"干部", "管理", "理人", "人员", "工作", "部分", "不够", "还不", "进一", "一步", "加强", "完善",
+                       "推进", "加大", "力度", "问题"})
+
+
+def _problem_named(problem: str) -> str:
+    """How a plan names the problem it answers: the problem's first clause (its main claim)."""
+    return _clause(re.split(r"[，；;,]", problem.strip(), maxsplit=1)[0])
+
+
+def plan_ties(plans: Sequence[str], problems: Sequence[str]) -> dict[int, int]:
+    """``{plan index: problem index}``: each plan tied to the writer's problem it answers, where the
+    words say so (three or more shared bigrams beyond common ones); one plan per problem, best first."""
+    def grams(text: str) -> set[str]:
+        return _bigram_set(text) - _TIE_STOP
+
+    scored = []
+    for i, plan in enumerate(plans):
+        a = grams(plan)
+        for j, problem in enumerate(problems):
+            b = grams(problem)
+            shared = len(a & b)
+            if set(re.findall(r"\d+岁", plan)) & set(re.findall(r"\d+岁", problem)):  # the same age group
+                shared += 3
+            if a and b and shared >= 3 and not _clause(plan).startswith("针对"):
+                scored.append((shared / min(len(a), len(b)), shared, i, j))
+    ties: dict[int, int] = {}
+    for _, _, i, j in sorted(scored, key=lambda t: (-t[0], -t[1], t[2], t[3])):
+        if i not in ties and j not in ties.values():
+            ties[i] = j
+    return ties
+
+
 def _plans(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
-    items = list(f.plans) + list(req.node.highlights)
-    head = say("connective.plans", org=f.org) if f.problems else say("connective.plans.plain", org=f.org)
+    plans = [_clause(p) for p in f.plans]
+    # a plan answering one of the writer's problems names it (「针对……的问题，……」): the plan tied to its problem
+    ties = plan_ties(plans, f.problems)
+    plans = [f"针对{_problem_named(f.problems[ties[i]])}的问题，{p}" if i in ties else p for i, p in enumerate(plans)]
+    items = plans + list(req.node.highlights)
+    every_tied = bool(ties) and len(ties) == len(items)
+    head = say("connective.plans", org=f.org) if f.problems and not every_tied else say("connective.plans.plain", org=f.org)
     if not items:
         return f"{head}{missing('下一步工作打算')}。"
     if len(items) == 1:
