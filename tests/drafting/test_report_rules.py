@@ -233,6 +233,20 @@ def test_rectification_lead_names_the_real_sources() -> None:
     _, inspected = _text("soe.a")  # its only item came from 巡视巡察
     lead = _section(inspected, "整改")
     assert "巡视巡察" in lead and "一报告两评议”反馈意见" not in lead
+    # the rule under which each source asks for rectification: 巡视工作条例, the 监督检查办法 for a 专项检查
+    assert lead.startswith("按照《中国共产党巡视工作条例》，集团党委对照巡视巡察反馈的选人用人问题逐项研究整改措施。")
+    _, checked = _text("institution.a")
+    assert _section(checked, "整改").startswith(
+        "按照《干部选拔任用工作监督检查和责任追究办法》，医院党委对照选人用人专项检查反馈问题逐项研究整改措施。"
+    )
+
+
+def test_a_figure_of_an_unticked_practice_gets_the_rest_of_its_rule() -> None:
+    """任期考核18人 (not ticked): the rule's first clause would restate the count, so the count
+    stands alone and what the rule says beyond it follows as its own sentence."""
+    _, text = _text("institution.b")
+    assert "全年中层干部任期考核18人。按照《事业单位领导人员管理规定》，考核结果作为续聘、解聘、调整的重要依据。" in text
+    assert "任期届满进行任期考核" not in text
 
 
 def test_rectification_items_are_objects_and_strings_stay_valid() -> None:

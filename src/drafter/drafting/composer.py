@@ -447,7 +447,7 @@ def _facts_of(
         placed.update(total.keys)
     rest = [f for f in rest if f.key not in placed]
     for f in rest:  # each with what the rule says of the practice it counts, if the writer did not tick it
-        implied, cited = _implied_definition(facts, node, f, profile) if facts.practices else ("", "")
+        implied, cited, beyond = _implied_definition(facts, node, f, profile) if facts.practices else ("", "", "")
         stated = "全年" + _stated(f, facts)
         subject = implied.partition("是")[0] if "是" in implied else ""
         label = normalise(f.label)
@@ -455,6 +455,8 @@ def _facts_of(
         # never 「……95人次，干部教育培训是……工程」: a general statement tacked on after a count
         if not implied or (restates and not subject):  # 「任期届满进行任期考核，全年……任期考核18人」: twice
             sentences.append(stated)
+            if implied and beyond:  # what the rule says beyond the count's own practice: its sentence after it
+                sentences.append(f"{cited}{beyond}")
         elif framing is not None and subject and (subject in node.title or subject in f.label):
             # what the paragraph's subject is (「干部教育培训是……工程」): the paragraph opens with it
             framing.append(implied)
@@ -467,10 +469,13 @@ def _facts_of(
     return sentences
 
 
-def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, profile: Profile) -> tuple[str, str]:
+def _implied_definition(
+    facts: FactSheet, node: OutlineSection, fig: Figure, profile: Profile
+) -> tuple[str, str, str]:
     """The definition of the catalogue practice an entered figure counts (职级晋升 → how the rule
-    says 职级 are promoted) when that practice was not ticked: the rule's words, never an activity,
-    and how a sentence cites the rule (「按照《…》，」); ("", "") when there is none."""
+    says 职级 are promoted) when that practice was not ticked: the rule's words, never an activity;
+    how a sentence cites the rule (「按照《…》，」); and the definition's clauses after its first
+    (「考核结果作为续聘、解聘、调整的重要依据」); ("", "", "") when there is none."""
     sub_id = node.key.partition("/")[2]
     ticked = {p.id for p in facts.practices}
     for practice in profile.practices():
@@ -481,9 +486,10 @@ def _implied_definition(facts: FactSheet, node: OutlineSection, fig: Figure, pro
         if practice.definition.text.startswith(_CLAUSE_DEFINITIONS):
             continue
         words = practice.label_for(profile.type.id) + (practice.count.label if practice.count else "")
-        if _related(fig, words, either=True):  # not ticked: the rule's first clause, not the whole definition
-            return _clause(profile.fill(practice.definition.text).split("，")[0]), profile.rule_citation(practice.definition.rule)
-    return "", ""
+        if _related(fig, words, either=True):  # not ticked: the rule's first clause frames the count
+            first, _, rest = profile.fill(practice.definition.text).partition("，")
+            return _clause(first), profile.rule_citation(practice.definition.rule), _clause(rest)
+    return "", "", ""
 
 
 def _topic(req: ComposeRequest, node: OutlineSection, profile: Profile, items: Sequence[str] = ()) -> str:
@@ -642,6 +648,13 @@ def _sources_named(sources: Sequence[str]) -> str:
     return "和".join(names[s] for s in ordered)
 
 
+#: the rule under which each source of findings asks for their rectification
+_RECTIFICATION_RULES = {
+    "选人用人专项检查": "《干部选拔任用工作监督检查和责任追究办法》",
+    "巡视巡察": "《中国共产党巡视工作条例》",
+}
+
+
 def _rectification(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
     items = [practice_sentence(f, pid, profile) for pid in req.node.practices]
@@ -657,6 +670,10 @@ def _rectification(req: ComposeRequest, profile: Profile, writer: _Writer) -> st
     if "一报告两评议" in sources and "report_two_review" not in {p.id for p in f.practices}:
         # why the report answers last year's findings: the rule, in the lead's own words
         lead = say("connective.rectification.rule", sources=named, org=f.org)
+    elif "一报告两评议" not in sources:
+        # a 专项检查 or a 巡视巡察 asked for the rectification: the rule under which it did
+        rules = "和".join(dict.fromkeys(_RECTIFICATION_RULES[s] for s in sources if s in _RECTIFICATION_RULES))
+        lead = say("connective.rectification.cited", rules=rules, sources=named, org=f.org)
     else:
         lead = say("connective.rectification", sources=named, org=f.org)
     if appraisal_sentence(f):
