@@ -241,6 +241,13 @@ def test_rectification_lead_names_the_real_sources() -> None:
     )
 
 
+def test_a_practice_count_the_part_computes_as_a_total_is_stated_once() -> None:
+    """职级晋升 ticked with 9, and 三级4人 + 四级5人 entered: the total states the 9, the practice does not."""
+    _, text = _text("organ.b")
+    assert "全年共晋升主任科员9人，其中三级4人、四级5人。" in text
+    assert "职级晋升9人" not in text and "按规定开展职级晋升。" in text
+
+
 def test_a_figure_of_an_unticked_practice_gets_the_rest_of_its_rule() -> None:
     """任期考核18人 (not ticked): the rule's first clause would restate the count, so the count
     stands alone and what the rule says beyond it follows as its own sentence."""

@@ -412,7 +412,13 @@ def _facts_of(
         if item is not None and item.value is not None:
             twin = _twin(facts, item.id, figs, placed)
         elsewhere = _twin(facts, pid, [f for f in facts.figures if f.key not in node.figures]) if twin is None else None
-        if elsewhere is not None:  # its count is a figure stated in another part: not stated twice
+        summed = twin is None and item is not None and item.value is not None and any(
+            t.value == item.value and _same_unit(t.unit, item.practice.count.unit if item.practice.count else "人")
+            for t in figure_totals(figs)
+        )
+        if elsewhere is not None or summed:
+            # its count is a figure stated in another part, or the total this part computes from its
+            # figures (职级晋升9人 = 三级4人 + 四级5人): not stated twice
             text = practice_sentence(facts, pid, profile, with_count=False)
         else:
             text = practice_sentence(facts, pid, profile)
@@ -720,7 +726,8 @@ def _problem_named(problem: str) -> str:
 
 def plan_ties(plans: Sequence[str], problems: Sequence[str]) -> dict[int, int]:
     """``{plan index: problem index}``: each plan tied to the writer's problem it answers, where the
-    words say so (three or more shared bigrams beyond common ones); one plan per problem, best first."""
+    words say so (two or more shared bigrams beyond common ones: a word of three characters); one plan
+    per problem, the closest pairs first."""
     def grams(text: str) -> set[str]:
         return _bigram_set(text) - _TIE_STOP
 
@@ -732,7 +739,7 @@ def plan_ties(plans: Sequence[str], problems: Sequence[str]) -> dict[int, int]:
             shared = len(a & b)
             if set(re.findall(r"\d+岁", plan)) & set(re.findall(r"\d+岁", problem)):  # the same age group
                 shared += 3
-            if a and b and shared >= 3 and not _clause(plan).startswith("针对"):
+            if a and b and shared >= 2 and not _clause(plan).startswith("针对"):
                 scored.append((shared / min(len(a), len(b)), shared, i, j))
     ties: dict[int, int] = {}
     for _, _, i, j in sorted(scored, key=lambda t: (-t[0], -t[1], t[2], t[3])):
