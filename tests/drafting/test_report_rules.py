@@ -235,6 +235,10 @@ def test_rectification_lead_names_the_real_sources() -> None:
     assert "巡视巡察" in lead and "一报告两评议”反馈意见" not in lead
     # the rule under which each source asks for rectification: 巡视工作条例, the 监督检查办法 for a 专项检查
     assert lead.startswith("按照《中国共产党巡视工作条例》，集团党委对照巡视巡察反馈的选人用人问题逐项研究整改措施。")
+    # findings from two sources: each item says which one it answers, the item itself as written
+    part = _section(both, "整改")
+    assert "一是对照上年度“一报告两评议”反馈意见，针对干部交流不够的问题，" in part
+    assert "二是对照选人用人专项检查反馈问题，补齐干部档案材料" in part
     _, checked = _text("institution.a")
     assert _section(checked, "整改").startswith(
         "按照《干部选拔任用工作监督检查和责任追究办法》，医院党委对照选人用人专项检查反馈问题逐项研究整改措施。"

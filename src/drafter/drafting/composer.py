@@ -661,13 +661,23 @@ _RECTIFICATION_RULES = {
 }
 
 
+def _from_source(item: str, source: str) -> str:
+    """「对照选人用人专项检查反馈问题，补齐干部档案材料」: the item as written, after the source it answers."""
+    named = _sources_named([source])
+    return f"对照{named}，{item}" if named else item
+
+
 def _rectification(req: ComposeRequest, profile: Profile, writer: _Writer) -> str:
     f = req.facts
-    items = [practice_sentence(f, pid, profile) for pid in req.node.practices]
-    items += rectification_items(f, _clause) + [_clause(h) for h in req.node.highlights]  # feedback answered
-    items = [i for i in items if i]
     fed = {next((k for k in RECTIFICATION_SOURCES if k in i.source), RECTIFICATION_SOURCES[0]) for i in f.feedback}
     sources = sorted(({x.source for x in f.rectification} | fed) or {RECTIFICATION_SOURCES[0]})
+    answered = rectification_items(f, _clause)
+    if len(sources) > 1:  # findings from more than one source: each item says which it answers
+        source_of = {_clause(x.text): x.source for x in f.rectification}
+        answered = [_from_source(i, source_of[i]) if i in source_of else i for i in answered]
+    items = [practice_sentence(f, pid, profile) for pid in req.node.practices]
+    items += answered + [_clause(h) for h in req.node.highlights]  # feedback answered
+    items = [i for i in items if i]
     if not items:
         if f.no_prior_feedback:
             return say("connective.rectification.none") + "。"
