@@ -252,6 +252,15 @@ def test_a_practice_count_the_part_computes_as_a_total_is_stated_once() -> None:
     assert "职级晋升9人" not in text and "按规定开展职级晋升。" in text
 
 
+def test_a_purpose_clause_of_a_rule_never_frames_a_count() -> None:
+    """年轻干部培养选拔's definition opens with its purpose (以确保选准用好为根本): ticked, it is said
+    after the practice; a figure of the practice unticked (提拔35岁以下年轻干部4名) stands without it."""
+    _, ticked = _text("township.b")
+    assert "提拔使用年轻干部2名。按照《关于适应新时代要求大力发现培养选拔优秀年轻干部的意见》，以确保选准用好为根本，" in ticked
+    _, unticked = _text("organ.a")
+    assert "选准用好" not in unticked and "全年提拔35岁以下年轻干部4名" in unticked
+
+
 def test_a_figure_of_an_unticked_practice_gets_the_rest_of_its_rule() -> None:
     """任期考核18人 (not ticked): the rule's first clause would restate the count, so the count
     stands alone and what the rule says beyond it follows as its own sentence."""

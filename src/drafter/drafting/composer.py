@@ -292,6 +292,9 @@ def _practice_text(
     return _clause("，".join(x for x in (_clause(text), extra, _clause(note or "")) if x))
 
 
+#: a definition opening with its purpose (「以……为根本」) is said after its practice, never framing a count
+_PURPOSE_CLAUSE = "以"
+
 #: definitions that refer back to the practice (「即……」「由……」) stay a clause of its sentence
 _CLAUSE_DEFINITIONS = ("即", "由")
 _DEF_JOIN = "。"
@@ -494,6 +497,8 @@ def _implied_definition(
         words = practice.label_for(profile.type.id) + (practice.count.label if practice.count else "")
         if _related(fig, words, either=True):  # not ticked: the rule's first clause frames the count
             first, _, rest = profile.fill(practice.definition.text).partition("，")
+            if first.startswith(_PURPOSE_CLAUSE):  # 「以确保选准用好为根本，全年提拔……」 frames nothing
+                return "", "", ""
             return _clause(first), profile.rule_citation(practice.definition.rule), _clause(rest)
     return "", "", ""
 
