@@ -110,6 +110,9 @@ def test_a_sign_in_form_cannot_be_replayed_for_a_second_session(team, monkeypatc
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
+    from drafter.settings import REPO_ROOT
+
+    monkeypatch.syspath_prepend(str(REPO_ROOT))  # drafter_ui sits beside app.py, not in src/
     from drafter_ui import web_auth
 
     # routes() marks the process as serving the sign-in page; undo that for the tests after this one
