@@ -264,9 +264,19 @@ def test_a_purpose_clause_of_a_rule_never_frames_a_count() -> None:
 def test_a_figure_of_an_unticked_practice_gets_the_rest_of_its_rule() -> None:
     """任期考核18人 (not ticked): the rule's first clause would restate the count, so the count
     stands alone and what the rule says beyond it follows as its own sentence."""
-    _, text = _text("institution.b")
+    data = dict(ALL["institution.b"])
+    data["practices"] = [p for p in data["practices"] if p["id"] != "annual_appraisal"]
+    text = compose_draft(facts_from_data(data)).text()
     assert "全年中层干部任期考核18人。按照《事业单位领导人员管理规定》，考核结果作为续聘、解聘、调整的重要依据。" in text
     assert "任期届满进行任期考核" not in text
+
+
+def test_the_rest_of_a_rule_is_not_said_again_after_a_ticked_rule_said_the_like() -> None:
+    """年度考核 ticked: its rule already says 「考核结果作为……重要依据」; the 任期考核 count's rule
+    would say it a second time in the next sentence, so the count stands alone."""
+    _, text = _text("institution.b")
+    assert text.count("考核结果作为") == 1, text
+    assert "全年中层干部任期考核18人。" in text
 
 
 def test_rectification_items_are_objects_and_strings_stay_valid() -> None:

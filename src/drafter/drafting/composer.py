@@ -464,7 +464,9 @@ def _facts_of(
         # never 「……95人次，干部教育培训是……工程」: a general statement tacked on after a count
         if not implied or (restates and not subject):  # 「任期届满进行任期考核，全年……任期考核18人」: twice
             sentences.append(stated)
-            if implied and beyond:  # what the rule says beyond the count's own practice: its sentence after it
+            # what the rule says beyond the count's own practice: its sentence after it, unless a
+            # ticked practice's rule just said the like (「考核结果作为……重要依据」 twice in a row)
+            if implied and beyond and not any(beyond[:6] in s for s in sentences):
                 sentences.append(f"{cited}{beyond}")
         elif framing is not None and subject and (subject in node.title or subject in f.label):
             # what the paragraph's subject is (「干部教育培训是……工程」): the paragraph opens with it
