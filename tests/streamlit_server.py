@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["ARGS", "CHROMIUM", "AppAddress", "require_chromium", "serve_app", "wait_idle"]
+__all__ = ["ARGS", "CHROMIUM", "AppAddress", "open_expander", "require_chromium", "serve_app", "wait_idle"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -92,3 +92,20 @@ def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     """Until the app is not running a script (a click during a run may be lost)."""
     page.wait_for_timeout(300)
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)
+
+
+def open_expander(page, title: str, inside) -> None:  # type: ignore[no-untyped-def]
+    """Open the expander titled *title* until *inside* (a locator in it) is visible: a click that
+    lands just as a run starts is dropped by the app (a writer clicks again), so up to three tries."""
+    from playwright.sync_api import expect
+
+    for attempt in range(3):
+        if page.locator("[data-testid=stExpander] details[open]", has_text=title).count() == 0:
+            page.get_by_text(title, exact=False).first.click()
+        try:
+            expect(inside).to_be_visible(timeout=30_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+            wait_idle(page)

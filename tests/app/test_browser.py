@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from streamlit_server import ARGS, CHROMIUM  # type: ignore[import-not-found]
+from streamlit_server import ARGS, CHROMIUM, open_expander  # type: ignore[import-not-found]
 
 from drafter.settings import REPO_ROOT
 
@@ -89,8 +89,8 @@ def test_fill_draft_and_see_findings_in_a_real_browser(server: str, tmp_path: Pa
         assert shot.stat().st_size > 20_000
 
         # the Word file downloads and is a real GB/T 9704 A4 document
-        page.get_by_text("导出（Word / Markdown / 纯文本）").click()
-        expect(page.get_by_text("正式导出前请先修正", exact=False)).to_be_visible()  # 〔待补〕 markers remain
+        _idle(page)
+        open_expander(page, "导出（Word / Markdown / 纯文本）", page.get_by_text("正式导出前请先修正", exact=False))  # 〔待补〕 markers remain
         _idle(page)
         page.get_by_role("button", name="生成 Word 文件（GB/T 9704 版式）").click()
         download = page.get_by_role("button", name=re.compile(r"下载 \.docx"))
@@ -238,8 +238,9 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
             expect(page.get_by_text("王敏", exact=False).first).to_be_visible()
 
             # export: the three fields reach the Word file
-            page.get_by_text("导出（Word / Markdown / 纯文本）").click()
             signer = page.get_by_role("textbox", name="落款单位")
+            _idle(page)
+            open_expander(page, "导出（Word / Markdown / 纯文本）", signer)
             expect(signer).to_have_value("中共江城市交通运输局党组", timeout=30_000)  # prefilled from the fact sheet
             for name, value in (("主送机关", "市委组织部"), ("落款单位", "江城市交通运输局"), ("成文日期", "2026-01-05")):
                 _idle(page)
