@@ -745,18 +745,18 @@ def plan_ties(plans: Sequence[str], problems: Sequence[str]) -> dict[int, int]:
     """``{plan index: problem index}``: each plan tied to the writer's problem it answers, where the
     words say so (two or more shared bigrams beyond common ones: a word of three characters); one plan
     per problem, the closest pairs first."""
-    def grams(text: str) -> set[str]:
-        return _bigram_set(text) - _TIE_STOP
+    def words(text: str) -> tuple[set[str], set[str]]:
+        return _bigram_set(text) - _TIE_STOP, set(re.findall(r"\d+岁", text))
 
+    answered = [words(problem) for problem in problems]
     scored = []
     for i, plan in enumerate(plans):
-        a = grams(plan)
-        for j, problem in enumerate(problems):
-            b = grams(problem)
-            shared = len(a & b)
-            if set(re.findall(r"\d+岁", plan)) & set(re.findall(r"\d+岁", problem)):  # the same age group
-                shared += 3
-            if a and b and shared >= 2 and not _clause(plan).startswith("针对"):
+        if _clause(plan).startswith("针对"):  # the writer already named what it answers
+            continue
+        a, ages = words(plan)
+        for j, (b, their_ages) in enumerate(answered):
+            shared = len(a & b) + (3 if ages & their_ages else 0)  # the same age group counts as a word
+            if a and b and shared >= 2:
                 scored.append((shared / min(len(a), len(b)), shared, i, j))
     ties: dict[int, int] = {}
     for _, _, i, j in sorted(scored, key=lambda t: (-t[0], -t[1], t[2], t[3])):
