@@ -15,17 +15,31 @@ from typing import Any
 
 import pytest
 from streamlit_server import ARGS, CHROMIUM, open_expander  # type: ignore[import-not-found]
+from streamlit_server import wait_idle as _idle  # type: ignore[import-not-found]
 
 from drafter.settings import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
 
+# the figure table itself: the feedback panel's table further down sits in a closed expander, and
+# while a new figure table loads (a unit type resets it) a bare `.first` would find that hidden one
+FIGURE_GRID = '.st-key-figs_table [data-testid="stDataFrame"]'
+TABLES = """() => Array.from(document.querySelectorAll('[data-testid=stDataFrame]')).map(e => {
+  const r = e.getBoundingClientRect(), k = e.closest('[class*=st-key-]');
+  return `${k ? k.className.match(/st-key-[\\w-]+/)[0] : '?'} ${Math.round(r.width)}x${Math.round(r.height)}`; })"""
 
-def _idle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the app is not running a script (a click during a run may be lost)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)
+
+def _figure_grid(page):  # type: ignore[no-untyped-def]
+    """The figure table once it is on screen (a unit type typed resets it: a new table loads)."""
+    from playwright.sync_api import expect
+
+    grid = page.locator(FIGURE_GRID).first
+    try:
+        expect(grid).to_be_visible(timeout=60_000)
+    except AssertionError as err:
+        raise AssertionError(f"the figure table is not shown; tables on the page: {page.evaluate(TABLES)}") from err
+    return grid
 
 
 @contextmanager
@@ -54,7 +68,7 @@ def test_fill_draft_and_see_findings_in_a_real_browser(server: str, tmp_path: Pa
         expect(page.get_by_text("干部选拔任用工作报告 · 起草助手")).to_be_visible()
         expect(page.get_by_text("① 数据填报", exact=False)).to_be_visible()
         # empty figure cells are blank, not "None"
-        assert "None" not in page.locator('[data-testid="stDataFrame"]').first.inner_text()
+        assert "None" not in _figure_grid(page).inner_text()
         unit.fill("江城市交通运输局")
         unit.press("Tab")
         org = page.get_by_role("textbox", name="报告主体 *")
@@ -205,7 +219,7 @@ def test_the_writers_day_in_a_real_browser(server: str, tmp_path: Path) -> None:
             org.fill("局党组")
             org.press("Tab")
             expect(page.get_by_text("还缺", exact=False)).to_be_visible(timeout=30_000)
-            page.locator('[data-testid="stDataFrame"]').first.hover()
+            _figure_grid(page).hover()
             page.get_by_text("导入 / 导出数据表", exact=False).click()
             expect(page.get_by_text("单个文件不超过", exact=False).first).to_be_visible()
             toolbar = page.evaluate(
