@@ -45,6 +45,11 @@ def _skip_reason(report: pytest.TestReport) -> str:
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config):  # type: ignore[no-untyped-def]
     """One line under the short test summary when tests were skipped for a missing system tool."""
     result = yield  # the other summaries first (the short test summary is printed on the way out)
+    for r in terminalreporter.stats.get("rerun", []):  # a rerun passed or not: why the first try failed
+        text = getattr(r, "longreprtext", "") or ""
+        terminalreporter.write_line(f"first try of {r.nodeid} failed:", yellow=True, bold=True)
+        for line in text.splitlines()[-25:]:
+            terminalreporter.write_line(f"  {line}")
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if isinstance(r, pytest.TestReport)]
     missing = [r for r in skipped if any(w in _skip_reason(r).lower() for w in MISSING_TOOL)]
     if missing:

@@ -131,11 +131,15 @@ def test_review_desk_with_last_years_table_in_a_real_browser(server: str, tmp_pa
             page.get_by_test_id("stMain").get_by_role("button", name="新建报告").click(timeout=60_000)
             expect(page.get_by_role("tab", name="审核")).to_be_visible(timeout=60_000)
             page.get_by_role("tab", name="审核").click()
+            wait_idle(page)  # the tab's run: a name typed while it draws the page may be lost
             name = page.get_by_role("textbox", name="批次名称")
             name.fill("2025年度各单位报告")
+            name.press("Tab")
+            wait_idle(page)
             page.get_by_role("button", name="新建", exact=True).click()
             wait_idle(page)
             inputs = page.locator("[data-testid=stFileUploaderDropzoneInput]")
+            expect(inputs.nth(2)).to_be_attached(timeout=60_000)  # the new batch's uploaders, last year's table third
             inputs.nth(0).set_input_files(str(report))
             inputs.nth(2).set_input_files(str(table))
             wait_idle(page)
