@@ -41,15 +41,20 @@ def _skip_reason(report: pytest.TestReport) -> str:
     return str(longrepr or "")
 
 
+def _rerun_causes(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Why each rerun test's first try failed (the end of its traceback): a rerun is a bug report."""
+    for r in terminalreporter.stats.get("rerun", []):
+        terminalreporter.write_line(f"first try of {r.nodeid} failed:", yellow=True, bold=True)
+        for line in (getattr(r, "longreprtext", "") or "").splitlines()[-25:]:
+            terminalreporter.write_line(f"  {line}")
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config):  # type: ignore[no-untyped-def]
-    """One line under the short test summary when tests were skipped for a missing system tool."""
+    """Under the short test summary: why each rerun's first try failed, and one line when tests
+    were skipped for a missing system tool."""
     result = yield  # the other summaries first (the short test summary is printed on the way out)
-    for r in terminalreporter.stats.get("rerun", []):  # a rerun passed or not: why the first try failed
-        text = getattr(r, "longreprtext", "") or ""
-        terminalreporter.write_line(f"first try of {r.nodeid} failed:", yellow=True, bold=True)
-        for line in text.splitlines()[-25:]:
-            terminalreporter.write_line(f"  {line}")
+    _rerun_causes(terminalreporter)
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if isinstance(r, pytest.TestReport)]
     missing = [r for r in skipped if any(w in _skip_reason(r).lower() for w in MISSING_TOOL)]
     if missing:
